@@ -1,0 +1,257 @@
+// The float32 SIMD kernels, written once against the vector layer `Vec` (vec_<level>.h).
+//
+// Included by each level_<level>.cc inside its own namespace, after `#pragma GCC target`, so
+// every function here is compiled once per level and no symbol is shared between levels. The
+// level file defines GEMM_MR and GEMM_NV (micro-tile rows, and columns in vectors) first.
+//
+// Vec provides: W, V (vector), M (mask), I (int vector); load store set1 add sub mul div
+// fmadd(a,b,c)=a*b+c sqrt; lt gt eq unord (masks) mor select(m,t,f); bits from_bits vand vxor;
+// round_even floor ceil; iset1 iadd iand ior srl<s> sll<s> i2f f2i.
+//
+// To add a unary op: a struct with `static V f(V x)` below (its scalar meaning in a comment),
+// a slot in simd.h, and one line in `make_table`. Accuracy of exp/log/tanh/sigmoid: about 2 ulp
+// (max relative error ~2e-7 against the float64 result); inf, nan and overflow as std::exp etc.
+
+using V = Vec::V;
+using M = Vec::M;
+using I = Vec::I;
+constexpr int W = Vec::W;
+
+inline V k(float x) { return Vec::set1(x); }
+inline V sign_bit() { return Vec::from_bits(Vec::iset1(int32_t(0x80000000u))); }
+inline V abs_mask() { return Vec::from_bits(Vec::iset1(0x7fffffff)); }
+// 2^n for integral n in [-126, 127].
+inline V pow2i(V n) { return Vec::from_bits(Vec::sll<23>(Vec::iadd(Vec::f2i(n), Vec::iset1(127)))); }
+
+// exp(x): n = round(x/ln2), r = x - n·ln2 (two-part ln2), e^r by a degree-6 polynomial, times 2^n
+// applied in two halves so that 2^n may leave the normal range (overflow to inf, gradual underflow).
+inline V v_exp(V x) {
+  M nan = Vec::unord(x, x);
+  V xc = Vec::select(nan, k(0.0f), x);
+  xc = Vec::select(Vec::gt(xc, k(89.0f)), k(89.0f), xc);
+  xc = Vec::select(Vec::lt(xc, k(-104.0f)), k(-104.0f), xc);
+  V n = Vec::round_even(Vec::mul(xc, k(1.44269504088896341f)));
+  V r = Vec::fmadd(n, k(-0.693359375f), xc);
+  r = Vec::fmadd(n, k(2.12194440e-4f), r);
+  V p = k(1.9875691500e-4f);
+  p = Vec::fmadd(p, r, k(1.3981999507e-3f));
+  p = Vec::fmadd(p, r, k(8.3334519073e-3f));
+  p = Vec::fmadd(p, r, k(4.1665795894e-2f));
+  p = Vec::fmadd(p, r, k(1.6666665459e-1f));
+  p = Vec::fmadd(p, r, k(5.0000001201e-1f));
+  V y = Vec::fmadd(p, Vec::mul(r, r), Vec::add(r, k(1.0f)));
+  V h = Vec::floor(Vec::mul(n, k(0.5f)));
+  y = Vec::mul(Vec::mul(y, pow2i(h)), pow2i(Vec::sub(n, h)));
+  return Vec::select(nan, x, y);
+}
+
+// log(x): x = m·2^e with m in [sqrt(.5), sqrt(2)); log(m) = f - f²/2 + f³·P(f) with f = m-1;
+// log(x) = log(m) + e·ln2 (two-part ln2). Subnormals are scaled by 2^23 first.
+inline V v_log(V x) {
+  M tiny = Vec::lt(x, k(1.17549435e-38f));
+  V xs = Vec::select(tiny, Vec::mul(x, k(8388608.0f)), x);
+  V eadj = Vec::select(tiny, k(23.0f), k(0.0f));
+  I xi = Vec::bits(xs);
+  V e = Vec::sub(Vec::i2f(Vec::iand(Vec::srl<23>(xi), Vec::iset1(0xff))), Vec::add(k(126.0f), eadj));
+  V m = Vec::from_bits(Vec::ior(Vec::iand(xi, Vec::iset1(0x007fffff)), Vec::iset1(0x3f000000)));  // [0.5, 1)
+  M below = Vec::lt(m, k(0.707106781186547524f));
+  e = Vec::sub(e, Vec::select(below, k(1.0f), k(0.0f)));
+  V f = Vec::sub(Vec::select(below, Vec::add(m, m), m), k(1.0f));
+  V z = Vec::mul(f, f);
+  V p = k(7.0376836292e-2f);
+  p = Vec::fmadd(p, f, k(-1.1514610310e-1f));
+  p = Vec::fmadd(p, f, k(1.1676998740e-1f));
+  p = Vec::fmadd(p, f, k(-1.2420140846e-1f));
+  p = Vec::fmadd(p, f, k(1.4249322787e-1f));
+  p = Vec::fmadd(p, f, k(-1.6668057665e-1f));
+  p = Vec::fmadd(p, f, k(2.0000714765e-1f));
+  p = Vec::fmadd(p, f, k(-2.4999993993e-1f));
+  p = Vec::fmadd(p, f, k(3.3333331174e-1f));
+  V y = Vec::mul(Vec::mul(p, f), z);
+  y = Vec::fmadd(e, k(-2.12194440e-4f), y);
+  y = Vec::fmadd(z, k(-0.5f), y);
+  V r = Vec::add(f, y);
+  r = Vec::fmadd(e, k(0.693359375f), r);
+  r = Vec::select(Vec::eq(x, k(0.0f)), k(-__builtin_inff()), r);
+  r = Vec::select(Vec::lt(x, k(0.0f)), k(__builtin_nanf("")), r);
+  r = Vec::select(Vec::eq(x, k(__builtin_inff())), x, r);
+  return Vec::select(Vec::unord(x, x), x, r);
+}
+
+// tanh(x): odd polynomial below |x| = 0.625, else sign(x)·(1 - 2/(e^{2|x|} + 1)).
+inline V v_tanh(V x) {
+  V ax = Vec::vand(x, abs_mask());
+  V z = Vec::mul(x, x);
+  V p = k(-5.70498872745e-3f);
+  p = Vec::fmadd(p, z, k(2.06390887954e-2f));
+  p = Vec::fmadd(p, z, k(-5.37397155531e-2f));
+  p = Vec::fmadd(p, z, k(1.33314422036e-1f));
+  p = Vec::fmadd(p, z, k(-3.33332819422e-1f));
+  V small = Vec::fmadd(Vec::mul(p, z), x, x);
+  V e = v_exp(Vec::add(ax, ax));
+  V big = Vec::sub(k(1.0f), Vec::div(k(2.0f), Vec::add(e, k(1.0f))));
+  big = Vec::from_bits(Vec::ior(Vec::bits(big), Vec::bits(Vec::vand(x, sign_bit()))));
+  return Vec::select(Vec::lt(ax, k(0.625f)), small, big);
+}
+
+// sigmoid(x) = 1/(1+e^-x) for x >= 0, e^x/(1+e^x) below (as the TS kernel).
+inline V v_sigmoid(V x) {
+  V e = v_exp(Vec::vxor(Vec::vand(x, abs_mask()), sign_bit()));  // e^-|x|
+  V d = Vec::add(k(1.0f), e);
+  return Vec::select(Vec::lt(x, k(0.0f)), Vec::div(e, d), Vec::div(k(1.0f), d));
+}
+
+struct UNeg { static V f(V x) { return Vec::vxor(x, sign_bit()); } };          // -x
+struct USquare { static V f(V x) { return Vec::mul(x, x); } };                  // x*x
+struct USqrt { static V f(V x) { return Vec::sqrt(x); } };                      // sqrt(x)
+struct URsqrt { static V f(V x) { return Vec::div(k(1.0f), Vec::sqrt(x)); } };  // 1/sqrt(x)
+struct UExp { static V f(V x) { return v_exp(x); } };
+struct ULog { static V f(V x) { return v_log(x); } };
+struct UAbs { static V f(V x) { return Vec::vand(x, abs_mask()); } };           // |x|
+struct USign {  // x > 0 ? 1 : x < 0 ? -1 : x == 0 ? 0 : x (NaN)
+  static V f(V x) {
+    V r = Vec::select(Vec::eq(x, k(0.0f)), k(0.0f), x);
+    r = Vec::select(Vec::lt(x, k(0.0f)), k(-1.0f), r);
+    return Vec::select(Vec::gt(x, k(0.0f)), k(1.0f), r);
+  }
+};
+struct URelu { static V f(V x) { return Vec::select(Vec::mor(Vec::gt(x, k(0.0f)), Vec::unord(x, x)), x, k(0.0f)); } };  // x > 0 || isnan(x) ? x : 0
+struct USigmoid { static V f(V x) { return v_sigmoid(x); } };
+struct UTanh { static V f(V x) { return v_tanh(x); } };
+struct UReciprocal { static V f(V x) { return Vec::div(k(1.0f), x); } };       // 1/x
+struct UFloor { static V f(V x) { return Vec::floor(x); } };
+struct UCeil { static V f(V x) { return Vec::ceil(x); } };
+struct URound { static V f(V x) { return Vec::round_even(x); } };              // half to even
+
+struct BAdd { static V f(V a, V b) { return Vec::add(a, b); } };
+struct BSub { static V f(V a, V b) { return Vec::sub(a, b); } };
+struct BMul { static V f(V a, V b) { return Vec::mul(a, b); } };
+struct BDiv { static V f(V a, V b) { return Vec::div(a, b); } };
+struct BMaximum { static V f(V a, V b) { return Vec::select(Vec::mor(Vec::gt(a, b), Vec::unord(a, a)), a, b); } };  // a > b || isnan(a) ? a : b
+struct BMinimum { static V f(V a, V b) { return Vec::select(Vec::mor(Vec::lt(a, b), Vec::unord(a, a)), a, b); } };  // a < b || isnan(a) ? a : b
+
+// The tail (n % W elements) goes through a padded buffer, so it uses the same vector code.
+template <class Op>
+void unary_kernel(const float* x, float* y, int64_t n) {
+  int64_t i = 0;
+  for (; i + W <= n; i += W) Vec::store(y + i, Op::f(Vec::load(x + i)));
+  if (i < n) {
+    float bx[W] = {}, by[W];
+    std::memcpy(bx, x + i, size_t(n - i) * 4);
+    Vec::store(by, Op::f(Vec::load(bx)));
+    std::memcpy(y + i, by, size_t(n - i) * 4);
+  }
+}
+
+// Mode 0: a[i] op b[i]; 1: a[i] op b[0]; 2: a[0] op b[i].
+template <class Op, int Mode>
+void binary_kernel(const float* a, const float* b, float* y, int64_t n) {
+  int64_t i = 0;
+  V as = Vec::set1(a[0]), bs = Vec::set1(b[0]);
+  for (; i + W <= n; i += W) {
+    V va = Mode == 2 ? as : Vec::load(a + i);
+    V vb = Mode == 1 ? bs : Vec::load(b + i);
+    Vec::store(y + i, Op::f(va, vb));
+  }
+  if (i < n) {
+    float ba[W] = {}, bb[W] = {}, by[W];
+    if (Mode != 2) std::memcpy(ba, a + i, size_t(n - i) * 4);
+    if (Mode != 1) std::memcpy(bb, b + i, size_t(n - i) * 4);
+    V va = Mode == 2 ? as : Vec::load(ba);
+    V vb = Mode == 1 ? bs : Vec::load(bb);
+    Vec::store(by, Op::f(va, vb));
+    std::memcpy(y + i, by, size_t(n - i) * 4);
+  }
+}
+
+// Sum in double over 16 fixed lanes, combined pairwise: the same order on every level.
+inline double sum_kernel(const float* x, int64_t n) {
+  double acc[16] = {};
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int j = 0; j < 16; j++) acc[j] += double(x[i + j]);
+  for (int j = 0; i < n; i++, j++) acc[j] += double(x[i]);
+  for (int s = 8; s >= 1; s /= 2)
+    for (int j = 0; j < s; j++) acc[j] += acc[j + s];
+  return acc[0];
+}
+
+// m = v > m || isnan(v) ? v : m (max) over lanes, then over the lanes in order; NaN sticks.
+template <bool Max>
+float extreme_kernel(const float* x, int64_t n) {
+  V acc = Vec::set1(x[0]);
+  int64_t i = 0;
+  for (; i + W <= n; i += W) {
+    V v = Vec::load(x + i);
+    acc = Vec::select(Vec::mor(Max ? Vec::gt(v, acc) : Vec::lt(v, acc), Vec::unord(v, v)), v, acc);
+  }
+  float lanes[W];
+  Vec::store(lanes, acc);
+  float m = lanes[0];
+  for (int j = 1; j < W; j++) {
+    float v = lanes[j];
+    if ((Max ? v > m : v < m) || v != v) m = v;
+  }
+  for (; i < n; i++) {
+    float v = x[i];
+    if ((Max ? v > m : v < m) || v != v) m = v;
+  }
+  return m;
+}
+
+// C[MR × NV·W] (= or +=) Σ_p A[:, p] ⊗ B[p, :]: MR·NV accumulators stay in registers.
+template <int MR, int NV>
+void gemm_micro_kernel(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, int accumulate) {
+  constexpr int NR = NV * W;
+  V acc[MR][NV];
+#pragma GCC unroll 32
+  for (int i = 0; i < MR; i++)
+#pragma GCC unroll 8
+    for (int j = 0; j < NV; j++) acc[i][j] = Vec::set1(0.0f);
+  for (int64_t p = 0; p < kc; p++) {
+    V b[NV];
+#pragma GCC unroll 8
+    for (int j = 0; j < NV; j++) b[j] = Vec::load(pb + j * W);
+#pragma GCC unroll 32
+    for (int i = 0; i < MR; i++) {
+      V a = Vec::set1(pa[i]);
+#pragma GCC unroll 8
+      for (int j = 0; j < NV; j++) acc[i][j] = Vec::fmadd(a, b[j], acc[i][j]);
+    }
+    pa += MR;
+    pb += NR;
+  }
+#pragma GCC unroll 32
+  for (int i = 0; i < MR; i++)
+#pragma GCC unroll 8
+    for (int j = 0; j < NV; j++) {
+      float* cp = c + i * ldc + j * W;
+      V r = acc[i][j];
+      if (accumulate) r = Vec::add(r, Vec::load(cp));
+      Vec::store(cp, r);
+    }
+}
+
+template <class Op> constexpr BinaryFn bvv() { return &binary_kernel<Op, 0>; }
+template <class Op> constexpr BinaryFn bvs() { return &binary_kernel<Op, 1>; }
+template <class Op> constexpr BinaryFn bsv() { return &binary_kernel<Op, 2>; }
+
+// Constant-initialised (no code runs at load, so a level the CPU lacks is never executed).
+constexpr Table make_table(const char* name) {
+  return Table{
+      name,
+      {&unary_kernel<UNeg>, &unary_kernel<USquare>, &unary_kernel<USqrt>, &unary_kernel<URsqrt>,
+       &unary_kernel<UExp>, &unary_kernel<ULog>, &unary_kernel<UAbs>, &unary_kernel<USign>,
+       &unary_kernel<URelu>, &unary_kernel<USigmoid>, &unary_kernel<UTanh>, &unary_kernel<UReciprocal>,
+       &unary_kernel<UFloor>, &unary_kernel<UCeil>, &unary_kernel<URound>},
+      {bvv<BAdd>(), bvv<BSub>(), bvv<BMul>(), bvv<BDiv>(), bvv<BMaximum>(), bvv<BMinimum>()},
+      {bvs<BAdd>(), bvs<BSub>(), bvs<BMul>(), bvs<BDiv>(), bvs<BMaximum>(), bvs<BMinimum>()},
+      {bsv<BAdd>(), bsv<BSub>(), bsv<BMul>(), bsv<BDiv>(), bsv<BMaximum>(), bsv<BMinimum>()},
+      &sum_kernel,
+      &extreme_kernel<true>,
+      &extreme_kernel<false>,
+      GEMM_MR,
+      GEMM_NV * W,
+      &gemm_micro_kernel<GEMM_MR, GEMM_NV>,
+  };
+}

@@ -1,0 +1,54 @@
+// The SIMD seam: one table of float32 kernels per instruction-set level, chosen once at load.
+//
+// Kernels (kernels/*.cc) never use intrinsics; they call through `simd::active()`. Each level
+// (level_scalar.cc, level_avx2.cc, level_avx512.cc, level_neon.cc) compiles the same templates in
+// impl.h against its vector layer (vec_<level>.h) under its own target attribute, so the base
+// flags stay plain x86-64 / armv8. To add a SIMD kernel: add a slot here, write it once in
+// impl.h, and fill the slot in `make_table()` there.
+#pragma once
+
+#include <cstdint>
+
+namespace tapeflow::simd {
+
+// float32 unary ops with a vector kernel (the others run scalar loops in kernels/unary.cc).
+enum UnaryF32 { kNeg, kSquare, kSqrt, kRsqrt, kExp, kLog, kAbs, kSign, kRelu, kSigmoid, kTanh,
+                kReciprocal, kFloor, kCeil, kRound, kUnaryCount };
+// float32 arithmetic binaries with a vector kernel.
+enum BinaryF32 { kAdd, kSub, kMul, kDiv, kMaximum, kMinimum, kBinaryCount };
+
+using UnaryFn = void (*)(const float* x, float* out, int64_t n);
+// vv: a[i] op b[i]; vs: a[i] op b[0]; sv: a[0] op b[i].
+using BinaryFn = void (*)(const float* a, const float* b, float* out, int64_t n);
+
+struct Table {
+  const char* name;
+  UnaryFn unary[kUnaryCount];
+  BinaryFn binary_vv[kBinaryCount];
+  BinaryFn binary_vs[kBinaryCount];
+  BinaryFn binary_sv[kBinaryCount];
+  // Sum of n floats in double, in a fixed order (bit-identical on every level).
+  double (*sum)(const float* x, int64_t n);
+  // max/min of n >= 1 floats; NaN propagates.
+  float (*max)(const float* x, int64_t n);
+  float (*min)(const float* x, int64_t n);
+  // GEMM micro-kernel: C[mr×nr] (row stride ldc) = or += packed A sliver (kc×mr, mr per k step)
+  // times packed B sliver (kc×nr, nr per k step).
+  int gemm_mr, gemm_nr;
+  void (*gemm_micro)(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, int accumulate);
+};
+
+const Table* table_scalar();
+const Table* table_avx2();    // nullptr when not compiled for this architecture
+const Table* table_avx512();  // nullptr when not compiled for this architecture
+const Table* table_neon();    // nullptr when not compiled for this architecture
+
+// The table in use; chosen at first call from the CPU and TAPEFLOW_SIMD.
+const Table* active();
+// Caps the level at `name` (scalar|avx2|avx512|neon), never above what the CPU has; returns the
+// level now in use. Unknown names leave it unchanged.
+const char* set_level(const char* name);
+// Levels this CPU can run, best first, comma-separated.
+const char* available_levels();
+
+}  // namespace tapeflow::simd

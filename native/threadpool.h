@@ -1,0 +1,36 @@
+// A persistent thread pool shared by every kernel (and every Node worker thread using the addon).
+//
+// `parallel_for(n, fn)` runs fn(0) … fn(n-1) on the pool and the calling thread, and returns when
+// all are done. Kernels split work into tasks whose boundaries depend only on the problem (never
+// on the thread count) and combine per-task results in task order, so results are identical for
+// any number of threads. If the pool is busy (another JS thread is inside a kernel), the caller
+// runs its tasks itself. Size: TAPEFLOW_NUM_THREADS, default the hardware threads.
+//
+// Thresholds (elements below which a kernel stays on one thread) live here, measured on the
+// reference machine (2-core Zen 4): waking the pool costs ~5-10 µs, so a task must be bigger.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+namespace tapeflow {
+
+// Elementwise (memory-bound) ops: split above this many elements, in chunks of kElementwiseGrain.
+constexpr int64_t kElementwiseMin = 1 << 17;
+constexpr int64_t kElementwiseGrain = 1 << 15;
+// Transcendental unary ops (exp, tanh, …) cost ~10× more per element.
+constexpr int64_t kTranscendentalMin = 1 << 14;
+// Reductions: fixed chunk size of the all-axes reduction (also defines the summation order).
+constexpr int64_t kReduceChunk = 1 << 15;
+// Matmul: thread a product when m·n·k exceeds this.
+constexpr int64_t kMatmulMinFlops = 1 << 18;
+
+int num_threads();
+void set_num_threads(int n);  // n >= 1
+void parallel_for(int64_t n_tasks, const std::function<void(int64_t)>& fn);
+
+// Splits [0, n) into fixed chunks of `grain` and runs fn(begin, end) for each, in parallel when
+// n >= min_parallel.
+void parallel_range(int64_t n, int64_t grain, int64_t min_parallel, const std::function<void(int64_t, int64_t)>& fn);
+
+}  // namespace tapeflow

@@ -1,0 +1,101 @@
+/**
+ * The backend seam: the primitive kernels every backend implements. Kernels are pure: typed
+ * arrays, shapes and strides in, a caller-allocated output filled (or, for `fusedUpdate`,
+ * state arrays updated in place). They never allocate tensors, never see the tape and never
+ * validate user input: ops do that before calling. Broadcasting arrives as 0-strides.
+ *
+ * To add a primitive: add it here, to the TS backend (`ts/`), to the native export table
+ * (or declare its fallback in `native/fallback.ts`), and give its op a gradient rule.
+ * Ops with an enum (`UnaryOp`, `BinaryOp`, …) extend their family by one table entry.
+ */
+import type { DType, FloatArray, TypedArray } from '../dtype.js';
+
+export type UnaryOp =
+  | 'neg' | 'square' | 'sqrt' | 'rsqrt' | 'exp' | 'log' | 'log1p' | 'abs' | 'sign'
+  | 'relu' | 'sigmoid' | 'tanh' | 'softplus' | 'elu' | 'leakyRelu' | 'reciprocal' | 'floor' | 'ceil' | 'round';
+
+/** Arithmetic binaries: output has the inputs' dtype. */
+export type ArithmeticOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
+/** Comparisons: output is `bool` (Uint8Array of 0/1). */
+export type CompareOp = 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';
+export type BinaryOp = ArithmeticOp | CompareOp;
+
+export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
+export type ArgReduceOp = 'argMax' | 'argMin';
+
+/** Fused optimizer updates; each kind documents its array and scalar layout in `optimizers/`. */
+export type FusedUpdateKind = string;
+
+export interface MatmulArgs {
+  /** Number of matrices in the (flattened, already broadcast) batch. */
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  transposeA: boolean;
+  transposeB: boolean;
+  /** Elements between consecutive matrices of a / b; 0 repeats one matrix across the batch. */
+  aBatchStride: number;
+  bBatchStride: number;
+}
+
+export interface Backend {
+  readonly name: 'js' | 'native';
+
+  /** out[i] = f(x[i]); `alpha` is the parameter of leakyRelu. x and out have one dtype. */
+  unary(op: UnaryOp, x: TypedArray, out: TypedArray, alpha: number): void;
+
+  /**
+   * out[idx] = f(a[idx·aStrides], b[idx·bStrides]) over every index of `outShape`.
+   * a and b share a dtype; out has that dtype for arithmetic ops and is bool for comparisons.
+   */
+  binary(op: BinaryOp, a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void;
+
+  /** out[idx] = cond[idx] ? a[idx] : b[idx], each read through its (broadcast) strides. */
+  select(cond: Uint8Array, condStrides: number[], a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void;
+
+  /** Reduces x (contiguous, `shape`) over sorted `axes`; out holds the kept axes in order. */
+  reduce(op: ReduceOp, x: TypedArray, shape: number[], axes: number[], out: TypedArray): void;
+
+  /** Index of the max/min along `axis` (first one on ties; NaN wins as in NumPy). */
+  argReduce(op: ArgReduceOp, x: TypedArray, shape: number[], axis: number, out: Int32Array): void;
+
+  /** out = op(a) · op(b) per batch entry; out is contiguous [batch, m, n]. */
+  matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: MatmulArgs): void;
+
+  /** out[idx] = x[offset + idx·strides]: transpose, slice, broadcastTo and tile are this. */
+  copyStrided(x: TypedArray, offset: number, strides: number[], outShape: number[], out: TypedArray): void;
+
+  /** x viewed as [outer, axisSize, inner]; out[o, j, i] = x[o, indices[j], i]. Indices are checked by the op. */
+  gather(x: TypedArray, outer: number, axisSize: number, inner: number, indices: Int32Array, out: TypedArray): void;
+
+  /** The adjoint of gather: out (zeroed by the caller, [outer, axisSize, inner]) += updates scattered by indices. */
+  scatterAdd(updates: TypedArray, outer: number, axisSize: number, inner: number, indices: Int32Array, out: TypedArray): void;
+
+  /** Inputs viewed as [outer, inner_i]; out is [outer, Σ inner_i]. */
+  concat(inputs: TypedArray[], outer: number, inners: number[], out: TypedArray): void;
+
+  /** Constant padding; `paddings` is flat [before0, after0, before1, after1, …]. */
+  pad(x: TypedArray, shape: number[], paddings: number[], value: number, out: TypedArray): void;
+
+  /** Element conversion between dtypes (to bool: x != 0; float to int32: truncation). */
+  cast(x: TypedArray, out: TypedArray): void;
+
+  /**
+   * One optimizer step over a whole variable in place: `arrays` is [variable, gradient,
+   * ...slots], all the same length and float dtype; `scalars` are the step's hyperparameters
+   * already cast to the variable's dtype. Returns false if this backend has no such kernel.
+   */
+  fusedUpdate(kind: FusedUpdateKind, arrays: FloatArray[], scalars: number[]): boolean;
+}
+
+export interface BackendInfo {
+  backend: 'js' | 'native';
+  simd: 'avx512' | 'avx2' | 'neon' | 'scalar' | 'none';
+  threads: number;
+  /** Why the native addon is not in use, when it is not. */
+  nativeError?: string;
+  nativeAvailable: boolean;
+}
+
+export type { DType };

@@ -1,0 +1,88 @@
+/**
+ * The one place that decides which backend runs a kernel. `TAPEFLOW_BACKEND=js|native`
+ * chooses at start (default: native when the addon loads); `setBackend` changes it. Tensors
+ * below `NATIVE_MIN_ELEMENTS` stay in TS even on the native backend: an N-API call with a few
+ * typed arrays costs about as much as a JS loop over that many elements.
+ */
+import type { Backend, BackendInfo } from './backend.js';
+import { loadNative } from './native/load.js';
+import { tsBackend } from './ts/index.js';
+
+/** Below this many output elements a TS loop beats the N-API call (measured: see bench/). */
+export const NATIVE_MIN_ELEMENTS = 64;
+
+type Name = 'js' | 'native';
+
+let native: Backend | null | undefined;
+let nativeError: string | undefined;
+let nativeSimd = 'none';
+let nativeThreads = 1;
+let active: Name = 'js';
+let warned = false;
+
+function ensureNative(): Backend | null {
+  if (native !== undefined) return native;
+  const loaded = loadNative();
+  native = loaded.backend ?? null;
+  nativeError = loaded.error;
+  nativeSimd = loaded.simd;
+  nativeThreads = loaded.threads;
+  return native;
+}
+
+function initialBackend(): Name {
+  const env = process.env.TAPEFLOW_BACKEND;
+  if (env === 'js') return 'js';
+  if (env !== undefined && env !== '' && env !== 'native') {
+    process.stderr.write(`tapeflow: TAPEFLOW_BACKEND=${env} is not 'js' or 'native'; using the default\n`);
+  }
+  if (ensureNative()) return 'native';
+  if (!warned) {
+    warned = true;
+    process.stderr.write(`tapeflow: native addon not loaded (${nativeError}); using the TypeScript backend. Set TAPEFLOW_BACKEND=js to silence this.\n`);
+  }
+  return 'js';
+}
+
+active = initialBackend();
+let current: Backend = active === 'native' ? (native as Backend) : tsBackend;
+
+/** The backend for a kernel whose output (or work) has `size` elements. */
+export function kernels(size: number): Backend {
+  return size < NATIVE_MIN_ELEMENTS ? tsBackend : current;
+}
+
+/** The backend for kernels that must not switch on size (fused optimizer updates, matmul). */
+export function activeKernels(): Backend {
+  return current;
+}
+
+export function getBackend(): Name {
+  return active;
+}
+
+export function setBackend(name: Name): void {
+  if (name === 'js') {
+    active = 'js';
+    current = tsBackend;
+    return;
+  }
+  if (name !== 'native') throw new Error(`setBackend: unknown backend ${JSON.stringify(name)}; expected 'js' or 'native'`);
+  const b = ensureNative();
+  if (!b) throw new Error(`setBackend: the native backend is not available: ${nativeError}`);
+  active = 'native';
+  current = b;
+}
+
+export function backendInfo(): BackendInfo {
+  ensureNative();
+  return {
+    backend: active,
+    simd: active === 'native' ? (nativeSimd as BackendInfo['simd']) : 'none',
+    threads: active === 'native' ? nativeThreads : 1,
+    nativeAvailable: native !== null,
+    ...(nativeError !== undefined ? { nativeError } : {}),
+  };
+}
+
+export { tsBackend };

@@ -1,0 +1,71 @@
+/**
+ * Binary elementwise kernels and comparisons with broadcasting through (0-)strides.
+ * Each op is one scalar expression in `x` (from a) and `y` (from b) in `FLOAT`, with int32
+ * overrides in `INT32`; comparisons yield 0/1 into a Uint8Array. The shape is collapsed
+ * (`strided.ts`) and a loop generated per (op, input class, output class) runs the odometer
+ * with four inner loops chosen per row: both contiguous, a contiguous with b fixed (scalar or
+ * column broadcast), the reverse, and general strides. To add an op: one entry in `FLOAT`.
+ */
+import type { BinaryOp } from '../backend.js';
+import type { TypedArray } from '../../dtype.js';
+import { cls, collapse, compile, odometerStep } from './strided.js';
+
+const FLOAT: Record<BinaryOp, string> = {
+  add: 'x + y',
+  sub: 'x - y',
+  mul: 'x * y',
+  div: 'x / y',
+  pow: 'powC(x, y)',
+  maximum: 'x > y || x !== x ? x : y', // NaN in either operand propagates
+  minimum: 'x < y || x !== x ? x : y',
+  equal: 'x === y ? 1 : 0',
+  notEqual: 'x !== y ? 1 : 0',
+  less: 'x < y ? 1 : 0',
+  lessEqual: 'x <= y ? 1 : 0',
+  greater: 'x > y ? 1 : 0',
+  greaterEqual: 'x >= y ? 1 : 0',
+};
+
+/** int32: exact wrapping multiply, division truncating toward zero (x/0 = 0), integer power. */
+const INT32: Partial<Record<BinaryOp, string>> = {
+  mul: 'Math.imul(x, y)',
+  div: 'y === 0 ? 0 : (x / y) | 0',
+  pow: 'ipow(x, y)',
+};
+
+type BinaryLoop = (a: TypedArray, b: TypedArray, out: TypedArray, shape: number[], sa: number[], sb: number[], size: number) => void;
+
+function source(op: BinaryOp, expr: string): string {
+  const body = `out[oo + j] = ${expr};`;
+  return `function binary_${op}(as, bs, out, shape, sa, sb, size) {
+    const r = shape.length, n = shape[r - 1], ia = sa[r - 1], ib = sb[r - 1];
+    const idx = new Int32Array(r);
+    let ao = 0, bo = 0;
+    for (let oo = 0; oo < size; oo += n) {
+      if (ia === 1 && ib === 1) {
+        for (let j = 0; j < n; j++) { const x = as[ao + j], y = bs[bo + j]; ${body} }
+      } else if (ib === 0 && ia === 1) {
+        const y = bs[bo];
+        for (let j = 0; j < n; j++) { const x = as[ao + j]; ${body} }
+      } else if (ia === 0 && ib === 1) {
+        const x = as[ao];
+        for (let j = 0; j < n; j++) { const y = bs[bo + j]; ${body} }
+      } else {
+        for (let j = 0; j < n; j++) { const x = as[ao + j * ia], y = bs[bo + j * ib]; ${body} }
+      }
+      ${odometerStep([['ao', 'sa'], ['bo', 'sb']])}
+    }
+  }`;
+}
+
+export function binary(op: BinaryOp, a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void {
+  const c = collapse(outShape, [aStrides, bStrides]);
+  if (c.size === 0) return;
+  const ac = cls(a);
+  const fn = compile<BinaryLoop>(`binary:${op}:${ac}:${cls(out)}`, () => {
+    const expr = (ac === 'Int32Array' ? INT32[op] : undefined) ?? FLOAT[op];
+    if (expr === undefined) throw new Error(`binary: unknown op ${op}`);
+    return source(op, expr);
+  });
+  fn(a, b, out, c.shape, c.strides[0], c.strides[1], c.size);
+}

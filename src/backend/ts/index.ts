@@ -1,0 +1,29 @@
+/**
+ * The pure-TypeScript backend ('js'): the fallback wherever the native addon is missing and
+ * the baseline of every benchmark. One file per kernel family; this file only assembles them.
+ * To add a primitive, implement it in its family file (or a new one) and list it here.
+ */
+import type { Backend } from '../backend.js';
+import { unary } from './unary.js';
+import { binary } from './binary.js';
+import { argReduce, reduce } from './reduce.js';
+import { matmul } from './matmul.js';
+import { cast, concat, copyStrided, gather, pad, scatterAdd, select } from './copy.js';
+import { fusedUpdate } from './optim.js';
+
+export const tsBackend: Backend = {
+  name: 'js',
+  unary,
+  binary,
+  select,
+  reduce,
+  argReduce,
+  matmul,
+  copyStrided,
+  gather,
+  scatterAdd,
+  concat,
+  pad,
+  cast,
+  fusedUpdate,
+};

@@ -1,0 +1,53 @@
+/**
+ * Data types: the four dtypes tapeflow supports, their typed-array storage, and TF's
+ * no-silent-promotion rule. Adding a dtype means adding it to `DType`, `ArrayFor` and
+ * `arrayConstructor`; every kernel family then needs a loop for it (or declares a fallback).
+ */
+
+export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+export type FloatDType = 'float32' | 'float64';
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+export type FloatArray = Float32Array | Float64Array;
+
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
+
+type ArrayCtor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor;
+
+export function arrayConstructor(dtype: DType): ArrayCtor {
+  switch (dtype) {
+    case 'float32': return Float32Array;
+    case 'float64': return Float64Array;
+    case 'int32': return Int32Array;
+    case 'bool': return Uint8Array;
+  }
+}
+
+export function allocate(dtype: DType, size: number): TypedArray {
+  return new (arrayConstructor(dtype))(size);
+}
+
+export function isFloat(dtype: DType): dtype is FloatDType {
+  return dtype === 'float32' || dtype === 'float64';
+}
+
+export function assertDType(dtype: unknown, op: string): DType {
+  if (dtype === 'float32' || dtype === 'float64' || dtype === 'int32' || dtype === 'bool') return dtype;
+  throw new TypeError(`${op}: unknown dtype ${JSON.stringify(dtype)}; expected one of ${DTYPES.join(', ')}`);
+}
+
+export function dtypeOfArray(values: TypedArray): DType {
+  if (values instanceof Float32Array) return 'float32';
+  if (values instanceof Float64Array) return 'float64';
+  if (values instanceof Int32Array) return 'int32';
+  return 'bool';
+}
+
+/** Rounds a JS number to what the dtype can hold (as storing it in the typed array would). */
+export function roundTo(dtype: DType, x: number): number {
+  switch (dtype) {
+    case 'float32': return Math.fround(x);
+    case 'float64': return x;
+    case 'int32': return x | 0;
+    case 'bool': return x ? 1 : 0;
+  }
+}

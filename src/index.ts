@@ -1,0 +1,44 @@
+/**
+ * tapeflow: TensorFlow 2's eager programming model for Node.js. This file only re-exports;
+ * each op lives in its own module under ops/.
+ */
+import './ops/methods.js';
+
+export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
+export { Variable, variable, type VariableOptions } from './variable.js';
+export type { DType } from './dtype.js';
+export { GradientTape, customGradient, stopGradient, grad, valueAndGrad, type GradientOptions, type TapeOptions } from './autodiff/tape.js';
+export { getBackend, setBackend, backendInfo } from './backend/select.js';
+export type { BackendInfo } from './backend/backend.js';
+
+export { tensor, scalar, zeros, ones, fill, zerosLike, onesLike, range, linspace, eye } from './ops/create.js';
+export { add, sub, mul, div, pow, maximum, minimum, squaredDifference } from './ops/binary.js';
+export { equal, notEqual, less, lessEqual, greater, greaterEqual } from './ops/compare.js';
+export {
+  neg, square, sqrt, rsqrt, exp, log, log1p, abs, sign, relu, sigmoid, tanh, softplus, elu, leakyRelu,
+  reciprocal, floor, ceil, round,
+} from './ops/unary.js';
+export { sum, max, min, prod, argMax, argMin } from './ops/reduce.js';
+export { mean, logSumExp, softmax, logSoftmax, clipByValue } from './ops/composite/math.js';
+export { matmul, type MatmulOptions } from './ops/matmul.js';
+export { reshape, expandDims, squeeze } from './ops/reshape.js';
+export { transpose, broadcastTo, slice, tile } from './ops/strided.js';
+export { concat, stack, split } from './ops/concat.js';
+export { gather } from './ops/gather.js';
+export { pad } from './ops/pad.js';
+export { cast } from './ops/cast.js';
+export { where } from './ops/where.js';
+export { oneHot } from './ops/composite/one-hot.js';
+
+export * as losses from './ops/composite/losses.js';
+export * as random from './ops/random.js';
+export * as optimizers from './optimizers/index.js';
+
+/** Pairs up two arrays, as Python's zip: `tf.zip(grads, vars)` for `applyGradients`. */
+export function zip<A, B>(a: readonly A[], b: readonly B[]): [A, B][] {
+  if (!Array.isArray(a) || !Array.isArray(b)) throw new TypeError('zip: expected two arrays');
+  const n = Math.min(a.length, b.length);
+  const out: [A, B][] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = [a[i], b[i]];
+  return out;
+}

@@ -1,0 +1,58 @@
+/**
+ * Composite math written from primitives (no kernels, no gradient rules of their own): mean,
+ * logSumExp, softmax, logSoftmax, clipByValue.
+ */
+import { isFloat } from '../../dtype.js';
+import { normalizeAxes, normalizeAxis, sizeOf } from '../../shape.js';
+import { toTensor, type Tensor, type TensorLike } from '../../tensor.js';
+import { stopGradient } from '../../autodiff/tape.js';
+import { add, div, maximum, minimum, sub } from '../binary.js';
+import { exp, log } from '../unary.js';
+import { max, sum, type Axis } from '../reduce.js';
+import { reshape } from '../reshape.js';
+import { where } from '../where.js';
+import { equal } from '../compare.js';
+
+/** Arithmetic mean over `axis` (all axes by default). */
+export function mean(xLike: TensorLike, axis?: Axis, keepDims = false): Tensor {
+  const x = toTensor(xLike, 'mean', 'x');
+  const axes = normalizeAxes(axis, x.rank, 'mean');
+  const count = sizeOf(axes.map((a) => x.shape[a]));
+  if (!isFloat(x.dtype)) throw new TypeError(`mean: x must be float32 or float64, got ${x.dtype}; cast it first`);
+  return div(sum(x, axes, keepDims), count);
+}
+
+/** log(Σ exp(x)) over `axis`, computed stably by subtracting the (gradient-free) maximum. */
+export function logSumExp(xLike: TensorLike, axis?: Axis, keepDims = false): Tensor {
+  const x = toTensor(xLike, 'logSumExp', 'x');
+  const axes = normalizeAxes(axis, x.rank, 'logSumExp');
+  const m = max(x, axes, true);
+  // A row of -inf would give (-inf) - (-inf) = NaN; shift by 0 there instead.
+  const shift = stopGradient(where(equal(m, -Infinity), 0, m));
+  const lse = add(log(sum(exp(sub(x, shift)), axes, true)), shift);
+  return keepDims ? lse : reshape(lse, x.shape.filter((_, i) => !axes.includes(i)));
+}
+
+/** exp(x) / Σ exp(x) along `axis` (default the last). */
+export function softmax(xLike: TensorLike, axis = -1): Tensor {
+  const x = toTensor(xLike, 'softmax', 'x');
+  const ax = normalizeAxis(axis, x.rank, 'softmax');
+  const e = exp(sub(x, stopGradient(max(x, ax, true))));
+  return div(e, sum(e, ax, true));
+}
+
+/** x − logSumExp(x) along `axis` (default the last). */
+export function logSoftmax(xLike: TensorLike, axis = -1): Tensor {
+  const x = toTensor(xLike, 'logSoftmax', 'x');
+  const ax = normalizeAxis(axis, x.rank, 'logSoftmax');
+  return sub(x, logSumExp(x, ax, true));
+}
+
+/** Elementwise clip to [clipValueMin, clipValueMax]; the gradient flows where x is inside. */
+export function clipByValue(xLike: TensorLike, clipValueMin: TensorLike, clipValueMax: TensorLike): Tensor {
+  const x = toTensor(xLike, 'clipByValue', 'x');
+  if (typeof clipValueMin === 'number' && typeof clipValueMax === 'number' && clipValueMin > clipValueMax) {
+    throw new RangeError(`clipByValue: clipValueMin (${clipValueMin}) must not exceed clipValueMax (${clipValueMax})`);
+  }
+  return minimum(maximum(x, clipValueMin), clipValueMax);
+}

@@ -1,0 +1,220 @@
+/**
+ * The Tensor: an immutable n-d array (shape, dtype, typed-array values) with a unique id that
+ * the tape uses to follow it. Op methods (`t.add(…)`, `t.sum()`, …) are attached in
+ * `ops/methods.ts`, next to the ops themselves; conversion of user values (numbers, nested
+ * arrays, typed arrays) lives here in `toTensor`.
+ */
+import { allocate, arrayConstructor, assertDType, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
+import { formatTensor } from './format.js';
+import { fmt, sizeOf } from './shape.js';
+
+let nextId = 1;
+
+export type NestedArray = number | boolean | NestedArray[];
+export type TensorLike = Tensor | number | boolean | NestedArray[] | TypedArray;
+
+export class Tensor {
+  /** Identity for the tape; a Variable keeps one id across assignments. */
+  readonly id: number;
+  readonly shape: number[];
+  readonly dtype: DType;
+  /** @internal Storage, row-major, never mutated after creation (except a Variable's). */
+  values: TypedArray;
+
+  /** @internal Use `tf.tensor(…)`. Takes ownership of `values`. */
+  constructor(values: TypedArray, shape: number[], dtype: DType) {
+    this.id = nextId++;
+    this.values = values;
+    this.shape = shape;
+    this.dtype = dtype;
+  }
+
+  /** @internal True for Variables, whose values change on assignment (so views must copy). */
+  get mutable(): boolean {
+    return false;
+  }
+
+  /** @internal The values for a new tensor that shares storage: copied when this one can change. */
+  shareableValues(): TypedArray {
+    return this.mutable ? this.values.slice() : this.values;
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** A copy of the values, row-major, as a typed array of the dtype. */
+  dataSync(): TypedArray {
+    return this.values.slice();
+  }
+
+  /** Promise form of `dataSync`, for code written against TF.js. */
+  async data(): Promise<TypedArray> {
+    return this.dataSync();
+  }
+
+  /** The values as nested JS arrays (numbers, or booleans for `bool`); a scalar as a number. */
+  arraySync(): NestedArray {
+    const { values, shape } = this;
+    const asValue = this.dtype === 'bool' ? (i: number) => values[i] !== 0 : (i: number) => values[i];
+    if (shape.length === 0) return asValue(0);
+    const build = (dim: number, offset: number, stride: number): NestedArray[] => {
+      const n = shape[dim];
+      const inner = stride / Math.max(n, 1);
+      const out: NestedArray[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        out[i] = dim === shape.length - 1 ? asValue(offset + i) : build(dim + 1, offset + i * inner, inner);
+      }
+      return out;
+    };
+    return build(0, 0, sizeOf(shape));
+  }
+
+  async array(): Promise<NestedArray> {
+    return this.arraySync();
+  }
+
+  /** The single value of a one-element tensor as a JS number (booleans as 0/1 are returned as boolean). */
+  item(): number {
+    if (this.values.length !== 1) {
+      throw new Error(`item: tensor must have exactly one element, got shape ${fmt(this.shape)}`);
+    }
+    return this.values[0];
+  }
+
+  toString(): string {
+    return formatTensor(this.values, this.shape, this.dtype);
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conversion of user values
+
+function inferShape(values: unknown, op: string, arg: string): number[] {
+  const shape: number[] = [];
+  let v = values;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    v = v[0];
+  }
+  return shape;
+}
+
+function flatten(values: unknown, shape: number[], dim: number, out: number[], op: string, arg: string, path: string): void {
+  if (dim === shape.length) {
+    if (Array.isArray(values)) throw new Error(`${op}: ${arg} is ragged: ${path} is an array where a number was expected (shape ${fmt(shape)})`);
+    if (typeof values === 'boolean') out.push(values ? 1 : 0);
+    else if (typeof values === 'number') out.push(values);
+    else throw new TypeError(`${op}: ${arg} must contain only numbers or booleans, got ${typeof values} at ${path}`);
+    return;
+  }
+  if (!Array.isArray(values) || values.length !== shape[dim]) {
+    const got = Array.isArray(values) ? `length ${values.length}` : typeof values;
+    throw new Error(`${op}: ${arg} is ragged: ${path} has ${got}, expected length ${shape[dim]} (shape ${fmt(shape)})`);
+  }
+  for (let i = 0; i < values.length; i++) flatten(values[i], shape, dim + 1, out, op, arg, `${path}[${i}]`);
+}
+
+function firstLeaf(values: unknown): unknown {
+  let v = values;
+  while (Array.isArray(v) && v.length > 0) v = v[0];
+  return v;
+}
+
+/**
+ * Builds a tensor from user data. `dtype` forces the dtype (values are converted); otherwise
+ * typed arrays keep theirs, booleans give `bool` and numbers `float32`.
+ */
+export function makeTensor(values: unknown, shape: number[] | undefined, dtype: DType | undefined, op = 'tensor', arg = 'values'): Tensor {
+  if (dtype !== undefined) dtype = assertDType(dtype, op);
+  if (values instanceof Tensor) {
+    const d = dtype ?? values.dtype;
+    const out = allocate(d, values.size);
+    for (let i = 0; i < out.length; i++) out[i] = values.values[i];
+    return reshapeChecked(new Tensor(out, values.shape.slice(), d), shape, op);
+  }
+  if (ArrayBuffer.isView(values) && !(values instanceof DataView)) {
+    const arr = values as unknown as TypedArray;
+    if (!(arr instanceof Float32Array || arr instanceof Float64Array || arr instanceof Int32Array || arr instanceof Uint8Array)) {
+      throw new TypeError(`${op}: ${arg}: unsupported typed array ${values.constructor.name}; use Float32Array, Float64Array, Int32Array or Uint8Array`);
+    }
+    const d = dtype ?? dtypeOfArray(arr);
+    const out = allocate(d, arr.length);
+    if (d === 'bool') for (let i = 0; i < arr.length; i++) out[i] = arr[i] ? 1 : 0;
+    else out.set(arr);
+    return new Tensor(out, checkShape(shape ?? [arr.length], arr.length, op), d);
+  }
+  if (typeof values === 'number' || typeof values === 'boolean') {
+    const d = dtype ?? (typeof values === 'boolean' ? 'bool' : 'float32');
+    const out = allocate(d, 1);
+    out[0] = d === 'bool' ? (values ? 1 : 0) : Number(values);
+    if (shape !== undefined && sizeOf(shape) !== 1) {
+      // tf.fill-like broadcasting of a scalar is not what tf.tensor does; TF errors.
+      throw new Error(`${op}: a single value cannot fill shape ${fmt(shape)}; use tf.fill`);
+    }
+    return new Tensor(out, shape ? shape.slice() : [], d);
+  }
+  if (Array.isArray(values)) {
+    const inferred = inferShape(values, op, arg);
+    const flat: number[] = [];
+    flatten(values, inferred, 0, flat, op, arg, arg);
+    const leaf = firstLeaf(values);
+    const d = dtype ?? (typeof leaf === 'boolean' ? 'bool' : 'float32');
+    const out = allocate(d, flat.length);
+    if (d === 'bool') for (let i = 0; i < flat.length; i++) out[i] = flat[i] ? 1 : 0;
+    else out.set(flat);
+    return new Tensor(out, checkShape(shape ?? inferred, flat.length, op), d);
+  }
+  throw new TypeError(`${op}: ${arg} must be a tensor, number, boolean, nested array or typed array, got ${values === null ? 'null' : typeof values}`);
+}
+
+function checkShape(shape: number[], size: number, op: string): number[] {
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) throw new TypeError(`${op}: shape must contain non-negative integers, got ${fmt(shape)}`);
+  }
+  if (sizeOf(shape) !== size) throw new Error(`${op}: ${size} values cannot have shape ${fmt(shape)} (size ${sizeOf(shape)})`);
+  return shape.slice();
+}
+
+function reshapeChecked(t: Tensor, shape: number[] | undefined, op: string): Tensor {
+  if (shape === undefined) return t;
+  return new Tensor(t.values, checkShape(shape, t.size, op), t.dtype);
+}
+
+/**
+ * Converts an op argument. Tensors pass through; anything else becomes a tensor of `dtype`
+ * when given (the other operand's dtype, TF's rule for Python numbers), else by inference.
+ */
+export function toTensor(x: TensorLike, op: string, arg: string, dtype?: DType): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x === 'number' && dtype !== undefined) {
+    const out = new (arrayConstructor(dtype))(1);
+    out[0] = x;
+    return new Tensor(out, [], dtype);
+  }
+  return makeTensor(x, undefined, dtype, op, arg);
+}
+
+/** Converts two operands of a binary op under TF's dtype rule (no silent promotion). */
+export function toTensorPair(a: TensorLike, b: TensorLike, op: string, argA = 'a', argB = 'b'): [Tensor, Tensor] {
+  const ta = a instanceof Tensor ? a : undefined;
+  const tb = b instanceof Tensor ? b : undefined;
+  const x = ta ?? toTensor(a, op, argA, tb && !isBoolLike(a) ? tb.dtype : undefined);
+  const y = tb ?? toTensor(b, op, argB, !isBoolLike(b) ? x.dtype : undefined);
+  if (x.dtype !== y.dtype) {
+    throw new TypeError(`${op}: dtypes differ: ${argA} is ${x.dtype} ${fmt(x.shape)}, ${argB} is ${y.dtype} ${fmt(y.shape)}; cast one with tf.cast`);
+  }
+  return [x, y];
+}
+
+function isBoolLike(x: unknown): boolean {
+  return typeof x === 'boolean' || (Array.isArray(x) && typeof firstLeaf(x) === 'boolean');
+}

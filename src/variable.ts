@@ -1,0 +1,91 @@
+/**
+ * Variable: a tensor whose value can change (assign, assignAdd, assignSub) while its identity,
+ * and so its place on the tape, stays the same. Usable wherever a tensor is. Names follow TF:
+ * `Variable:0`, `Variable_1:0`, …; `{name: 'w'}` gives `w:0` (then `w_1:0`, …).
+ */
+import { assertDType, type DType } from './dtype.js';
+import { formatVariable } from './format.js';
+import { fmt, shapesEqual } from './shape.js';
+import { makeTensor, Tensor, type TensorLike } from './tensor.js';
+
+const nameCounts = new Map<string, number>();
+
+function uniqueName(base: string): string {
+  const n = nameCounts.get(base) ?? 0;
+  nameCounts.set(base, n + 1);
+  return n === 0 ? `${base}:0` : `${base}_${n}:0`;
+}
+
+export interface VariableOptions {
+  name?: string;
+  trainable?: boolean;
+  dtype?: DType;
+}
+
+export class Variable extends Tensor {
+  readonly name: string;
+  readonly trainable: boolean;
+
+  constructor(initial: TensorLike, { name, trainable = true, dtype }: VariableOptions = {}) {
+    const t = makeTensor(initial, undefined, dtype === undefined ? undefined : assertDType(dtype, 'Variable'), 'Variable', 'initial');
+    super(t.values, t.shape, t.dtype); // makeTensor always returns fresh storage, ours to update in place
+    if (name !== undefined && (typeof name !== 'string' || name === '')) throw new TypeError(`Variable: name must be a non-empty string, got ${JSON.stringify(name)}`);
+    this.name = uniqueName(name ?? 'Variable');
+    this.trainable = trainable;
+  }
+
+  override get mutable(): boolean {
+    return true;
+  }
+
+  /** The current value as an (immutable) tensor. */
+  value(): Tensor {
+    return new Tensor(this.values.slice(), this.shape.slice(), this.dtype);
+  }
+
+  /** Alias of `value()`, as TF's `read_value`. */
+  readValue(): Tensor {
+    return this.value();
+  }
+
+  /** Replaces the value; the shape must match and dtypes must agree (numbers take ours). */
+  assign(value: TensorLike): this {
+    const t = this.incoming(value, 'assign');
+    this.values.set(t.values);
+    return this;
+  }
+
+  assignAdd(delta: TensorLike): this {
+    const t = this.incoming(delta, 'assignAdd');
+    const v = this.values;
+    for (let i = 0; i < v.length; i++) v[i] += t.values[i];
+    return this;
+  }
+
+  assignSub(delta: TensorLike): this {
+    const t = this.incoming(delta, 'assignSub');
+    const v = this.values;
+    for (let i = 0; i < v.length; i++) v[i] -= t.values[i];
+    return this;
+  }
+
+  private incoming(value: TensorLike, op: string): Tensor {
+    const t = value instanceof Tensor ? value : makeTensor(value, undefined, this.dtype, `Variable.${op}`, 'value');
+    if (t.dtype !== this.dtype) {
+      throw new TypeError(`Variable.${op}: dtype ${t.dtype} does not match variable '${this.name}' of dtype ${this.dtype}`);
+    }
+    if (!shapesEqual(t.shape, this.shape)) {
+      throw new Error(`Variable.${op}: shape ${fmt(t.shape)} does not match variable '${this.name}' of shape ${fmt(this.shape)}`);
+    }
+    return t;
+  }
+
+  override toString(): string {
+    return formatVariable(this.name, this.values, this.shape, this.dtype);
+  }
+}
+
+/** Shorthand for `new Variable(…)`. */
+export function variable(initial: TensorLike, options?: VariableOptions): Variable {
+  return new Variable(initial, options);
+}
