@@ -18,12 +18,12 @@ const FLOAT: Record<BinaryOp, string> = {
   pow: 'powC(x, y)',
   maximum: 'x > y || x !== x ? x : y', // NaN in either operand propagates
   minimum: 'x < y || x !== x ? x : y',
-  equal: 'x === y ? 1 : 0',
-  notEqual: 'x !== y ? 1 : 0',
-  less: 'x < y ? 1 : 0',
-  lessEqual: 'x <= y ? 1 : 0',
-  greater: 'x > y ? 1 : 0',
-  greaterEqual: 'x >= y ? 1 : 0',
+  equal: '+(x === y)', // +(bool) compiles branch-free; a ternary mispredicts on random data
+  notEqual: '+(x !== y)',
+  less: '+(x < y)',
+  lessEqual: '+(x <= y)',
+  greater: '+(x > y)',
+  greaterEqual: '+(x >= y)',
 };
 
 /** int32: exact wrapping multiply, division truncating toward zero (x/0 = 0), integer power. */

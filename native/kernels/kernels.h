@@ -1,0 +1,146 @@
+// The kernel families behind the export table: pure C++ over raw pointers, called by addon.cc
+// only after every argument was checked (lengths, dtypes, bounds). Each family file holds one
+// strided loop and a table of one-line functors; `*_find` maps an op name to its table index.
+//
+// `Plan` is the shared strided iteration: the output shape is collapsed (size-1 axes dropped,
+// neighbours merged where every operand is contiguous across them), then `for_runs` walks the
+// flat output range [begin, end) as runs along the innermost axis, handing each run's operand
+// offsets to a 1-D inner loop. Contiguous, scalar-broadcast and row/column broadcasts are then
+// just inner loops with strides (1,1), (1,0), (0,1).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "../dtype.h"
+
+namespace tapeflow {
+
+template <int K>
+struct Plan {
+  int rank = 0;
+  int64_t size = 1;
+  int64_t shape[kMaxRank];
+  int64_t strides[K][kMaxRank];
+};
+
+template <int K>
+Plan<K> make_plan(const std::vector<int64_t>& shape, const std::vector<int64_t>* const (&strides)[K]) {
+  Plan<K> p;
+  for (size_t d = 0; d < shape.size(); d++) {
+    int64_t n = shape[d];
+    p.size *= n;
+    if (n == 1) continue;
+    bool merge = p.rank > 0;
+    for (int q = 0; q < K && merge; q++) merge = p.strides[q][p.rank - 1] == (*strides[q])[d] * n;
+    if (merge) {
+      p.shape[p.rank - 1] *= n;
+      for (int q = 0; q < K; q++) p.strides[q][p.rank - 1] = (*strides[q])[d];
+    } else {
+      p.shape[p.rank] = n;
+      for (int q = 0; q < K; q++) p.strides[q][p.rank] = (*strides[q])[d];
+      p.rank++;
+    }
+  }
+  if (p.rank == 0) {
+    p.rank = 1;
+    p.shape[0] = 1;
+    for (int q = 0; q < K; q++) p.strides[q][0] = 0;
+  }
+  return p;
+}
+
+// fn(const int64_t off[K], int64_t out_index, int64_t count, const int64_t inner_stride[K]).
+template <int K, class F>
+void for_runs(const Plan<K>& p, int64_t begin, int64_t end, F&& fn) {
+  if (begin >= end) return;
+  const int r = p.rank;
+  int64_t idx[kMaxRank], off[K] = {}, inner[K];
+  int64_t rest = begin;
+  for (int d = r - 1; d >= 0; d--) {
+    idx[d] = rest % p.shape[d];
+    rest /= p.shape[d];
+    for (int q = 0; q < K; q++) off[q] += idx[d] * p.strides[q][d];
+  }
+  for (int q = 0; q < K; q++) inner[q] = p.strides[q][r - 1];
+  int64_t pos = begin;
+  while (pos < end) {
+    int64_t count = p.shape[r - 1] - idx[r - 1];
+    if (count > end - pos) count = end - pos;
+    fn(off, pos, count, inner);
+    pos += count;
+    if (pos >= end) break;
+    // advance: the inner axis is now complete (count reached its end)
+    for (int q = 0; q < K; q++) off[q] -= idx[r - 1] * inner[q];
+    idx[r - 1] = 0;
+    for (int d = r - 2; d >= 0; d--) {
+      for (int q = 0; q < K; q++) off[q] += p.strides[q][d];
+      if (++idx[d] < p.shape[d]) break;
+      for (int q = 0; q < K; q++) off[q] -= p.strides[q][d] * p.shape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+// JS typed-array store conversions (what `int32Array[i] = x` does): ToInt32 and ToUint8.
+inline int32_t to_int32(double x) {
+  if (!(x == x) || x == __builtin_inf() || x == -__builtin_inf()) return 0;
+  double t = __builtin_trunc(x);
+  double m = __builtin_fmod(t, 4294967296.0);
+  if (m < 0) m += 4294967296.0;
+  return int32_t(uint32_t(m));
+}
+inline uint8_t to_uint8(double x) { return uint8_t(uint32_t(to_int32(x)) & 0xff); }
+
+// unary.cc: out[i] = f(x[i]), i < n. Returns false when op has no kernel for dtype.
+int unary_find(const std::string& name);
+bool unary_run(int op, DType d, const void* x, void* out, int64_t n, double alpha);
+
+// binary.cc: out (contiguous, `shape`) = a op b read through strides. Comparisons write u8.
+int binary_find(const std::string& name);
+bool binary_is_compare(int op);
+bool binary_run(int op, DType d, const void* a, const std::vector<int64_t>& sa, const void* b,
+                const std::vector<int64_t>& sb, const std::vector<int64_t>& shape, void* out);
+void select_run(DType d, const uint8_t* cond, const std::vector<int64_t>& sc, const void* a,
+                const std::vector<int64_t>& sa, const void* b, const std::vector<int64_t>& sb,
+                const std::vector<int64_t>& shape, void* out);
+
+// reduce.cc: x contiguous `shape`, reduced over `reduced[d]` axes; out holds the kept axes.
+int reduce_find(const std::string& name);
+bool reduce_run(int op, DType d, const void* x, const std::vector<int64_t>& shape, const std::vector<bool>& reduced,
+                void* out);
+int arg_reduce_find(const std::string& name);
+bool arg_reduce_run(int op, DType d, const void* x, int64_t outer, int64_t n, int64_t inner, int32_t* out);
+
+// matmul.cc
+struct MatmulArgs {
+  int64_t batch, m, n, k;
+  bool transpose_a, transpose_b;
+  int64_t a_batch_stride, b_batch_stride;
+};
+bool matmul_run(DType d, const void* a, const void* b, void* out, const MatmulArgs& args);
+
+// copy.cc: data movement by element size, plus cast and pad.
+void copy_strided_run(int esize, const void* x, int64_t offset, const std::vector<int64_t>& strides,
+                      const std::vector<int64_t>& shape, void* out);
+void gather_run(int esize, const void* x, int64_t outer, int64_t axis, int64_t inner, const int32_t* idx,
+                int64_t nidx, void* out);
+bool scatter_add_run(DType d, const void* updates, int64_t outer, int64_t axis, int64_t inner, const int32_t* idx,
+                     int64_t nidx, void* out);
+void concat_run(int esize, const std::vector<const void*>& inputs, const std::vector<int64_t>& inners, int64_t outer,
+                void* out);
+void pad_run(DType d, const void* x, const std::vector<int64_t>& shape, const std::vector<int64_t>& paddings,
+             double value, void* out);
+void cast_run(DType from, DType to, const void* x, void* out, int64_t n);
+
+// optim.cc: fused optimizer updates. optim_find gives the kind's index and its layout.
+struct OptimKind {
+  const char* name;
+  int n_arrays;   // variable, gradient, slots…
+  int n_scalars;  // hyperparameters
+};
+int optim_find(const std::string& name, OptimKind* kind);
+void optim_run(int kind, DType d, void* const* arrays, int64_t n, const double* scalars);
+
+}  // namespace tapeflow
