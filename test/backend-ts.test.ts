@@ -28,8 +28,8 @@ const randInt = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 
 type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
 const FLOATS: [string, FloatCtor][] = [['float32', Float32Array], ['float64', Float64Array]];
 
-function randomArray<T extends TypedArray>(ctor: { new (n: number): T }, n: number, lo = -3, hi = 3): T {
-  const a = new ctor(n);
+function randomArray<C extends new (n: number) => TypedArray>(ctor: C, n: number, lo = -3, hi = 3): InstanceType<C> {
+  const a = new ctor(n) as InstanceType<C>;
   const isInt = a instanceof Int32Array || a instanceof Uint8Array;
   for (let i = 0; i < n; i++) a[i] = isInt ? randInt(lo, hi) : lo + (hi - lo) * rand();
   return a;

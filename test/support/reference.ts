@@ -1,0 +1,365 @@
+/**
+ * The float64 reference: NumPy semantics written as plain loops over flat row-major arrays,
+ * independent of tapeflow's code (no shared helpers from src/). Every op case in
+ * test/cases/ops.ts names one of these as its expected value. An `Arr` is a shape and its
+ * values in float64 (ints and bools are stored as numbers; `cast` applies dtype rounding).
+ *
+ * To add an op: one function here, written with the index helpers below (coords/offset),
+ * favouring obviousness over speed.
+ */
+
+export interface Arr {
+  shape: number[];
+  data: number[];
+}
+
+export const arr = (shape: number[], data: ArrayLike<number>): Arr => ({ shape: shape.slice(), data: Array.from(data) });
+
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function stridesOf(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}
+
+/** Multi-index of flat position `flat` in `shape`. */
+export function coords(flat: number, shape: readonly number[]): number[] {
+  const c = new Array<number>(shape.length);
+  for (let i = shape.length - 1; i >= 0; i--) {
+    c[i] = shape[i] === 0 ? 0 : flat % shape[i];
+    flat = shape[i] === 0 ? 0 : Math.floor(flat / shape[i]);
+  }
+  return c;
+}
+
+/** Flat position of multi-index `c` in `shape`. */
+export function offset(c: readonly number[], shape: readonly number[]): number {
+  let o = 0;
+  for (let i = 0; i < shape.length; i++) o = o * shape[i] + c[i];
+  return o;
+}
+
+const normAxis = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
+
+// ---------------------------------------------------------------------------------------------
+// Broadcasting and elementwise ops
+
+export function broadcastShape(...shapes: number[][]): number[] {
+  const rank = Math.max(...shapes.map((s) => s.length));
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    let d = 1;
+    for (const s of shapes) {
+      const k = i - (rank - s.length);
+      const sd = k < 0 ? 1 : s[k];
+      if (sd !== 1) {
+        if (d !== 1 && d !== sd) throw new Error(`reference: cannot broadcast ${JSON.stringify(shapes)}`);
+        d = sd;
+      }
+    }
+    out.push(d);
+  }
+  return out;
+}
+
+/** The element of `a` that position `c` (in a broadcast shape of rank >= a's) reads. */
+function readBroadcast(a: Arr, c: readonly number[]): number {
+  const lead = c.length - a.shape.length;
+  let o = 0;
+  for (let i = 0; i < a.shape.length; i++) o = o * a.shape[i] + (a.shape[i] === 1 ? 0 : c[lead + i]);
+  return a.data[o];
+}
+
+export function map(a: Arr, f: (x: number) => number): Arr {
+  return { shape: a.shape.slice(), data: a.data.map(f) };
+}
+
+export function zip(a: Arr, b: Arr, f: (x: number, y: number) => number): Arr {
+  const shape = broadcastShape(a.shape, b.shape);
+  const n = sizeOf(shape);
+  const data = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const c = coords(i, shape);
+    data[i] = f(readBroadcast(a, c), readBroadcast(b, c));
+  }
+  return { shape, data };
+}
+
+export function where(cond: Arr, a: Arr, b: Arr): Arr {
+  const shape = broadcastShape(cond.shape, a.shape, b.shape);
+  const n = sizeOf(shape);
+  const data = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const c = coords(i, shape);
+    data[i] = readBroadcast(cond, c) ? readBroadcast(a, c) : readBroadcast(b, c);
+  }
+  return { shape, data };
+}
+
+export function broadcastTo(a: Arr, shape: number[]): Arr {
+  const n = sizeOf(shape);
+  const data = new Array<number>(n);
+  for (let i = 0; i < n; i++) data[i] = readBroadcast(a, coords(i, shape));
+  return { shape: shape.slice(), data };
+}
+
+// Scalar functions, float64, in their textbook form.
+export const fns = {
+  sigmoid: (x: number) => 1 / (1 + Math.exp(-x)),
+  softplus: (x: number) => (x > 30 ? x : Math.log(1 + Math.exp(x))),
+  elu: (x: number) => (x > 0 ? x : Math.exp(x) - 1),
+  leakyRelu: (alpha: number) => (x: number) => (x > 0 ? x : alpha * x),
+  relu: (x: number) => (x > 0 ? x : 0),
+  sign: (x: number) => (Number.isNaN(x) ? NaN : x > 0 ? 1 : x < 0 ? -1 : 0),
+  /** Round half to even (NumPy, TF). */
+  round: (x: number) => {
+    const f = Math.floor(x);
+    const d = x - f;
+    if (d < 0.5) return f;
+    if (d > 0.5) return f + 1;
+    return f % 2 === 0 ? f : f + 1;
+  },
+  maximum: (x: number, y: number) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y)),
+  minimum: (x: number, y: number) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y)),
+};
+
+/** Dtype rounding of a value, as storing it in that dtype does (int: truncation toward 0). */
+export function roundTo(dtype: string, x: number): number {
+  switch (dtype) {
+    case 'float32': return Math.fround(x);
+    case 'int32': return Number.isNaN(x) ? 0 : Math.trunc(x) | 0;
+    case 'bool': return x !== 0 ? 1 : 0;
+    default: return x;
+  }
+}
+
+export const cast = (a: Arr, dtype: string): Arr => map(a, (x) => roundTo(dtype, x));
+
+// ---------------------------------------------------------------------------------------------
+// Reductions
+
+function axesOf(axis: number | number[] | undefined | null, rank: number): number[] {
+  if (axis === undefined || axis === null) return Array.from({ length: rank }, (_, i) => i);
+  const list = Array.isArray(axis) ? axis : [axis];
+  return [...new Set(list.map((a) => normAxis(a, rank)))];
+}
+
+/** Generic reduction: groups elements by their non-reduced coordinates and folds each group. */
+export function reduce(a: Arr, axis: number | number[] | undefined | null, keepDims: boolean, fold: (xs: number[]) => number): Arr {
+  const axes = axesOf(axis, a.shape.length);
+  const keptShape = a.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const groups: number[][] = Array.from({ length: sizeOf(keptShape) }, () => []);
+  for (let i = 0; i < a.data.length; i++) {
+    const c = coords(i, a.shape).map((ci, k) => (axes.includes(k) ? 0 : ci));
+    groups[offset(c, keptShape)].push(a.data[i]);
+  }
+  const shape = keepDims ? keptShape : a.shape.filter((_, i) => !axes.includes(i));
+  return { shape, data: groups.map(fold) };
+}
+
+const add = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
+export const sum = (a: Arr, axis?: number | number[] | null, keepDims = false) => reduce(a, axis, keepDims, add);
+export const prod = (a: Arr, axis?: number | number[] | null, keepDims = false) => reduce(a, axis, keepDims, (xs) => xs.reduce((p, x) => p * x, 1));
+export const mean = (a: Arr, axis?: number | number[] | null, keepDims = false) => reduce(a, axis, keepDims, (xs) => add(xs) / xs.length);
+export const max = (a: Arr, axis?: number | number[] | null, keepDims = false) => reduce(a, axis, keepDims, (xs) => xs.reduce((m, x) => fns.maximum(m, x), -Infinity));
+export const min = (a: Arr, axis?: number | number[] | null, keepDims = false) => reduce(a, axis, keepDims, (xs) => xs.reduce((m, x) => fns.minimum(m, x), Infinity));
+export const logSumExp = (a: Arr, axis?: number | number[] | null, keepDims = false) =>
+  reduce(a, axis, keepDims, (xs) => {
+    const m = xs.reduce((mm, x) => Math.max(mm, x), -Infinity);
+    if (m === -Infinity) return -Infinity;
+    return m + Math.log(add(xs.map((x) => Math.exp(x - m))));
+  });
+
+/** Index of the first extreme element along `axis` (NumPy/TF: first occurrence). */
+export function argReduce(a: Arr, axis: number, better: (x: number, best: number) => boolean): Arr {
+  const ax = normAxis(axis, a.shape.length);
+  const outShape = a.shape.filter((_, i) => i !== ax);
+  const n = sizeOf(outShape);
+  const data = new Array<number>(n);
+  for (let o = 0; o < n; o++) {
+    const c = coords(o, outShape);
+    let best = 0;
+    let bestVal = NaN;
+    for (let k = 0; k < a.shape[ax]; k++) {
+      const full = [...c.slice(0, ax), k, ...c.slice(ax)];
+      const v = a.data[offset(full, a.shape)];
+      if (k === 0 || better(v, bestVal)) {
+        best = k;
+        bestVal = v;
+      }
+    }
+    data[o] = best;
+  }
+  return { shape: outShape, data };
+}
+export const argMax = (a: Arr, axis = 0) => argReduce(a, axis, (x, b) => x > b);
+export const argMin = (a: Arr, axis = 0) => argReduce(a, axis, (x, b) => x < b);
+
+/** exp(x − logSumExp(x)) along `axis`. */
+export function softmax(a: Arr, axis = -1): Arr {
+  const lse = logSumExp(a, axis, true);
+  return zip(a, lse, (x, l) => Math.exp(x - l));
+}
+export function logSoftmax(a: Arr, axis = -1): Arr {
+  const lse = logSumExp(a, axis, true);
+  return zip(a, lse, (x, l) => x - l);
+}
+
+export const clipByValue = (a: Arr, lo: number, hi: number) => map(a, (x) => Math.min(Math.max(x, lo), hi));
+
+// ---------------------------------------------------------------------------------------------
+// Linear algebra
+
+/** Matrix product over the last two axes, batch dims broadcast (NumPy matmul with transposes). */
+export function matmul(a: Arr, b: Arr, transposeA = false, transposeB = false): Arr {
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const [m, k] = transposeA ? [a.shape[ra - 1], a.shape[ra - 2]] : [a.shape[ra - 2], a.shape[ra - 1]];
+  const [k2, n] = transposeB ? [b.shape[rb - 1], b.shape[rb - 2]] : [b.shape[rb - 2], b.shape[rb - 1]];
+  if (k !== k2) throw new Error('reference matmul: inner dimensions differ');
+  const aBatch = a.shape.slice(0, -2);
+  const bBatch = b.shape.slice(0, -2);
+  const batchShape = broadcastShape(aBatch, bBatch);
+  const outShape = [...batchShape, m, n];
+  const data = new Array<number>(sizeOf(outShape)).fill(0);
+  for (let o = 0; o < data.length; o++) {
+    const c = coords(o, outShape);
+    const bc = c.slice(0, -2);
+    const i = c[c.length - 2];
+    const j = c[c.length - 1];
+    let s = 0;
+    for (let p = 0; p < k; p++) {
+      const ai = transposeA ? [p, i] : [i, p];
+      const bi = transposeB ? [j, p] : [p, j];
+      s += readBroadcast(a, [...bc, ...ai]) * readBroadcast(b, [...bc, ...bi]);
+    }
+    data[o] = s;
+  }
+  return { shape: outShape, data };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shape and data movement
+
+export const reshape = (a: Arr, shape: number[]): Arr => {
+  const known = shape.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
+  return { shape: shape.map((d) => (d === -1 ? a.data.length / known : d)), data: a.data.slice() };
+};
+
+export function transpose(a: Arr, perm?: number[]): Arr {
+  const r = a.shape.length;
+  const p = perm ?? Array.from({ length: r }, (_, i) => r - 1 - i);
+  const outShape = p.map((ax) => a.shape[ax]);
+  const data = new Array<number>(a.data.length);
+  for (let o = 0; o < data.length; o++) {
+    const c = coords(o, outShape);
+    const src = new Array<number>(r);
+    for (let i = 0; i < r; i++) src[p[i]] = c[i];
+    data[o] = a.data[offset(src, a.shape)];
+  }
+  return { shape: outShape, data };
+}
+
+export function expandDims(a: Arr, axis = 0): Arr {
+  const shape = a.shape.slice();
+  shape.splice(normAxis(axis, a.shape.length + 1), 0, 1);
+  return { shape, data: a.data.slice() };
+}
+
+export function squeeze(a: Arr, axis?: number | number[]): Arr {
+  const axes = axis === undefined ? a.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : axesOf(axis, a.shape.length);
+  return { shape: a.shape.filter((_, i) => !axes.includes(i)), data: a.data.slice() };
+}
+
+export function slice(a: Arr, begin: number[], size: number[]): Arr {
+  const outShape = size.map((s, i) => (s === -1 ? a.shape[i] - begin[i] : s));
+  const data = new Array<number>(sizeOf(outShape));
+  for (let o = 0; o < data.length; o++) {
+    const c = coords(o, outShape).map((ci, i) => ci + begin[i]);
+    data[o] = a.data[offset(c, a.shape)];
+  }
+  return { shape: outShape, data };
+}
+
+export function pad(a: Arr, paddings: [number, number][], value = 0): Arr {
+  const outShape = a.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
+  const data = new Array<number>(sizeOf(outShape));
+  for (let o = 0; o < data.length; o++) {
+    const c = coords(o, outShape).map((ci, i) => ci - paddings[i][0]);
+    const inside = c.every((ci, i) => ci >= 0 && ci < a.shape[i]);
+    data[o] = inside ? a.data[offset(c, a.shape)] : value;
+  }
+  return { shape: outShape, data };
+}
+
+export function tile(a: Arr, reps: number[]): Arr {
+  const outShape = a.shape.map((d, i) => d * reps[i]);
+  const data = new Array<number>(sizeOf(outShape));
+  for (let o = 0; o < data.length; o++) {
+    const c = coords(o, outShape).map((ci, i) => ci % a.shape[i]);
+    data[o] = a.data[offset(c, a.shape)];
+  }
+  return { shape: outShape, data };
+}
+
+export function gather(a: Arr, indices: Arr, axis = 0): Arr {
+  const ax = normAxis(axis, a.shape.length);
+  const outShape = [...a.shape.slice(0, ax), ...indices.shape, ...a.shape.slice(ax + 1)];
+  const data = new Array<number>(sizeOf(outShape));
+  const ir = indices.shape.length;
+  for (let o = 0; o < data.length; o++) {
+    const c = coords(o, outShape);
+    const idx = indices.data[offset(c.slice(ax, ax + ir), indices.shape)];
+    data[o] = a.data[offset([...c.slice(0, ax), idx, ...c.slice(ax + ir)], a.shape)];
+  }
+  return { shape: outShape, data };
+}
+
+export function concat(xs: Arr[], axis = 0): Arr {
+  const ax = normAxis(axis, xs[0].shape.length);
+  const outShape = xs[0].shape.slice();
+  outShape[ax] = xs.reduce((s, x) => s + x.shape[ax], 0);
+  const data = new Array<number>(sizeOf(outShape));
+  for (let o = 0; o < data.length; o++) {
+    const c = coords(o, outShape);
+    let k = c[ax];
+    let t = 0;
+    while (k >= xs[t].shape[ax]) k -= xs[t++].shape[ax];
+    const src = c.slice();
+    src[ax] = k;
+    data[o] = xs[t].data[offset(src, xs[t].shape)];
+  }
+  return { shape: outShape, data };
+}
+
+export const stack = (xs: Arr[], axis = 0): Arr => concat(xs.map((x) => expandDims(x, axis)), normAxis(axis, xs[0].shape.length + 1));
+
+export function split(a: Arr, numOrSizes: number | number[], axis = 0): Arr[] {
+  const ax = normAxis(axis, a.shape.length);
+  const sizes = typeof numOrSizes === 'number' ? new Array(numOrSizes).fill(a.shape[ax] / numOrSizes) : numOrSizes.slice();
+  const free = sizes.indexOf(-1);
+  if (free >= 0) sizes[free] = a.shape[ax] - sizes.reduce((s, v, i) => (i === free ? s : s + v), 0);
+  let start = 0;
+  return sizes.map((s) => {
+    const begin = a.shape.map((_, i) => (i === ax ? start : 0));
+    const size = a.shape.map((d, i) => (i === ax ? s : d));
+    start += s;
+    return slice(a, begin, size);
+  });
+}
+
+/** TF's one_hot: out-of-range indices give an all-off row. */
+export function oneHot(indices: Arr, depth: number, on = 1, off = 0): Arr {
+  const data: number[] = [];
+  for (const j of indices.data) for (let k = 0; k < depth; k++) data.push(k === j ? on : off);
+  return { shape: [...indices.shape, depth], data };
+}
