@@ -8,7 +8,7 @@
  */
 import type { BinaryOp } from '../backend.js';
 import type { TypedArray } from '../../dtype.js';
-import { cls, collapse, compile, odometerStep } from './strided.js';
+import { cls, collapse, compile, loopCache, odometerStep } from './strided.js';
 
 const FLOAT: Record<BinaryOp, string> = {
   add: 'x + y',
@@ -58,14 +58,20 @@ function source(op: BinaryOp, expr: string): string {
   }`;
 }
 
+const loops = loopCache<BinaryLoop>();
+const ONE = [1];
+const ZERO = [0];
+
 export function binary(op: BinaryOp, a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void {
-  const c = collapse(outShape, [aStrides, bStrides]);
-  if (c.size === 0) return;
-  const ac = cls(a);
-  const fn = compile<BinaryLoop>(`binary:${op}:${ac}:${cls(out)}`, () => {
+  const fn = loops(op, a, out, () => {
+    const ac = cls(a);
     const expr = (ac === 'Int32Array' ? INT32[op] : undefined) ?? FLOAT[op];
     if (expr === undefined) throw new Error(`binary: unknown op ${op}`);
-    return source(op, expr);
+    return compile<BinaryLoop>(`binary:${op}:${ac}:${cls(out)}`, () => source(op, expr));
   });
+  // One output element (scalars, the common case of tiny graphs): no shape planning needed.
+  if (out.length === 1) return fn(a, b, out, ONE, ZERO, ZERO, 1);
+  const c = collapse(outShape, [aStrides, bStrides]);
+  if (c.size === 0) return;
   fn(a, b, out, c.shape, c.strides[0], c.strides[1], c.size);
 }

@@ -2,7 +2,7 @@
  * Data-movement kernels: copyStrided (transpose, slice, broadcastTo, tile), gather and its
  * adjoint scatterAdd, concat, pad, cast and select. None computes, so they are written as
  * plain loops shared by every dtype (their call sites may see several typed-array classes;
- * each loop is small). Long contiguous runs go through `TypedArray.set`/`copyWithin`,
+ * each loop is small). Long contiguous runs go through `TypedArray.set` (subarray views),
  * which V8 implements as a memcpy; short ones are element loops. A new kernel of this
  * family follows the same shape: collapse (`strided.ts`), odometer, tight inner loop.
  */

@@ -6,8 +6,8 @@
  * then a register-blocked MR×NR micro-kernel accumulates one output tile in local variables.
  * Transposes cost nothing extra: packing reads each operand through (row, column) strides.
  * Small products skip packing and run a plain i-k-j loop. Tuning knobs are the constants
- * below; the micro-kernel shape is fixed at 4×4 (16 accumulators fit V8's x64 registers
- * well enough; measured faster than 4×2, 2×4 and 3×4 here).
+ * below; the micro-kernel shape is fixed at 4×4 (16 accumulators; about 3.9 GFLOP/s for
+ * 1024×1024 float32 on one x64 core under Node 20; other tile shapes were not tried).
  */
 import type { MatmulArgs } from '../backend.js';
 import type { FloatArray } from '../../dtype.js';

@@ -58,6 +58,24 @@ export function cls(a: ArrayBufferView): string {
   return a.constructor.name;
 }
 
+/** 0…3 for Float32Array, Float64Array, Int32Array, Uint8Array: a cheap cache index. */
+export function classIndex(a: ArrayBufferView): number {
+  return a instanceof Float32Array ? 0 : a instanceof Float64Array ? 1 : a instanceof Int32Array ? 2 : 3;
+}
+
+/**
+ * Per-op cache of generated loops indexed by (input class, output class), so the hot path
+ * looks a loop up without building a string key; `build` runs once per slot.
+ */
+export function loopCache<F>(): (op: string, input: ArrayBufferView, output: ArrayBufferView, build: () => F) => F {
+  const table: Record<string, F[]> = Object.create(null);
+  return (op, input, output, build) => {
+    const row = table[op] ?? (table[op] = []);
+    const k = classIndex(input) * 4 + classIndex(output);
+    return row[k] ?? (row[k] = build());
+  };
+}
+
 /** C's pow: pow(1, y) = 1 and pow(-1, ±inf) = 1, where Math.pow gives NaN. */
 function powC(x: number, y: number): number {
   const r = Math.pow(x, y);

@@ -7,7 +7,7 @@
  */
 import type { UnaryOp } from '../backend.js';
 import type { TypedArray } from '../../dtype.js';
-import { cls, compile } from './strided.js';
+import { cls, compile, loopCache } from './strided.js';
 
 const FLOAT: Record<UnaryOp, string> = {
   neg: '-x',
@@ -38,15 +38,17 @@ const INT32: Partial<Record<UnaryOp, string>> = {
 
 type UnaryLoop = (x: TypedArray, out: TypedArray, alpha: number) => void;
 
+const loops = loopCache<UnaryLoop>();
+
 export function unary(op: UnaryOp, x: TypedArray, out: TypedArray, alpha: number): void {
-  const xc = cls(x);
-  const fn = compile<UnaryLoop>(`unary:${op}:${xc}:${cls(out)}`, () => {
+  const fn = loops(op, x, out, () => {
+    const xc = cls(x);
     const expr = (xc === 'Int32Array' ? INT32[op] : undefined) ?? FLOAT[op];
     if (expr === undefined) throw new Error(`unary: unknown op ${op}`);
-    return `function unary_${op}(xs, out, alpha) {
+    return compile<UnaryLoop>(`unary:${op}:${xc}:${cls(out)}`, () => `function unary_${op}(xs, out, alpha) {
       const n = out.length;
       for (let i = 0; i < n; i++) { const x = xs[i]; out[i] = ${expr}; }
-    }`;
+    }`);
   });
   fn(x, out, alpha);
 }
