@@ -196,6 +196,10 @@ function reshapeChecked(t: Tensor, shape: number[] | undefined, op: string): Ten
 export function toTensor(x: TensorLike, op: string, arg: string, dtype?: DType): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === 'number' && dtype !== undefined) {
+    // TF: a Python float does not silently truncate into an int tensor (TypeError there too).
+    if (dtype === 'int32' && !Number.isInteger(x)) {
+      throw new TypeError(`${op}: ${arg} = ${x} is not an integer and cannot take the other operand's dtype int32; cast explicitly`);
+    }
     const out = new (arrayConstructor(dtype))(1);
     out[0] = x;
     return new Tensor(out, [], dtype);

@@ -93,6 +93,7 @@ void copy_strided_run(int esize, const void* x, int64_t offset, const std::vecto
 
 void gather_run(int esize, const void* x, int64_t outer, int64_t axis, int64_t inner, const int32_t* idx,
                 int64_t nidx, void* out) {
+  if (outer == 0 || inner == 0 || nidx == 0) return;  // nothing to move (outer alone may be huge)
   by_size(esize, [&](auto tag) {
     using T = decltype(tag);
     gather_loop<T>(static_cast<const T*>(x), outer, axis, inner, idx, nidx, static_cast<T*>(out));
@@ -101,6 +102,8 @@ void gather_run(int esize, const void* x, int64_t outer, int64_t axis, int64_t i
 
 bool scatter_add_run(DType d, const void* u, int64_t outer, int64_t axis, int64_t inner, const int32_t* idx,
                      int64_t nidx, void* out) {
+  if (d == DType::u8) return false;
+  if (outer == 0 || inner == 0 || nidx == 0) return true;
   switch (d) {
     case DType::f32: scatter_loop<float>(static_cast<const float*>(u), outer, axis, inner, idx, nidx, static_cast<float*>(out)); return true;
     case DType::f64: scatter_loop<double>(static_cast<const double*>(u), outer, axis, inner, idx, nidx, static_cast<double*>(out)); return true;
@@ -111,6 +114,9 @@ bool scatter_add_run(DType d, const void* u, int64_t outer, int64_t axis, int64_
 
 void concat_run(int esize, const std::vector<const void*>& inputs, const std::vector<int64_t>& inners, int64_t outer,
                 void* out) {
+  int64_t total = 0;
+  for (int64_t w : inners) total += w;
+  if (total == 0) return;  // nothing to move (outer alone may be huge)
   char* o = static_cast<char*>(out);
   for (int64_t r = 0; r < outer; r++) {
     for (size_t q = 0; q < inputs.size(); q++) {

@@ -53,7 +53,7 @@ struct Adam {
   }
 };
 
-// [var, grad, m, v, vhat]; as adam, then vhat = max(vhat, v) (NaN propagates) in the denominator.
+// [var, grad, m, v, vhat]; as adam, then vhat = vhat < v ? v : vhat, used in the denominator.
 struct AdamAmsgrad {
   static constexpr int arrays = 5, scalars = 4;
   template <class T> static void step(T* const* a, int64_t i, const T* s) {
@@ -61,11 +61,162 @@ struct AdamAmsgrad {
     const T m = a[2][i] + (g - a[2][i]) * (T(1) - s[1]);
     const T v = a[3][i] + (g * g - a[3][i]) * (T(1) - s[2]);
     T h = a[4][i];
-    h = v > h || v != v ? v : h;
+    h = h < v ? v : h;
     a[2][i] = m;
     a[3][i] = v;
     a[4][i] = h;
     a[0][i] = a[0][i] - s[0] * m / (std::sqrt(h) + s[3]);
+  }
+};
+
+// The kinds below take every coefficient precomputed by the optimizer (never derived here).
+
+// [var, grad, velocity]; [lr, rho, oneMinusRho, epsilon, momentum (unused)]:
+// v = rho·v + oneMinusRho·g²; var -= lr·g / sqrt(v + epsilon)
+struct Rmsprop {
+  static constexpr int arrays = 3, scalars = 5;
+  template <class T> static void step(T* const* a, int64_t i, const T* s) {
+    const T g = a[1][i];
+    const T v = s[1] * a[2][i] + s[2] * (g * g);
+    a[2][i] = v;
+    a[0][i] = a[0][i] - (s[0] * g) / std::sqrt(v + s[3]);
+  }
+};
+
+// [var, grad, velocity, m]; [lr, rho, oneMinusRho, epsilon, momentum]:
+// v = rho·v + oneMinusRho·g²; m = momentum·m + lr·g / sqrt(v + epsilon); var -= m
+struct RmspropMomentum {
+  static constexpr int arrays = 4, scalars = 5;
+  template <class T> static void step(T* const* a, int64_t i, const T* s) {
+    const T g = a[1][i];
+    const T v = s[1] * a[2][i] + s[2] * (g * g);
+    a[2][i] = v;
+    const T m = s[4] * a[3][i] + (s[0] * g) / std::sqrt(v + s[3]);
+    a[3][i] = m;
+    a[0][i] = a[0][i] - m;
+  }
+};
+
+// [var, grad, velocity, averageGrad]; [lr, rho, oneMinusRho, epsilon, momentum (unused)]:
+// v = rho·v + oneMinusRho·g²; av = rho·av + oneMinusRho·g; var -= lr·g / sqrt((v - av²) + epsilon)
+struct RmspropCentered {
+  static constexpr int arrays = 4, scalars = 5;
+  template <class T> static void step(T* const* a, int64_t i, const T* s) {
+    const T g = a[1][i];
+    const T v = s[1] * a[2][i] + s[2] * (g * g);
+    const T av = s[1] * a[3][i] + s[2] * g;
+    a[2][i] = v;
+    a[3][i] = av;
+    a[0][i] = a[0][i] - (s[0] * g) / std::sqrt((v - av * av) + s[3]);
+  }
+};
+
+// [var, grad, velocity, averageGrad, m]; as rmspropCentered, then
+// m = momentum·m + lr·g / sqrt((v - av²) + epsilon); var -= m
+struct RmspropCenteredMomentum {
+  static constexpr int arrays = 5, scalars = 5;
+  template <class T> static void step(T* const* a, int64_t i, const T* s) {
+    const T g = a[1][i];
+    const T v = s[1] * a[2][i] + s[2] * (g * g);
+    const T av = s[1] * a[3][i] + s[2] * g;
+    a[2][i] = v;
+    a[3][i] = av;
+    const T m = s[4] * a[4][i] + (s[0] * g) / std::sqrt((v - av * av) + s[3]);
+    a[4][i] = m;
+    a[0][i] = a[0][i] - m;
+  }
+};
+
+// [var, grad, accumulator]; [lr, epsilon]: acc += g²; var -= lr·g / sqrt(acc + epsilon)
+struct Adagrad {
+  static constexpr int arrays = 3, scalars = 2;
+  template <class T> static void step(T* const* a, int64_t i, const T* s) {
+    const T g = a[1][i];
+    const T acc = a[2][i] + g * g;
+    a[2][i] = acc;
+    a[0][i] = a[0][i] - (s[0] * g) / std::sqrt(acc + s[1]);
+  }
+};
+
+// [var, grad, accumulatedGrad, accumulatedDelta]; [lr, rho, oneMinusRho, epsilon]:
+// ag = rho·ag + oneMinusRho·g²; delta = -(sqrt(ad + epsilon)·g) / sqrt(ag + epsilon);
+// ad = rho·ad + oneMinusRho·delta²; var += lr·delta
+struct Adadelta {
+  static constexpr int arrays = 4, scalars = 4;
+  template <class T> static void step(T* const* a, int64_t i, const T* s) {
+    const T g = a[1][i], d0 = a[3][i];
+    const T ag = s[1] * a[2][i] + s[2] * (g * g);
+    a[2][i] = ag;
+    const T delta = -((std::sqrt(d0 + s[3]) * g) / std::sqrt(ag + s[3]));
+    a[3][i] = s[1] * d0 + s[2] * (delta * delta);
+    a[0][i] = a[0][i] + s[0] * delta;
+  }
+};
+
+// [var, grad, m, u]; [lr, oneMinusBeta1, beta2, oneMinusBeta1Power, epsilon]:
+// m += (g - m)·oneMinusBeta1; u = max(beta2·u, |g|) as bu < |g| ? |g| : bu;
+// var -= lr·m / (oneMinusBeta1Power·(u + epsilon))
+struct Adamax {
+  static constexpr int arrays = 4, scalars = 5;
+  template <class T> static void step(T* const* a, int64_t i, const T* s) {
+    const T g = a[1][i], m0 = a[2][i];
+    const T m = m0 + (g - m0) * s[1];
+    const T bu = s[2] * a[3][i], ag = std::fabs(g);
+    const T u = bu < ag ? ag : bu;
+    a[2][i] = m;
+    a[3][i] = u;
+    a[0][i] = a[0][i] - (s[0] * m) / (s[3] * (u + s[4]));
+  }
+};
+
+// [var, grad, m, v]; [lr, oneMinusBeta1, oneMinusBeta2, uNext, oneMinusUProductNext, oneMinusU,
+// oneMinusUProduct, oneMinusBeta2Power, epsilon]: m += (g - m)·oneMinusBeta1;
+// v += (g² - v)·oneMinusBeta2; mHat = (uNext·m)/oneMinusUProductNext + (oneMinusU·g)/oneMinusUProduct;
+// vHat = v / oneMinusBeta2Power; var -= (mHat·lr) / (sqrt(vHat) + epsilon)
+struct Nadam {
+  static constexpr int arrays = 4, scalars = 9;
+  template <class T> static void step(T* const* a, int64_t i, const T* s) {
+    const T g = a[1][i], m0 = a[2][i], v0 = a[3][i];
+    const T m = m0 + (g - m0) * s[1];
+    const T v = v0 + (g * g - v0) * s[2];
+    a[2][i] = m;
+    a[3][i] = v;
+    const T m_hat = (s[3] * m) / s[4] + (s[5] * g) / s[6];
+    const T v_hat = v / s[7];
+    a[0][i] = a[0][i] - (m_hat * s[0]) / (std::sqrt(v_hat) + s[8]);
+  }
+};
+
+// [var, grad, accumulator, linear]; [lr, negLrPower, l1, twoL2Shrinkage, twoL2Reg]:
+// n = acc + g²; p1 = pow(n, negLrPower); p0 = pow(acc, negLrPower) (in double, rounded);
+// linear += (g + twoL2Shrinkage·var) - ((p1 - p0)/lr)·var; quadratic = p1/lr + twoL2Reg;
+// var = (clip(linear, -l1, l1) - linear) / quadratic; acc = n
+struct Ftrl {
+  static constexpr int arrays = 4, scalars = 5;
+  template <class T> static void step(T* const* a, int64_t i, const T* s) {
+    const T g = a[1][i], w = a[0][i], a0 = a[2][i];
+    const T n = a0 + g * g;
+    const T p1 = T(std::pow(double(n), double(s[1]))), p0 = T(std::pow(double(a0), double(s[1])));
+    const T gtu = g + s[3] * w;
+    const T lin = a[3][i] + (gtu - ((p1 - p0) / s[0]) * w);
+    const T quad = p1 / s[0] + s[4];
+    const T cl = lin < -s[2] ? -s[2] : s[2] < lin ? s[2] : lin;
+    a[3][i] = lin;
+    a[0][i] = (cl - lin) / quad;
+    a[2][i] = n;
+  }
+};
+
+// [var, grad, m]; [lr, beta1, oneMinusBeta1, beta2, oneMinusBeta2]:
+// var -= lr·sign(m·beta1 + g·oneMinusBeta1); m = m·beta2 + g·oneMinusBeta2
+struct Lion {
+  static constexpr int arrays = 3, scalars = 5;
+  template <class T> static void step(T* const* a, int64_t i, const T* s) {
+    const T g = a[1][i], m0 = a[2][i];
+    const T c = m0 * s[1] + g * s[2];
+    const T sign = c > 0 ? T(1) : c < 0 ? T(-1) : c;
+    a[0][i] = a[0][i] - s[0] * sign;
+    a[2][i] = m0 * s[3] + g * s[4];
   }
 };
 
@@ -96,6 +247,16 @@ const KindRow kKinds[] = {
     kind<SgdMomentum>("sgdMomentum"),
     kind<Adam>("adam"),
     kind<AdamAmsgrad>("adamAmsgrad"),
+    kind<Rmsprop>("rmsprop"),
+    kind<RmspropMomentum>("rmspropMomentum"),
+    kind<RmspropCentered>("rmspropCentered"),
+    kind<RmspropCenteredMomentum>("rmspropCenteredMomentum"),
+    kind<Adagrad>("adagrad"),
+    kind<Adadelta>("adadelta"),
+    kind<Adamax>("adamax"),
+    kind<Nadam>("nadam"),
+    kind<Ftrl>("ftrl"),
+    kind<Lion>("lion"),
 };
 
 }  // namespace

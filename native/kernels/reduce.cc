@@ -41,6 +41,13 @@ template <class T> struct Prod {
   static Acc merge(Acc a, Acc b) { return a * b; }
   static T finish(Acc a) { return T(a); }
 };
+template <> struct Prod<int32_t> {  // wraps, as Math.imul
+  using Acc = uint32_t;
+  static Acc init() { return 1; }
+  static Acc add(Acc a, int32_t v) { return a * uint32_t(v); }
+  static Acc merge(Acc a, Acc b) { return a * b; }
+  static int32_t finish(Acc a) { return int32_t(a); }
+};
 template <class T> struct Max {  // NaN propagates
   using Acc = T;
   static Acc init() { return lowest<T>(); }
@@ -158,7 +165,7 @@ const ReduceRow kReduce[] = {
     {"sum", &reduce_loop<Sum, float>, &reduce_loop<Sum, double>, &reduce_loop<Sum, int32_t>},
     {"max", &reduce_loop<Max, float>, &reduce_loop<Max, double>, &reduce_loop<Max, int32_t>},
     {"min", &reduce_loop<Min, float>, &reduce_loop<Min, double>, &reduce_loop<Min, int32_t>},
-    {"prod", &reduce_loop<Prod, float>, &reduce_loop<Prod, double>, nullptr},
+    {"prod", &reduce_loop<Prod, float>, &reduce_loop<Prod, double>, &reduce_loop<Prod, int32_t>},
 };
 
 // First index of the max (min); a NaN wins at its first position.

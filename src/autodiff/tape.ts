@@ -83,6 +83,7 @@ export class GradientTape implements Recorder {
 
   /** Runs `fn` without this tape recording. */
   stopRecording<T>(fn: () => T): T {
+    if (!recordingTapes.includes(this)) return fn();
     const positions: number[] = [];
     for (let i = recordingTapes.length - 1; i >= 0; i--) if (recordingTapes[i] === this) positions.push(i);
     for (const i of positions) recordingTapes.splice(i, 1);
@@ -206,30 +207,43 @@ export class GradientTape implements Recorder {
         } else seed = onesLike(target);
         grads.set(target.id, seed);
         // Only nodes on a path from a source matter.
-        const reachable = new Set<number>(sources.map((s) => s.id));
-        const relevant: boolean[] = new Array(this.nodes.length);
-        for (let n = 0; n < this.nodes.length; n++) {
-          const node = this.nodes[n];
-          relevant[n] = node.inputs.some((x) => reachable.has(x.id));
-          if (relevant[n]) for (const y of node.outputs) reachable.add(y.id);
+        const reachable = new Set<number>();
+        // A source the tape does not watch gets no gradient (TF: None), even when a recorded
+        // op read it next to a watched tensor.
+        for (let i = 0; i < sources.length; i++) if (this.watched.has(sources[i].id)) reachable.add(sources[i].id);
+        const nodes = this.nodes;
+        const relevant = new Uint8Array(nodes.length);
+        for (let n = 0; n < nodes.length; n++) {
+          const { inputs, outputs } = nodes[n];
+          for (let i = 0; i < inputs.length; i++) {
+            if (reachable.has(inputs[i].id)) {
+              relevant[n] = 1;
+              for (let j = 0; j < outputs.length; j++) reachable.add(outputs[j].id);
+              break;
+            }
+          }
         }
-        for (let n = this.nodes.length - 1; n >= 0; n--) {
-          if (!relevant[n]) continue;
-          const node = this.nodes[n];
+        for (let n = nodes.length - 1; n >= 0; n--) {
+          if (relevant[n] === 0) continue;
+          const { inputs, outputs, grad } = nodes[n];
           let any = false;
-          const dys = node.outputs.map((y) => {
-            const g = grads.get(y.id);
-            if (g) any = true;
-            return g;
-          });
+          const upstream = new Array<Tensor>(outputs.length);
+          for (let j = 0; j < outputs.length; j++) {
+            const g = grads.get(outputs[j].id);
+            if (g) {
+              any = true;
+              upstream[j] = g;
+            }
+          }
           if (!any) continue;
-          const upstream = dys.map((g, i) => g ?? zerosLike(node.outputs[i]));
-          const needs = node.inputs.map((x) => reachable.has(x.id) && isFloat(x.dtype));
-          const inGrads = node.grad(upstream, needs);
-          for (let i = 0; i < node.inputs.length; i++) {
+          for (let j = 0; j < outputs.length; j++) if (upstream[j] === undefined) upstream[j] = zerosLike(outputs[j]);
+          const needs = new Array<boolean>(inputs.length);
+          for (let i = 0; i < inputs.length; i++) needs[i] = reachable.has(inputs[i].id) && isFloat(inputs[i].dtype);
+          const inGrads = grad(upstream, needs);
+          for (let i = 0; i < inputs.length; i++) {
             const g = inGrads[i];
             if (!needs[i] || g === null || g === undefined) continue;
-            const x = node.inputs[i];
+            const x = inputs[i];
             const shaped = unbroadcast(g, x.shape);
             const prev = grads.get(x.id);
             grads.set(x.id, prev ? add(prev, shaped) : shaped);
@@ -237,7 +251,7 @@ export class GradientTape implements Recorder {
         }
       }
       return sources.map((s) => {
-        const g = isFloat(s.dtype) ? grads.get(s.id) : undefined;
+        const g = isFloat(s.dtype) && this.watched.has(s.id) ? grads.get(s.id) : undefined;
         if (g) this.lastConnected = true;
         return g ?? (zero ? zerosLike(s) : null);
       });

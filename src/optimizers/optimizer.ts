@@ -5,9 +5,19 @@
  * their `updateStep`, which runs one fused kernel per variable (`fusedUpdate(kind, …)` on the
  * active backend; the TS backend's table is the reference).
  *
- * To add an optimizer: subclass, list `slotNames` (and initial values), implement
- * `updateStep`, add its kernel to `backend/ts/optim.ts` (and natively), and register it in
- * `optimizers/index.ts`.
+ * To add an optimizer: subclass, declare `slotSpecs` (slot name → initial value), implement
+ * `updateStep`, `optionKeys` and `getConfig`, add its kernel to `backend/ts/optim.ts` (and
+ * natively), and register it in `optimizers/index.ts`. Per-step scalars are computed here in
+ * TS and rounded with `roundFor(variable)` as Keras casts to the variable's dtype.
+ *
+ * Numerics follow Keras 3's code, operation by operation: gradients are unscaled as `g / s`,
+ * clipnorm is `g·c / max(‖g‖, c)` and global clipnorm multiplies by `c·min(1/‖G‖, 1/c)` (both
+ * applied even below the threshold, as Keras does), weight decay is `x - (x·wd)·lr`, the EMA
+ * covers every variable the optimizer has seen. Learning rates and schedules are evaluated in
+ * float64 and rounded to the variable's dtype (Keras keeps them in float32).
+ *
+ * State (`getState`/`setState`) is keyed by variable name, so a fresh optimizer given the
+ * saved state continues bit for bit, even before it has seen the variables.
  */
 import { activeKernels, tsBackend } from '../backend/select.js';
 import { allocate, isFloat, type FloatArray } from '../dtype.js';
@@ -15,6 +25,7 @@ import { fmt, shapesEqual } from '../shape.js';
 import { Tensor, toTensor } from '../tensor.js';
 import { Variable } from '../variable.js';
 import { GradientTape } from '../autodiff/tape.js';
+import { LearningRateSchedule, deserializeSchedule, type ScheduleConfig } from './schedules.js';
 
 export type LearningRate = number | { call(step: number): number } | ((step: number) => number);
 
@@ -35,6 +46,38 @@ export interface OptimizerOptions {
 /** Rounds like arithmetic in the variable's dtype (Keras casts hyperparameters to it). */
 export type Rounder = (x: number) => number;
 export const roundFor = (v: Tensor): Rounder => (v.dtype === 'float32' ? Math.fround : (x: number) => x);
+
+/** Options every optimizer accepts (the base class's). */
+export const BASE_OPTION_KEYS: readonly string[] = [
+  'learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm', 'useEma', 'emaMomentum',
+  'emaOverwriteFrequency', 'lossScaleFactor', 'gradientAccumulationSteps', 'name',
+];
+
+/** A serialised optimizer: `className` plus its options (a schedule as `{className, config}`). */
+export interface OptimizerConfig {
+  className: string;
+  [option: string]: unknown;
+}
+
+/** One variable's optimizer state, as plain arrays (JSON-serialisable, exact). */
+export interface VariableState {
+  dtype: string;
+  size: number;
+  slots: Record<string, number[]>;
+  /** Gradient accumulator (with `gradientAccumulationSteps`). */
+  accumulator?: number[];
+  /** Moving average of the variable (with `useEma`). */
+  average?: number[];
+}
+
+/** Everything `setState` needs to resume: iterations, per-variable state by name, optimizer-wide scalars. */
+export interface OptimizerState {
+  className: string;
+  iterations: number;
+  variables: Record<string, VariableState>;
+  /** Optimizer-wide state, e.g. Nadam's `uProduct`. */
+  extra: Record<string, number | string>;
+}
 
 export function checkNumber(op: string, name: string, value: unknown, { min = -Infinity, max = Infinity, minExclusive = false, maxExclusive = false } = {}): number {
   if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`${op}: ${name} must be a number, got ${JSON.stringify(value)}`);
@@ -67,9 +110,20 @@ export abstract class Optimizer {
   private readonly tracked = new Map<number, Variable>();
   private readonly decayExcludedIds = new Set<number>();
   private decayExcludedNames: string[] = [];
+  /** State from `setState` for variables not seen yet, by variable name; loaded when built. */
+  private readonly pendingState = new Map<string, VariableState>();
 
-  constructor(defaultName: string, options: OptimizerOptions = {}) {
+  /**
+   * `extraKeys` are the subclass's own option names: any other key is rejected, as Keras
+   * rejects unknown keyword arguments (a misspelt `learningrate` must not be ignored).
+   */
+  constructor(defaultName: string, options: OptimizerOptions = {}, extraKeys: readonly string[] = []) {
     const op = defaultName;
+    if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${JSON.stringify(options)}`);
+    const known = new Set([...BASE_OPTION_KEYS, ...extraKeys]);
+    const unknown = Object.keys(options).filter((k) => !known.has(k) && (options as Record<string, unknown>)[k] !== undefined);
+    if (unknown.length > 0) throw new TypeError(`${op}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; expected one of ${[...known].join(', ')}`);
+    if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) throw new TypeError(`${op}: name must be a non-empty string, got ${JSON.stringify(options.name)}`);
     this.name = options.name ?? defaultName;
     const lr = options.learningRate ?? 0.001;
     if (typeof lr === 'number') checkNumber(op, 'learningRate', lr, { min: 0 });
@@ -86,6 +140,7 @@ export abstract class Optimizer {
     this.globalClipnorm = options.globalClipnorm ?? null;
     for (const k of clips) checkNumber(op, k, options[k], { min: 0, minExclusive: true });
     this.useEma = options.useEma ?? false;
+    if (typeof this.useEma !== 'boolean') throw new TypeError(`${op}: useEma must be a boolean, got ${JSON.stringify(options.useEma)}`);
     this.emaMomentum = checkNumber(op, 'emaMomentum', options.emaMomentum ?? 0.99, { min: 0, max: 1 });
     this.emaOverwriteFrequency = options.emaOverwriteFrequency ?? null;
     if (this.emaOverwriteFrequency !== null) checkInteger(op, 'emaOverwriteFrequency', this.emaOverwriteFrequency);
@@ -94,6 +149,9 @@ export abstract class Optimizer {
     this.gradientAccumulationSteps = options.gradientAccumulationSteps ?? null;
     if (this.gradientAccumulationSteps !== null) checkInteger(op, 'gradientAccumulationSteps', this.gradientAccumulationSteps, 2);
   }
+
+  /** The class name, as `getConfig().className` and `tf.optimizers.get` spell it. */
+  abstract get className(): string;
 
   /** Slot arrays each variable gets, with their initial value. */
   protected abstract slotSpecs(variable: Variable): Record<string, number>;
@@ -125,6 +183,137 @@ export abstract class Optimizer {
     if (typeof lr === 'number') return lr;
     if (typeof lr === 'function') return lr(step);
     return lr.call(step);
+  }
+
+  /**
+   * The optimizer's options as a plain object with its `className`; `Optimizer.fromConfig`
+   * (or `tf.optimizers.get`) rebuilds it. A schedule becomes `{className, config}`; a plain
+   * function learning rate is kept as is (it round-trips in memory but not through JSON).
+   */
+  getConfig(): OptimizerConfig {
+    const lr = this._learningRate;
+    return {
+      className: this.className,
+      name: this.name,
+      learningRate: lr instanceof LearningRateSchedule ? lr.serialize() : lr,
+      weightDecay: this.weightDecay,
+      clipnorm: this.clipnorm,
+      globalClipnorm: this.globalClipnorm,
+      clipvalue: this.clipvalue,
+      useEma: this.useEma,
+      emaMomentum: this.emaMomentum,
+      emaOverwriteFrequency: this.emaOverwriteFrequency,
+      lossScaleFactor: this.lossScaleFactor,
+      gradientAccumulationSteps: this.gradientAccumulationSteps,
+    };
+  }
+
+  /**
+   * Builds an optimizer from `getConfig()` output. On `Optimizer` itself the class comes from
+   * `config.className`; on a subclass (`Adam.fromConfig`) it is that subclass.
+   */
+  static fromConfig(this: unknown, config: OptimizerConfig | Record<string, unknown>): Optimizer {
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new TypeError(`Optimizer.fromConfig: config must be an object, got ${JSON.stringify(config)}`);
+    const { className, ...options } = config as Record<string, unknown>;
+    let ctor: OptimizerClass | undefined;
+    if (this !== Optimizer && typeof this === 'function') {
+      ctor = this as OptimizerClass;
+      if (className !== undefined && (typeof className !== 'string' || lookupOptimizer(className) !== ctor)) {
+        throw new Error(`${ctor.name}.fromConfig: config is for ${JSON.stringify(className)}`);
+      }
+    } else {
+      if (typeof className !== 'string') throw new TypeError(`Optimizer.fromConfig: config.className must be a string, got ${JSON.stringify(className)}`);
+      ctor = lookupOptimizer(className);
+      if (!ctor) throw new Error(`Optimizer.fromConfig: unknown optimizer ${JSON.stringify(className)}; expected one of ${[...registry.keys()].join(', ')}`);
+    }
+    const lr = options.learningRate;
+    if (typeof lr === 'object' && lr !== null && !(lr instanceof LearningRateSchedule)) {
+      options.learningRate = deserializeSchedule(lr as ScheduleConfig);
+    }
+    for (const k of Object.keys(options)) if (options[k] === null) delete options[k];
+    return new ctor(options as OptimizerOptions);
+  }
+
+  /** Optimizer-wide state beyond slots (Nadam's u_product); subclasses extend both. */
+  protected getExtraState(): Record<string, number | string> {
+    return {};
+  }
+
+  protected setExtraState(_extra: Record<string, number | string>): void {}
+
+  /** Called once per update step, after clipping and weight decay, before the per-variable updates. */
+  protected beforeUpdateSteps(_vars: Variable[], _step: number): void {}
+
+  /**
+   * A snapshot of everything that changes while training: `iterations`, each variable's slots,
+   * gradient accumulator and moving average (by variable name), optimizer-wide scalars. The
+   * arrays are copies; the object is JSON-serialisable. `setState` on a fresh optimizer with
+   * the same configuration continues the run bit for bit.
+   */
+  getState(): OptimizerState {
+    const variables: Record<string, VariableState> = {};
+    for (const [name, st] of this.pendingState) variables[name] = cloneVariableState(st);
+    for (const [id, v] of this.tracked) {
+      const st: VariableState = { dtype: v.dtype, size: v.size, slots: {} };
+      for (const [k, a] of Object.entries(this.slots.get(id)!)) st.slots[k] = Array.from(a);
+      const acc = this.accumulators.get(id);
+      if (acc) st.accumulator = Array.from(acc);
+      const avg = this.averages.get(id);
+      if (avg) st.average = Array.from(avg);
+      variables[v.name] = st;
+    }
+    return { className: this.className, iterations: this._iterations, variables, extra: { ...this.getExtraState() } };
+  }
+
+  /**
+   * Restores a `getState()` snapshot. Variables already seen are overwritten now; the others
+   * get their state when first trained (matched by name). The state must come from the same
+   * optimizer class and options that shape the slots (momentum, amsgrad, centered, …).
+   */
+  setState(state: OptimizerState): void {
+    const op = `${this.name}.setState`;
+    if (typeof state !== 'object' || state === null) throw new TypeError(`${op}: state must be an object from getState()`);
+    if (state.className !== this.className) throw new Error(`${op}: state is for ${JSON.stringify(state.className)}, not ${this.className}`);
+    checkInteger(op, 'iterations', state.iterations, 0);
+    if (typeof state.variables !== 'object' || state.variables === null) throw new TypeError(`${op}: state.variables must be an object`);
+    const byName = new Map<string, Variable>();
+    for (const v of this.tracked.values()) byName.set(v.name, v);
+    // Validate everything before changing anything.
+    for (const [name, st] of Object.entries(state.variables)) {
+      const v = byName.get(name);
+      if (v) this.checkVariableState(op, v, st);
+    }
+    this._iterations = state.iterations;
+    this.pendingState.clear();
+    for (const [name, st] of Object.entries(state.variables)) {
+      const v = byName.get(name);
+      if (v) this.loadVariableState(v, st);
+      else this.pendingState.set(name, cloneVariableState(st));
+    }
+    this.setExtraState({ ...(state.extra ?? {}) });
+  }
+
+  private checkVariableState(op: string, v: Variable, st: VariableState): void {
+    const where = `${op}: variable '${v.name}'`;
+    if (typeof st !== 'object' || st === null || typeof st.slots !== 'object' || st.slots === null) throw new TypeError(`${where}: malformed state`);
+    if (st.dtype !== v.dtype) throw new TypeError(`${where}: state dtype ${st.dtype} does not match the variable's ${v.dtype}`);
+    const expected = Object.keys(this.slotSpecs(v)).sort();
+    const got = Object.keys(st.slots).sort();
+    if (expected.join() !== got.join()) throw new Error(`${where}: state has slots [${got.join(', ')}] but this optimizer uses [${expected.join(', ')}]`);
+    const arrays: [string, unknown][] = Object.entries(st.slots);
+    if (this.gradientAccumulationSteps !== null) arrays.push(['accumulator', st.accumulator ?? []]);
+    if (this.useEma) arrays.push(['average', st.average ?? []]);
+    for (const [k, a] of arrays) {
+      if (!Array.isArray(a) && !ArrayBuffer.isView(a)) throw new TypeError(`${where}: ${k} must be an array`);
+      if ((a as ArrayLike<number>).length !== v.size) throw new Error(`${where}: ${k} has ${(a as ArrayLike<number>).length} values, the variable has ${v.size}`);
+    }
+  }
+
+  private loadVariableState(v: Variable, st: VariableState): void {
+    const slots = this.slots.get(v.id)!;
+    for (const [k, a] of Object.entries(st.slots)) slots[k].set(a);
+    if (st.accumulator) this.accumulators.get(v.id)?.set(st.accumulator);
+    if (st.average) this.averages.get(v.id)?.set(st.average);
   }
 
   /** Excludes variables (or those whose name contains one of `varNames`) from weight decay. */
@@ -170,7 +359,14 @@ export abstract class Optimizer {
 
   private apply(grads: FloatArray[], vars: Variable[]): void {
     for (const v of vars) this.build(v);
-    if (this.lossScaleFactor !== null) for (const g of grads) scaleInPlace(g, 1 / this.lossScaleFactor);
+    if (this.lossScaleFactor !== null) {
+      for (let i = 0; i < grads.length; i++) {
+        const r = roundFor(vars[i]);
+        const s = r(this.lossScaleFactor);
+        const g = grads[i];
+        for (let j = 0; j < g.length; j++) g[j] = g[j] / s;
+      }
+    }
     const lr = this.learningRateAt(this._iterations);
     let update = true;
     if (this.gradientAccumulationSteps !== null) {
@@ -179,23 +375,28 @@ export abstract class Optimizer {
       for (let i = 0; i < vars.length; i++) {
         const acc = this.accumulators.get(vars[i].id)!;
         const g = grads[i];
+        const r = roundFor(vars[i]);
         if (update) {
-          for (let j = 0; j < g.length; j++) g[j] = (g[j] + acc[j]) / steps;
-          acc.fill(0);
+          for (let j = 0; j < g.length; j++) g[j] = r(g[j] + acc[j]) / steps;
         } else {
-          for (let j = 0; j < g.length; j++) acc[j] += g[j];
+          for (let j = 0; j < g.length; j++) acc[j] = g[j] + acc[j];
         }
       }
     }
     if (update) {
-      this.clip(grads);
+      this.clip(grads, vars);
       this.applyWeightDecay(vars, lr);
+      this.beforeUpdateSteps(vars, this._iterations + 1);
       for (let i = 0; i < vars.length; i++) {
         this.updateStep(vars[i], grads[i], this.slots.get(vars[i].id)!, lr, this._iterations + 1);
       }
+      // Keras resets every accumulator, including those of variables without a gradient this step.
+      if (this.gradientAccumulationSteps !== null) for (const acc of this.accumulators.values()) acc.fill(0);
     }
     if (this.useEma) {
-      for (const v of vars) {
+      // Keras averages every variable the optimizer was built with, not only this step's.
+      const all = [...this.tracked.values()];
+      for (const v of all) {
         const avg = this.averages.get(v.id)!;
         const r = roundFor(v);
         const momentum = this._iterations === 0 ? 0 : r(this.emaMomentum);
@@ -203,7 +404,7 @@ export abstract class Optimizer {
         for (let j = 0; j < x.length; j++) avg[j] = r(r(momentum * avg[j]) + r(r(1 - momentum) * x[j]));
       }
       const freq = this.emaOverwriteFrequency;
-      if (freq !== null && (this._iterations + 1) % freq === 0) for (const v of vars) v.values.set(this.averages.get(v.id)!);
+      if (freq !== null && (this._iterations + 1) % freq === 0) for (const v of all) v.values.set(this.averages.get(v.id)!);
     }
     this._iterations++;
   }
@@ -227,30 +428,65 @@ export abstract class Optimizer {
     this.tracked.set(v.id, v);
     if (this.gradientAccumulationSteps !== null) this.accumulators.set(v.id, allocate(v.dtype, v.size) as FloatArray);
     if (this.useEma) this.averages.set(v.id, v.values.slice() as FloatArray);
-  }
-
-  private clip(grads: FloatArray[]): void {
-    if (this.clipvalue !== null) {
-      const c = this.clipvalue;
-      for (const g of grads) for (let j = 0; j < g.length; j++) g[j] = Math.min(Math.max(g[j], -c), c);
-    } else if (this.clipnorm !== null) {
-      for (const g of grads) clipByNorm(g, this.clipnorm, l2(g));
-    } else if (this.globalClipnorm !== null) {
-      let total = 0;
-      for (const g of grads) total += l2(g) ** 2;
-      const norm = Math.sqrt(total);
-      if (norm > this.globalClipnorm) for (const g of grads) scaleInPlace(g, this.globalClipnorm / norm);
+    const pending = this.pendingState.get(v.name);
+    if (pending) {
+      this.pendingState.delete(v.name);
+      try {
+        this.checkVariableState(`${this.name}.setState`, v, pending);
+      } catch (e) {
+        this.slots.delete(v.id);
+        this.tracked.delete(v.id);
+        this.accumulators.delete(v.id);
+        this.averages.delete(v.id);
+        throw e;
+      }
+      this.loadVariableState(v, pending);
     }
   }
 
+  /** Keras `_clip_gradients`: norms are summed in float64, then rounded to the gradient's dtype. */
+  private clip(grads: FloatArray[], vars: Variable[]): void {
+    if (this.clipnorm !== null) {
+      for (let i = 0; i < grads.length; i++) {
+        const r = roundFor(vars[i]);
+        const c = r(this.clipnorm);
+        const g = grads[i];
+        // values·clipnorm / max(‖values‖, clipnorm), applied whatever the norm
+        const d = Math.max(r(Math.sqrt(sumSquares(g))), c);
+        for (let j = 0; j < g.length; j++) g[j] = r(g[j] * c) / d;
+      }
+    } else if (this.globalClipnorm !== null) {
+      const r = roundFor(vars[0]);
+      let total = 0;
+      for (const g of grads) total += r(sumSquares(g));
+      const norm = r(Math.sqrt(r(total)));
+      // clip_norm · min(1/‖G‖, 1/clip_norm), NaN when the norm is not finite
+      let scale = r(r(this.globalClipnorm) * Math.min(r(1 / norm), r(1 / this.globalClipnorm)));
+      if (!Number.isFinite(norm)) scale = NaN;
+      for (let i = 0; i < grads.length; i++) {
+        const s = roundFor(vars[i])(scale);
+        const g = grads[i];
+        for (let j = 0; j < g.length; j++) g[j] = g[j] * s;
+      }
+    } else if (this.clipvalue !== null) {
+      for (let i = 0; i < grads.length; i++) {
+        const c = roundFor(vars[i])(this.clipvalue);
+        const g = grads[i];
+        for (let j = 0; j < g.length; j++) g[j] = Math.min(Math.max(g[j], -c), c);
+      }
+    }
+  }
+
+  /** Keras `_apply_weight_decay`: var − (var·wd)·lr, in the variable's dtype. */
   private applyWeightDecay(vars: Variable[], lr: number): void {
-    if (this.weightDecay === null || this.weightDecay === 0) return;
+    if (this.weightDecay === null) return;
     for (const v of vars) {
       if (this.decayExcludedIds.has(v.id) || this.decayExcludedNames.some((n) => v.name.includes(n))) continue;
       const r = roundFor(v);
-      const factor = r(r(this.weightDecay) * r(lr));
+      const wd = r(this.weightDecay);
+      const lrv = r(lr);
       const x = v.values;
-      for (let j = 0; j < x.length; j++) x[j] = r(x[j] - r(x[j] * factor));
+      for (let j = 0; j < x.length; j++) x[j] = x[j] - r(r(x[j] * wd) * lrv);
     }
   }
 
@@ -268,17 +504,37 @@ function checkInteger(op: string, name: string, value: unknown, min = 1): number
   return value;
 }
 
-function l2(g: FloatArray): number {
+function sumSquares(g: FloatArray): number {
   let s = 0;
   for (let j = 0; j < g.length; j++) s += g[j] * g[j];
-  return Math.sqrt(s);
+  return s;
 }
 
-function scaleInPlace(g: FloatArray, k: number): void {
-  for (let j = 0; j < g.length; j++) g[j] *= k;
+function cloneVariableState(st: VariableState): VariableState {
+  const out: VariableState = { dtype: st.dtype, size: st.size, slots: {} };
+  for (const [k, a] of Object.entries(st.slots)) out.slots[k] = Array.from(a);
+  if (st.accumulator) out.accumulator = Array.from(st.accumulator);
+  if (st.average) out.average = Array.from(st.average);
+  return out;
 }
 
-/** Keras clip_by_norm: g · clipnorm / max(‖g‖, clipnorm). */
-function clipByNorm(g: FloatArray, clipnorm: number, norm: number): void {
-  if (norm > clipnorm) scaleInPlace(g, clipnorm / norm);
+/** A concrete optimizer class, constructed from its options. */
+export type OptimizerClass = new (options?: OptimizerOptions) => Optimizer;
+
+const registry = new Map<string, OptimizerClass>();
+
+/** Makes an optimizer class known to `fromConfig` and `get` (by its class name, any case). */
+export function registerOptimizer(name: string, ctor: OptimizerClass): void {
+  registry.set(name, ctor);
+}
+
+/** The registered class whose name matches, ignoring case. */
+export function lookupOptimizer(name: string): OptimizerClass | undefined {
+  const lower = name.toLowerCase();
+  for (const [k, c] of registry) if (k.toLowerCase() === lower) return c;
+  return undefined;
+}
+
+export function registeredOptimizers(): string[] {
+  return [...registry.keys()];
 }

@@ -118,7 +118,7 @@ export const fns = {
   softplus: (x: number) => (x > 30 ? x : Math.log(1 + Math.exp(x))),
   elu: (x: number) => (x > 0 ? x : Math.exp(x) - 1),
   leakyRelu: (alpha: number) => (x: number) => (x > 0 ? x : alpha * x),
-  relu: (x: number) => (x > 0 ? x : 0),
+  relu: (x: number) => (x > 0 ? x : Number.isNaN(x) ? NaN : 0), // NaN propagates (TF >= 2.4)
   sign: (x: number) => (Number.isNaN(x) ? NaN : x > 0 ? 1 : x < 0 ? -1 : 0),
   /** Round half to even (NumPy, TF). */
   round: (x: number) => {
@@ -136,7 +136,8 @@ export const fns = {
 export function roundTo(dtype: string, x: number): number {
   switch (dtype) {
     case 'float32': return Math.fround(x);
-    case 'int32': return Number.isNaN(x) ? 0 : Math.trunc(x) | 0;
+    // ±inf appear only as identities of empty reductions: TF gives the int32 extremes there.
+    case 'int32': return x === Infinity ? 2147483647 : x === -Infinity ? -2147483648 : Number.isNaN(x) ? 0 : Math.trunc(x) | 0;
     case 'bool': return x !== 0 ? 1 : 0;
     default: return x;
   }
@@ -362,4 +363,30 @@ export function oneHot(indices: Arr, depth: number, on = 1, off = 0): Arr {
   const data: number[] = [];
   for (const j of indices.data) for (let k = 0; k < depth; k++) data.push(k === j ? on : off);
   return { shape: [...indices.shape, depth], data };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparison
+
+/**
+ * First mismatch between `actual` and `expected` under |a − e| ≤ tol · max(1, |e|) (NaN matches
+ * NaN, infinities must match exactly), or null when all match. Shapes must be equal.
+ */
+export function mismatch(actual: { shape: number[]; data: ArrayLike<number> }, expected: Arr, tol: number): string | null {
+  if (JSON.stringify(actual.shape) !== JSON.stringify(expected.shape)) {
+    return `shape ${JSON.stringify(actual.shape)}, expected ${JSON.stringify(expected.shape)}`;
+  }
+  if (actual.data.length !== expected.data.length) return `length ${actual.data.length}, expected ${expected.data.length}`;
+  let bad = 0;
+  let first = '';
+  for (let i = 0; i < expected.data.length; i++) {
+    const a = actual.data[i];
+    const e = expected.data[i];
+    const ok = Number.isNaN(e) ? Number.isNaN(a) : !Number.isFinite(e) ? a === e : Math.abs(a - e) <= tol * Math.max(1, Math.abs(e));
+    if (!ok) {
+      if (bad === 0) first = `[${coords(i, expected.shape).join(',')}]: got ${a}, expected ${e}`;
+      bad++;
+    }
+  }
+  return bad === 0 ? null : `${bad} of ${expected.data.length} elements differ (tol ${tol}); first at ${first}`;
 }

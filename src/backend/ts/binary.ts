@@ -39,7 +39,7 @@ function source(op: BinaryOp, expr: string): string {
   const body = `out[oo + j] = ${expr};`;
   return `function binary_${op}(as, bs, out, shape, sa, sb, size) {
     const r = shape.length, n = shape[r - 1], ia = sa[r - 1], ib = sb[r - 1];
-    const idx = new Int32Array(r);
+    const idx = r > 1 ? new Int32Array(r) : EMPTY_INDEX; // the odometer never touches it for one axis
     let ao = 0, bo = 0;
     for (let oo = 0; oo < size; oo += n) {
       if (ia === 1 && ib === 1) {

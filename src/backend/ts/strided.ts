@@ -115,7 +115,9 @@ function roundHalfEven(x: number): number {
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-export const HELPERS = { powC, ipow, sigmoid, softplus, roundHalfEven } as const;
+const EMPTY_INDEX = new Int32Array(0);
+
+export const HELPERS = { powC, ipow, sigmoid, softplus, roundHalfEven, EMPTY_INDEX } as const;
 const HELPER_NAMES = Object.keys(HELPERS);
 const HELPER_VALUES = HELPER_NAMES.map((k) => HELPERS[k as keyof typeof HELPERS]);
 

@@ -1,0 +1,374 @@
+// The N-API entry point: one export table (bottom of this file) mapping each Backend primitive
+// (names as in src/backend/backend.ts) to a function that checks every argument with `Args`
+// and then calls its kernel family in kernels/. Every export runs inside `guarded`, which turns
+// argument errors into JS TypeError/RangeError; no argument can make a kernel read or write
+// outside its buffers.
+//
+// To add a primitive: write `Napi::Value name(const Napi::CallbackInfo&)` here (phase 1: read
+// numbers, lists and typed-array handles; phase 2: resolve buffers and check lengths; then call
+// the kernel) and add one line to the table.
+#include <napi.h>
+
+#include <new>
+#include <string>
+#include <vector>
+
+#include "args.h"
+#include "kernels/kernels.h"
+#include "simd/simd.h"
+#include "threadpool.h"
+
+namespace tapeflow {
+namespace {
+
+using Fn = Napi::Value (*)(const Napi::CallbackInfo&);
+
+template <Fn F>
+Napi::Value guarded(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  try {
+    return F(info);
+  } catch (const ArgError& e) {
+    if (e.range) Napi::RangeError::New(env, e.message).ThrowAsJavaScriptException();
+    else Napi::TypeError::New(env, e.message).ThrowAsJavaScriptException();
+  } catch (const PendingJsError&) {
+    // a getter threw while we read an argument: its exception is already pending
+  } catch (const std::bad_alloc&) {
+    Napi::RangeError::New(env, "tapeflow native: out of memory").ThrowAsJavaScriptException();
+  }
+  return env.Undefined();
+}
+
+[[noreturn]] void no_kernel(const Args& args, const std::string& op, DType d) {
+  args.type_error("op '" + op + "' has no native " + dtype_name(d) + " kernel (see src/backend/native/fallback.ts)");
+}
+
+int64_t product(const Args& args, int64_t a, int64_t b, int64_t c = 1) {
+  __int128 p = __int128(a) * b * c;
+  if (p > kMaxExtent) args.range_error("sizes describe more than 2^53 elements");
+  return int64_t(p);
+}
+
+Napi::Value unary(const Napi::CallbackInfo& info) {
+  Args args(info, "unary", 4);
+  std::string op = args.str(0, "op");
+  double alpha = args.number(3, "alpha");
+  napi_value hx = args.typed(1, "x"), ho = args.typed(2, "out");
+  int idx = unary_find(op);
+  if (idx < 0) args.type_error("unknown op '" + op + "'");
+  Array x = args.resolve(hx, "x"), out = args.resolve(ho, "out");
+  args.need_dtype(out, x.dtype, "out");
+  args.need_length(x, out.length, "x");
+  if (!unary_run(idx, x.dtype, x.data, out.data, out.length, alpha)) no_kernel(args, op, x.dtype);
+  return info.Env().Undefined();
+}
+
+Napi::Value binary(const Napi::CallbackInfo& info) {
+  Args args(info, "binary", 7);
+  std::string op = args.str(0, "op");
+  std::vector<int64_t> sa = args.int_list(2, "aStrides", -kMaxExtent, kMaxExtent);
+  std::vector<int64_t> sb = args.int_list(4, "bStrides", -kMaxExtent, kMaxExtent);
+  std::vector<int64_t> shape = args.int_list(5, "outShape");
+  napi_value ha = args.typed(1, "a"), hb = args.typed(3, "b"), ho = args.typed(6, "out");
+  int idx = binary_find(op);
+  if (idx < 0) args.type_error("unknown op '" + op + "'");
+  int64_t size = checked_size(args, shape, "outShape");
+  Array a = args.resolve(ha, "a"), b = args.resolve(hb, "b"), out = args.resolve(ho, "out");
+  args.need_dtype(b, a.dtype, "b");
+  args.need_dtype(out, binary_is_compare(idx) ? DType::u8 : a.dtype, "out");
+  check_strided(args, shape, sa, 0, a.length, "a");
+  check_strided(args, shape, sb, 0, b.length, "b");
+  args.need_length(out, size, "out");
+  if (!binary_run(idx, a.dtype, a.data, sa, b.data, sb, shape, out.data)) no_kernel(args, op, a.dtype);
+  return info.Env().Undefined();
+}
+
+Napi::Value select(const Napi::CallbackInfo& info) {
+  Args args(info, "select", 8);
+  std::vector<int64_t> sc = args.int_list(1, "condStrides", -kMaxExtent, kMaxExtent);
+  std::vector<int64_t> sa = args.int_list(3, "aStrides", -kMaxExtent, kMaxExtent);
+  std::vector<int64_t> sb = args.int_list(5, "bStrides", -kMaxExtent, kMaxExtent);
+  std::vector<int64_t> shape = args.int_list(6, "outShape");
+  napi_value hc = args.typed(0, "cond"), ha = args.typed(2, "a"), hb = args.typed(4, "b"), ho = args.typed(7, "out");
+  int64_t size = checked_size(args, shape, "outShape");
+  Array c = args.resolve(hc, "cond"), a = args.resolve(ha, "a"), b = args.resolve(hb, "b"), out = args.resolve(ho, "out");
+  args.need_dtype(c, DType::u8, "cond");
+  args.need_dtype(b, a.dtype, "b");
+  args.need_dtype(out, a.dtype, "out");
+  check_strided(args, shape, sc, 0, c.length, "cond");
+  check_strided(args, shape, sa, 0, a.length, "a");
+  check_strided(args, shape, sb, 0, b.length, "b");
+  args.need_length(out, size, "out");
+  select_run(a.dtype, c.as<uint8_t>(), sc, a.data, sa, b.data, sb, shape, out.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value reduce(const Napi::CallbackInfo& info) {
+  Args args(info, "reduce", 5);
+  std::string op = args.str(0, "op");
+  std::vector<int64_t> shape = args.int_list(2, "shape");
+  std::vector<int64_t> axes = args.int_list(3, "axes");
+  napi_value hx = args.typed(1, "x"), ho = args.typed(4, "out");
+  int idx = reduce_find(op);
+  if (idx < 0) args.type_error("unknown op '" + op + "'");
+  std::vector<bool> reduced(shape.size(), false);
+  for (size_t i = 0; i < axes.size(); i++) {
+    if (axes[i] >= int64_t(shape.size()) || (i > 0 && axes[i] <= axes[i - 1]))
+      args.range_error("axes must be sorted, distinct and below the rank " + std::to_string(shape.size()));
+    reduced[size_t(axes[i])] = true;
+  }
+  int64_t size = checked_size(args, shape, "shape");
+  std::vector<int64_t> kept;
+  for (size_t i = 0; i < shape.size(); i++)
+    if (!reduced[i]) kept.push_back(shape[i]);
+  int64_t out_size = checked_size(args, kept, "shape");
+  Array x = args.resolve(hx, "x"), out = args.resolve(ho, "out");
+  args.need_dtype(out, x.dtype, "out");
+  args.need_length(x, size, "x");
+  args.need_length(out, out_size, "out");
+  if (!reduce_run(idx, x.dtype, x.data, shape, reduced, out.data)) no_kernel(args, op, x.dtype);
+  return info.Env().Undefined();
+}
+
+Napi::Value arg_reduce(const Napi::CallbackInfo& info) {
+  Args args(info, "argReduce", 5);
+  std::string op = args.str(0, "op");
+  std::vector<int64_t> shape = args.int_list(2, "shape");
+  int64_t axis = args.integer(3, "axis", 0, shape.empty() ? 0 : int64_t(shape.size()) - 1);
+  napi_value hx = args.typed(1, "x"), ho = args.typed(4, "out");
+  int idx = arg_reduce_find(op);
+  if (idx < 0) args.type_error("unknown op '" + op + "'");
+  int64_t size = checked_size(args, shape, "shape");
+  int64_t outer = 1, inner = 1, n = shape.empty() ? 1 : shape[size_t(axis)];
+  for (size_t i = 0; i < shape.size(); i++) {
+    if (int64_t(i) < axis) outer *= shape[i];
+    if (int64_t(i) > axis) inner *= shape[i];
+  }
+  Array x = args.resolve(hx, "x"), out = args.resolve(ho, "out");
+  args.need_dtype(out, DType::i32, "out");
+  args.need_length(x, size, "x");
+  args.need_length(out, n == 0 ? product(args, outer, inner) : size / n, "out");
+  if (n > int64_t(INT32_MAX)) args.range_error("axis is too long for int32 indices");
+  if (!arg_reduce_run(idx, x.dtype, x.data, outer, n, inner, out.as<int32_t>())) no_kernel(args, op, x.dtype);
+  return info.Env().Undefined();
+}
+
+Napi::Value matmul(const Napi::CallbackInfo& info) {
+  Args args(info, "matmul", 11);
+  MatmulArgs g;
+  g.batch = args.integer(3, "batch");
+  g.m = args.integer(4, "m");
+  g.n = args.integer(5, "n");
+  g.k = args.integer(6, "k");
+  g.transpose_a = args.boolean(7, "transposeA");
+  g.transpose_b = args.boolean(8, "transposeB");
+  g.a_batch_stride = args.integer(9, "aBatchStride");
+  g.b_batch_stride = args.integer(10, "bBatchStride");
+  napi_value ha = args.typed(0, "a"), hb = args.typed(1, "b"), ho = args.typed(2, "out");
+  Array a = args.resolve(ha, "a"), b = args.resolve(hb, "b"), out = args.resolve(ho, "out");
+  if (a.dtype != DType::f32 && a.dtype != DType::f64) no_kernel(args, "matmul", a.dtype);
+  args.need_dtype(b, a.dtype, "b");
+  args.need_dtype(out, a.dtype, "out");
+  auto need = [&](const Array& arr, int64_t stride, int64_t per, const char* name) {
+    if (g.batch == 0 || per == 0) return;
+    __int128 last = __int128(g.batch - 1) * stride + per;
+    if (last > arr.length)
+      args.range_error(std::string(name) + " has " + std::to_string(arr.length) + " elements, too few for batch " +
+                       std::to_string(g.batch) + " with batch stride " + std::to_string(stride));
+  };
+  need(a, g.a_batch_stride, product(args, g.m, g.k), "a");
+  need(b, g.b_batch_stride, product(args, g.k, g.n), "b");
+  args.need_length(out, product(args, g.batch, g.m, g.n), "out");
+  product(args, g.m, g.n, g.k);
+  matmul_run(a.dtype, a.data, b.data, out.data, g);
+  return info.Env().Undefined();
+}
+
+Napi::Value copy_strided(const Napi::CallbackInfo& info) {
+  Args args(info, "copyStrided", 5);
+  int64_t offset = args.integer(1, "offset");
+  std::vector<int64_t> strides = args.int_list(2, "strides", -kMaxExtent, kMaxExtent);
+  std::vector<int64_t> shape = args.int_list(3, "outShape");
+  napi_value hx = args.typed(0, "x"), ho = args.typed(4, "out");
+  int64_t size = checked_size(args, shape, "outShape");
+  Array x = args.resolve(hx, "x"), out = args.resolve(ho, "out");
+  args.need_dtype(out, x.dtype, "out");
+  check_strided(args, shape, strides, offset, x.length, "x");
+  args.need_length(out, size, "out");
+  copy_strided_run(dtype_size(x.dtype), x.data, offset, strides, shape, out.data);
+  return info.Env().Undefined();
+}
+
+// gather and scatterAdd share their checks: src is [outer, axis|nidx, inner] and dst the other.
+Napi::Value gather_like(const Napi::CallbackInfo& info, bool scatter) {
+  Args args(info, scatter ? "scatterAdd" : "gather", 6);
+  int64_t outer = args.integer(1, "outer"), axis = args.integer(2, "axisSize"), inner = args.integer(3, "inner");
+  napi_value hx = args.typed(0, scatter ? "updates" : "x"), hi = args.typed(4, "indices"), ho = args.typed(5, "out");
+  Array x = args.resolve(hx, scatter ? "updates" : "x"), idx = args.resolve(hi, "indices"), out = args.resolve(ho, "out");
+  args.need_dtype(idx, DType::i32, "indices");
+  args.need_dtype(out, x.dtype, "out");
+  const int32_t* ip = idx.as<int32_t>();
+  for (int64_t j = 0; j < idx.length; j++)
+    if (ip[j] < 0 || ip[j] >= axis)
+      args.range_error("indices[" + std::to_string(j) + "] = " + std::to_string(ip[j]) + " is out of range [0, " +
+                       std::to_string(axis) + ")");
+  int64_t full = product(args, outer, axis, inner), picked = product(args, outer, idx.length, inner);
+  args.need_length(x, scatter ? picked : full, scatter ? "updates" : "x");
+  args.need_length(out, scatter ? full : picked, "out");
+  if (scatter) {
+    if (!scatter_add_run(x.dtype, x.data, outer, axis, inner, ip, idx.length, out.data))
+      no_kernel(args, "scatterAdd", x.dtype);
+  } else {
+    gather_run(dtype_size(x.dtype), x.data, outer, axis, inner, ip, idx.length, out.data);
+  }
+  return info.Env().Undefined();
+}
+Napi::Value gather(const Napi::CallbackInfo& info) { return gather_like(info, false); }
+Napi::Value scatter_add(const Napi::CallbackInfo& info) { return gather_like(info, true); }
+
+Napi::Value concat(const Napi::CallbackInfo& info) {
+  Args args(info, "concat", 4);
+  int64_t outer = args.integer(1, "outer");
+  std::vector<int64_t> inners = args.int_list(2, "inners", 0, kMaxExtent, 1 << 16);
+  std::vector<napi_value> hs = args.typed_list(0, "inputs");
+  napi_value ho = args.typed(3, "out");
+  if (inners.size() != hs.size())
+    args.range_error("inners has " + std::to_string(inners.size()) + " entries for " + std::to_string(hs.size()) + " inputs");
+  Array out = args.resolve(ho, "out");
+  std::vector<const void*> ptrs;
+  __int128 total = 0;
+  for (size_t q = 0; q < hs.size(); q++) {
+    std::string name = "inputs[" + std::to_string(q) + "]";
+    Array in = args.resolve(hs[q], name.c_str());
+    args.need_dtype(in, out.dtype, name.c_str());
+    args.need_length(in, product(args, outer, inners[q]), name.c_str());
+    ptrs.push_back(in.data);
+    total += inners[q];
+    if (total > kMaxExtent) args.range_error("inners sum past 2^53");
+  }
+  args.need_length(out, product(args, outer, int64_t(total)), "out");
+  concat_run(dtype_size(out.dtype), ptrs, inners, outer, out.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value pad(const Napi::CallbackInfo& info) {
+  Args args(info, "pad", 5);
+  std::vector<int64_t> shape = args.int_list(1, "shape");
+  std::vector<int64_t> paddings = args.int_list(2, "paddings", 0, kMaxExtent, 2 * kMaxRank);
+  double value = args.number(3, "value");
+  napi_value hx = args.typed(0, "x"), ho = args.typed(4, "out");
+  if (paddings.size() != 2 * shape.size())
+    args.range_error("paddings has " + std::to_string(paddings.size()) + " entries, needs 2 per axis (" +
+                     std::to_string(2 * shape.size()) + ")");
+  std::vector<int64_t> out_shape(shape.size());
+  for (size_t i = 0; i < shape.size(); i++) {
+    __int128 e = __int128(shape[i]) + paddings[2 * i] + paddings[2 * i + 1];
+    if (e > kMaxExtent) args.range_error("padded shape is too large");
+    out_shape[i] = int64_t(e);
+  }
+  int64_t size = checked_size(args, shape, "shape"), out_size = checked_size(args, out_shape, "padded shape");
+  Array x = args.resolve(hx, "x"), out = args.resolve(ho, "out");
+  args.need_dtype(out, x.dtype, "out");
+  args.need_length(x, size, "x");
+  args.need_length(out, out_size, "out");
+  pad_run(x.dtype, x.data, shape, paddings, value, out.data);
+  return info.Env().Undefined();
+}
+
+Napi::Value cast(const Napi::CallbackInfo& info) {
+  Args args(info, "cast", 2);
+  napi_value hx = args.typed(0, "x"), ho = args.typed(1, "out");
+  Array x = args.resolve(hx, "x"), out = args.resolve(ho, "out");
+  args.need_length(x, out.length, "x");
+  cast_run(x.dtype, out.dtype, x.data, out.data, out.length);
+  return info.Env().Undefined();
+}
+
+Napi::Value fused_update(const Napi::CallbackInfo& info) {
+  Args args(info, "fusedUpdate", 3);
+  std::string name = args.str(0, "kind");
+  OptimKind kind;
+  int idx = optim_find(name, &kind);
+  if (idx < 0) return Napi::Boolean::New(info.Env(), false);
+  std::vector<double> scalars = args.number_list(2, "scalars", 64);
+  std::vector<napi_value> hs = args.typed_list(1, "arrays", 64);
+  if (int(hs.size()) != kind.n_arrays)
+    args.range_error("'" + name + "' takes " + std::to_string(kind.n_arrays) + " arrays, got " + std::to_string(hs.size()));
+  if (int(scalars.size()) != kind.n_scalars)
+    args.range_error("'" + name + "' takes " + std::to_string(kind.n_scalars) + " scalars, got " +
+                     std::to_string(scalars.size()));
+  std::vector<void*> ptrs;
+  Array first;
+  for (size_t q = 0; q < hs.size(); q++) {
+    std::string el = "arrays[" + std::to_string(q) + "]";
+    Array a = args.resolve(hs[q], el.c_str());
+    if (q == 0) {
+      first = a;
+      if (a.dtype != DType::f32 && a.dtype != DType::f64) no_kernel(args, name, a.dtype);
+    }
+    args.need_dtype(a, first.dtype, el.c_str());
+    if (a.length != first.length)
+      args.range_error(el + " has " + std::to_string(a.length) + " elements, arrays[0] has " + std::to_string(first.length));
+    ptrs.push_back(a.data);
+  }
+  optim_run(idx, first.dtype, ptrs.data(), first.length, scalars.data());
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+Napi::Value info_fn(const Napi::CallbackInfo& info) {
+  Args args(info, "info", 0);
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("simd", simd::active()->name);
+  o.Set("threads", num_threads());
+  o.Set("simdAvailable", simd::available_levels());
+  return o;
+}
+
+Napi::Value set_simd_level(const Napi::CallbackInfo& info) {
+  Args args(info, "setSimdLevel", 1);
+  std::string level = args.str(0, "level");
+  return Napi::String::New(info.Env(), simd::set_level(level.c_str()));
+}
+
+Napi::Value set_num_threads_fn(const Napi::CallbackInfo& info) {
+  Args args(info, "setNumThreads", 1);
+  set_num_threads(int(args.integer(0, "threads", 1, 1024)));
+  return Napi::Number::New(info.Env(), num_threads());
+}
+
+struct Export {
+  const char* name;
+  Napi::Value (*fn)(const Napi::CallbackInfo&);
+};
+
+// The export table: kernel names are spelled as in backend.ts.
+const Export kExports[] = {
+    {"unary", &guarded<unary>},
+    {"binary", &guarded<binary>},
+    {"select", &guarded<select>},
+    {"reduce", &guarded<reduce>},
+    {"argReduce", &guarded<arg_reduce>},
+    {"matmul", &guarded<matmul>},
+    {"copyStrided", &guarded<copy_strided>},
+    {"gather", &guarded<gather>},
+    {"scatterAdd", &guarded<scatter_add>},
+    {"concat", &guarded<concat>},
+    {"pad", &guarded<pad>},
+    {"cast", &guarded<cast>},
+    {"fusedUpdate", &guarded<fused_update>},
+    {"info", &guarded<info_fn>},
+    {"setSimdLevel", &guarded<set_simd_level>},
+    {"setNumThreads", &guarded<set_num_threads_fn>},
+};
+
+Napi::Object init(Napi::Env env, Napi::Object exports) {
+  for (const Export& e : kExports) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
+  return exports;
+}
+
+}  // namespace
+}  // namespace tapeflow
+
+static Napi::Object tapeflow_init(Napi::Env env, Napi::Object exports) { return tapeflow::init(env, exports); }
+
+NODE_API_MODULE(tapeflow, tapeflow_init)

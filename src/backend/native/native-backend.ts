@@ -1,0 +1,103 @@
+/**
+ * The native backend: the `Backend` interface over the raw N-API binding (native/addon.cc).
+ * Each method sends the pairs declared in `fallback.ts` to the TS backend and everything else
+ * to the addon, which checks its arguments again and throws TypeError/RangeError on a bad call.
+ * The raw binding's signatures match `Backend` except `matmul`, whose arguments are flattened.
+ */
+import type { ArgReduceOp, Backend, BinaryOp, FusedUpdateKind, MatmulArgs, ReduceOp, UnaryOp } from '../backend.js';
+import { dtypeOfArray, type FloatArray, type TypedArray } from '../../dtype.js';
+import { tsBackend } from '../ts/index.js';
+import { fallsBack } from './fallback.js';
+
+/** The addon's export table (native/addon.cc, `kExports`). */
+export interface RawBinding {
+  unary(op: string, x: TypedArray, out: TypedArray, alpha: number): void;
+  binary(op: string, a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void;
+  select(cond: Uint8Array, condStrides: number[], a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void;
+  reduce(op: string, x: TypedArray, shape: number[], axes: number[], out: TypedArray): void;
+  argReduce(op: string, x: TypedArray, shape: number[], axis: number, out: Int32Array): void;
+  matmul(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, n: number, k: number,
+    transposeA: boolean, transposeB: boolean, aBatchStride: number, bBatchStride: number): void;
+  copyStrided(x: TypedArray, offset: number, strides: number[], outShape: number[], out: TypedArray): void;
+  gather(x: TypedArray, outer: number, axisSize: number, inner: number, indices: Int32Array, out: TypedArray): void;
+  scatterAdd(updates: TypedArray, outer: number, axisSize: number, inner: number, indices: Int32Array, out: TypedArray): void;
+  concat(inputs: TypedArray[], outer: number, inners: number[], out: TypedArray): void;
+  pad(x: TypedArray, shape: number[], paddings: number[], value: number, out: TypedArray): void;
+  cast(x: TypedArray, out: TypedArray): void;
+  fusedUpdate(kind: string, arrays: FloatArray[], scalars: number[]): boolean;
+  /** SIMD level in use, thread count, and the levels this CPU can run (comma-separated). */
+  info(): { simd: string; threads: number; simdAvailable: string };
+  /** Caps the SIMD level (scalar|avx2|avx512|neon); returns the level now in use. */
+  setSimdLevel(level: string): string;
+  setNumThreads(n: number): number;
+}
+
+export const RAW_EXPORTS = [
+  'unary', 'binary', 'select', 'reduce', 'argReduce', 'matmul', 'copyStrided', 'gather', 'scatterAdd',
+  'concat', 'pad', 'cast', 'fusedUpdate', 'info', 'setSimdLevel', 'setNumThreads',
+] as const;
+
+export class NativeBackend implements Backend {
+  readonly name = 'native' as const;
+
+  constructor(readonly raw: RawBinding) {}
+
+  unary(op: UnaryOp, x: TypedArray, out: TypedArray, alpha: number): void {
+    if (fallsBack('unary', dtypeOfArray(x), op)) return tsBackend.unary(op, x, out, alpha);
+    this.raw.unary(op, x, out, alpha);
+  }
+
+  binary(op: BinaryOp, a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void {
+    if (fallsBack('binary', dtypeOfArray(a), op)) return tsBackend.binary(op, a, aStrides, b, bStrides, outShape, out);
+    this.raw.binary(op, a, aStrides, b, bStrides, outShape, out);
+  }
+
+  select(cond: Uint8Array, condStrides: number[], a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void {
+    this.raw.select(cond, condStrides, a, aStrides, b, bStrides, outShape, out);
+  }
+
+  reduce(op: ReduceOp, x: TypedArray, shape: number[], axes: number[], out: TypedArray): void {
+    if (fallsBack('reduce', dtypeOfArray(x), op)) return tsBackend.reduce(op, x, shape, axes, out);
+    this.raw.reduce(op, x, shape, axes, out);
+  }
+
+  argReduce(op: ArgReduceOp, x: TypedArray, shape: number[], axis: number, out: Int32Array): void {
+    if (fallsBack('argReduce', dtypeOfArray(x))) return tsBackend.argReduce(op, x, shape, axis, out);
+    this.raw.argReduce(op, x, shape, axis, out);
+  }
+
+  matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: MatmulArgs): void {
+    if (fallsBack('matmul', dtypeOfArray(a))) return tsBackend.matmul(a, b, out, args);
+    this.raw.matmul(a, b, out, args.batch, args.m, args.n, args.k, args.transposeA, args.transposeB, args.aBatchStride, args.bBatchStride);
+  }
+
+  copyStrided(x: TypedArray, offset: number, strides: number[], outShape: number[], out: TypedArray): void {
+    this.raw.copyStrided(x, offset, strides, outShape, out);
+  }
+
+  gather(x: TypedArray, outer: number, axisSize: number, inner: number, indices: Int32Array, out: TypedArray): void {
+    this.raw.gather(x, outer, axisSize, inner, indices, out);
+  }
+
+  scatterAdd(updates: TypedArray, outer: number, axisSize: number, inner: number, indices: Int32Array, out: TypedArray): void {
+    if (fallsBack('scatterAdd', dtypeOfArray(updates))) return tsBackend.scatterAdd(updates, outer, axisSize, inner, indices, out);
+    this.raw.scatterAdd(updates, outer, axisSize, inner, indices, out);
+  }
+
+  concat(inputs: TypedArray[], outer: number, inners: number[], out: TypedArray): void {
+    this.raw.concat(inputs, outer, inners, out);
+  }
+
+  pad(x: TypedArray, shape: number[], paddings: number[], value: number, out: TypedArray): void {
+    this.raw.pad(x, shape, paddings, value, out);
+  }
+
+  cast(x: TypedArray, out: TypedArray): void {
+    this.raw.cast(x, out);
+  }
+
+  fusedUpdate(kind: FusedUpdateKind, arrays: FloatArray[], scalars: number[]): boolean {
+    if (arrays.length === 0 || fallsBack('fusedUpdate', dtypeOfArray(arrays[0]))) return tsBackend.fusedUpdate(kind, arrays, scalars);
+    return this.raw.fusedUpdate(kind, arrays, scalars) || tsBackend.fusedUpdate(kind, arrays, scalars);
+  }
+}

@@ -1,0 +1,549 @@
+/**
+ * The op-case table (DESIGN.md part 3): one row per (op, shapes, arguments). Each row drives
+ * conformance (test/conformance.test.ts: every backend against the float64 reference) and,
+ * when differentiable, the numeric gradient check (test/gradients.test.ts, in float64).
+ *
+ * A row gives: `op` (the `tf.*` export, or the method name when `method` is set), the call,
+ * its inputs (shape + domain; inputs with a fixed `dtype` are constants such as indices and
+ * conditions, the others take the row's dtype and are differentiated), the reference from
+ * test/support/reference.ts, the dtypes it runs in, and optional tolerances, `grad: false`
+ * (not differentiable), `grad2` (second derivative checked too) and `skip` (with the reason).
+ *
+ * To add an op: add rows here (at least one function form and, if it has one, one method
+ * form); the coverage test in conformance.test.ts fails until every export and method has one.
+ */
+import * as tf from '../../src/index.js';
+import type { DType, Tensor } from '../../src/index.js';
+import * as R from '../support/reference.js';
+import type { Arr } from '../support/reference.js';
+
+/**
+ * Input domains. Float rows draw uniformly from the ranges below; int32 rows draw integers.
+ * - real: [-2, 2]               positive: [0.5, 2.5] (log, sqrt, pow base, …)
+ * - unit: [0.05, 0.95]          awayFromZero: ±[0.25, 2] (kinks of abs, relu, sign, div)
+ * - coarse: integers in [-2, 2] as floats, so comparisons see ties
+ * - exponent: [-2, 2] (int32: 0..3)   nearOne: [0.8, 1.25] (long products stay finite)
+ * - bool: 0/1; index: integers in [0, max)
+ */
+export type Domain = 'real' | 'positive' | 'unit' | 'awayFromZero' | 'coarse' | 'exponent' | 'nearOne' | 'bool' | 'index';
+
+export interface InputSpec {
+  shape: number[];
+  domain?: Domain;
+  /** Fixed dtype (indices, conditions): a constant, never differentiated. */
+  dtype?: DType;
+  /** Fixed values, flat row-major. */
+  values?: number[];
+  /** For domain 'index': values are drawn from [0, max). */
+  max?: number;
+}
+
+export interface OpCase {
+  /** Unique label (op, shapes, arguments). */
+  name: string;
+  /** The `tf.*` export exercised, or the Tensor method when `method` is true. */
+  op: string;
+  method?: boolean;
+  dtypes: DType[];
+  inputs: InputSpec[];
+  run: (...xs: Tensor[]) => Tensor | Tensor[];
+  ref: (...xs: Arr[]) => Arr | Arr[];
+  /** Output dtype: fixed, or derived from the row's dtype (default: the same). */
+  outDType?: DType | ((d: DType) => DType);
+  /** |actual − expected| ≤ tol · max(1, |expected|). Defaults in DEFAULT_TOL. */
+  tol?: Partial<Record<DType, number>>;
+  /** false: not differentiable (or gradient is null by definition); checked elsewhere. */
+  grad?: false | { tol?: number };
+  /** Second derivative checked numerically with nested tapes. */
+  grad2?: boolean;
+  /** Reason this row is skipped (kept visible in the report). */
+  skip?: string;
+}
+
+export const DEFAULT_TOL: Record<DType, number> = { float32: 1e-5, float64: 1e-12, int32: 0, bool: 0 };
+
+/** Odd and even lengths around SIMD widths, and one over 1000 elements for vector tails. */
+export const SIZES = [0, 1, 7, 8, 9, 17, 33, 1025];
+
+const F: DType[] = ['float32', 'float64'];
+const FI: DType[] = ['float32', 'float64', 'int32'];
+const ALL: DType[] = ['float32', 'float64', 'int32', 'bool'];
+const REDUCE_TOL = { float32: 1e-4, float64: 1e-11 };
+
+const cases: OpCase[] = [];
+const add = (c: OpCase) => {
+  cases.push(c);
+};
+const s = (shape: number[]) => `[${shape.join(',')}]`;
+const inp = (shape: number[], domain: Domain = 'real'): InputSpec => ({ shape, domain });
+const idx = (shape: number[], values: number[]): InputSpec => ({ shape, dtype: 'int32', values });
+
+// ---------------------------------------------------------------------------------------------
+// Unary elementwise
+
+interface UnarySpec {
+  op: string;
+  fn: (x: Tensor) => Tensor;
+  method: (x: Tensor) => Tensor;
+  ref: (x: number) => number;
+  domain: Domain;
+  dtypes?: DType[];
+  grad?: false;
+  grad2?: boolean;
+  tol?: Partial<Record<DType, number>>;
+}
+
+const UNARY: UnarySpec[] = [
+  { op: 'neg', fn: (x) => tf.neg(x), method: (x) => x.neg(), ref: (x) => -x, domain: 'real', dtypes: FI },
+  { op: 'square', fn: (x) => tf.square(x), method: (x) => x.square(), ref: (x) => x * x, domain: 'real', dtypes: FI, grad2: true },
+  { op: 'sqrt', fn: (x) => tf.sqrt(x), method: (x) => x.sqrt(), ref: Math.sqrt, domain: 'positive', grad2: true },
+  { op: 'rsqrt', fn: (x) => tf.rsqrt(x), method: (x) => x.rsqrt(), ref: (x) => 1 / Math.sqrt(x), domain: 'positive', grad2: true },
+  { op: 'exp', fn: (x) => tf.exp(x), method: (x) => x.exp(), ref: Math.exp, domain: 'real', grad2: true },
+  { op: 'log', fn: (x) => tf.log(x), method: (x) => x.log(), ref: Math.log, domain: 'positive', grad2: true },
+  { op: 'log1p', fn: (x) => tf.log1p(x), method: (x) => x.log1p(), ref: Math.log1p, domain: 'unit', grad2: true },
+  { op: 'abs', fn: (x) => tf.abs(x), method: (x) => x.abs(), ref: Math.abs, domain: 'awayFromZero', dtypes: FI },
+  { op: 'sign', fn: (x) => tf.sign(x), method: (x) => x.sign(), ref: R.fns.sign, domain: 'awayFromZero', dtypes: FI },
+  { op: 'relu', fn: (x) => tf.relu(x), method: (x) => x.relu(), ref: R.fns.relu, domain: 'awayFromZero', dtypes: FI },
+  { op: 'sigmoid', fn: (x) => tf.sigmoid(x), method: (x) => x.sigmoid(), ref: R.fns.sigmoid, domain: 'real', grad2: true },
+  { op: 'tanh', fn: (x) => tf.tanh(x), method: (x) => x.tanh(), ref: Math.tanh, domain: 'real', grad2: true },
+  { op: 'softplus', fn: (x) => tf.softplus(x), method: (x) => x.softplus(), ref: R.fns.softplus, domain: 'real', grad2: true },
+  { op: 'elu', fn: (x) => tf.elu(x), method: (x) => x.elu(), ref: R.fns.elu, domain: 'awayFromZero', grad2: true },
+  { op: 'leakyRelu', fn: (x) => tf.leakyRelu(x), method: (x) => x.leakyRelu(0.1), ref: R.fns.leakyRelu(0.2), domain: 'awayFromZero' },
+  { op: 'reciprocal', fn: (x) => tf.reciprocal(x), method: (x) => x.reciprocal(), ref: (x) => 1 / x, domain: 'awayFromZero', grad2: true },
+  { op: 'floor', fn: (x) => tf.floor(x), method: (x) => x.floor(), ref: Math.floor, domain: 'real', grad: false },
+  { op: 'ceil', fn: (x) => tf.ceil(x), method: (x) => x.ceil(), ref: Math.ceil, domain: 'real', grad: false },
+  { op: 'round', fn: (x) => tf.round(x), method: (x) => x.round(), ref: R.fns.round, domain: 'real', grad: false },
+];
+
+for (const u of UNARY) {
+  const dtypes = u.dtypes ?? F;
+  const base = { op: u.op, dtypes, ref: (x: Arr) => R.map(x, u.ref), grad: u.grad, tol: u.tol };
+  for (const shape of [[], ...SIZES.map((n) => [n]), [3, 4]]) {
+    add({ ...base, name: `${u.op} ${s(shape)}`, inputs: [inp(shape, u.domain)], run: u.fn, grad2: u.grad2 && shape.length === 1 && shape[0] === 7 });
+  }
+  // The method form; leakyRelu's method row passes alpha = 0.1.
+  const ref = u.op === 'leakyRelu' ? (x: Arr) => R.map(x, R.fns.leakyRelu(0.1)) : base.ref;
+  add({ ...base, ref, name: `${u.op} method [2,3]`, method: true, inputs: [inp([2, 3], u.domain)], run: u.method });
+}
+
+// Special values: ties of round (half to even), signed zero and ±0.5 around kinks, NaN.
+const SPECIAL = [-2.5, -1.5, -0.5, 0, 0.5, 1.5, 2.5, -0.7, 0.7, NaN, Infinity, -Infinity];
+for (const [op, fn, ref] of [
+  ['round', tf.round, R.fns.round],
+  ['floor', tf.floor, Math.floor],
+  ['ceil', tf.ceil, Math.ceil],
+  ['sign', tf.sign, R.fns.sign],
+  ['abs', tf.abs, Math.abs],
+  ['relu', tf.relu, R.fns.relu],
+  ['neg', tf.neg, (x: number) => -x],
+  ['sigmoid', tf.sigmoid, (x: number) => (x === Infinity ? 1 : x === -Infinity ? 0 : R.fns.sigmoid(x))],
+  ['tanh', tf.tanh, Math.tanh],
+  ['exp', tf.exp, Math.exp],
+] as [string, (x: Tensor) => Tensor, (x: number) => number][]) {
+  add({
+    name: `${op} special values`, op, dtypes: F, grad: false,
+    inputs: [{ shape: [SPECIAL.length], values: SPECIAL }],
+    run: (x) => fn(x), ref: (x) => R.map(x, ref),
+  });
+}
+// Stable forms at large |x|: no overflow to NaN/inf where the result is finite.
+const LARGE = [-100, -30, -20, 20, 30, 100];
+for (const [op, fn, ref] of [
+  ['softplus', tf.softplus, (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)))],
+  ['sigmoid', tf.sigmoid, (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)))],
+  ['tanh', tf.tanh, Math.tanh],
+] as [string, (x: Tensor) => Tensor, (x: number) => number][]) {
+  add({ name: `${op} large |x|`, op, dtypes: F, grad: false, inputs: [{ shape: [LARGE.length], values: LARGE }], run: (x) => fn(x), ref: (x) => R.map(x, ref) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Binary elementwise, broadcasting
+
+interface BinarySpec {
+  op: string;
+  fn: (a: Tensor, b: Tensor) => Tensor;
+  method: (a: Tensor, b: Tensor) => Tensor;
+  ref: (a: number, b: number) => number;
+  domains: [Domain, Domain];
+  dtypes: DType[];
+  grad2?: boolean;
+}
+
+const BINARY: BinarySpec[] = [
+  { op: 'add', fn: (a, b) => tf.add(a, b), method: (a, b) => a.add(b), ref: (a, b) => a + b, domains: ['real', 'real'], dtypes: FI },
+  { op: 'sub', fn: (a, b) => tf.sub(a, b), method: (a, b) => a.sub(b), ref: (a, b) => a - b, domains: ['real', 'real'], dtypes: FI },
+  { op: 'mul', fn: (a, b) => tf.mul(a, b), method: (a, b) => a.mul(b), ref: (a, b) => a * b, domains: ['real', 'real'], dtypes: FI, grad2: true },
+  { op: 'div', fn: (a, b) => tf.div(a, b), method: (a, b) => a.div(b), ref: (a, b) => a / b, domains: ['real', 'awayFromZero'], dtypes: F, grad2: true },
+  { op: 'pow', fn: (a, b) => tf.pow(a, b), method: (a, b) => a.pow(b), ref: Math.pow, domains: ['positive', 'exponent'], dtypes: F, grad2: true },
+  { op: 'maximum', fn: (a, b) => tf.maximum(a, b), method: (a, b) => a.maximum(b), ref: R.fns.maximum, domains: ['real', 'real'], dtypes: FI },
+  { op: 'minimum', fn: (a, b) => tf.minimum(a, b), method: (a, b) => a.minimum(b), ref: R.fns.minimum, domains: ['real', 'real'], dtypes: FI },
+  { op: 'squaredDifference', fn: (a, b) => tf.squaredDifference(a, b), method: (a, b) => a.squaredDifference(b), ref: (a, b) => (a - b) ** 2, domains: ['real', 'real'], dtypes: FI },
+];
+
+/** Shape pairs: equal shapes of every size, scalars, row/column/rank-changing broadcasts, empty. */
+const BINARY_SHAPES: [number[], number[]][] = [
+  ...SIZES.map((n): [number[], number[]] => [[n], [n]]),
+  [[], []], [[], [7]], [[9], []], [[3, 1], [1, 4]], [[2, 3, 4], [4]], [[4], [2, 3, 4]], [[2, 1, 5], [3, 1]],
+  [[1], [0]], [[0, 3], [1, 3]], [[33, 33], [33]], [[33, 33], [33, 1]], [[1, 17], [9, 1]],
+];
+
+for (const b of BINARY) {
+  const base = { op: b.op, dtypes: b.dtypes, ref: (x: Arr, y: Arr) => R.zip(x, y, b.ref) };
+  for (const [sa, sb] of BINARY_SHAPES) {
+    add({ ...base, name: `${b.op} ${s(sa)} ${s(sb)}`, inputs: [inp(sa, b.domains[0]), inp(sb, b.domains[1])], run: b.fn, grad2: b.grad2 && s(sa) === '[3,1]' });
+  }
+  add({ ...base, name: `${b.op} method [2,3] [3]`, method: true, inputs: [inp([2, 3], b.domains[0]), inp([3], b.domains[1])], run: b.method });
+}
+// int32 pow: integer powers by repeated multiplication.
+add({ name: 'pow int32 [17] [17]', op: 'pow', dtypes: ['int32'], inputs: [inp([17], 'real'), inp([17], 'exponent')], run: (a, b) => tf.pow(a, b), ref: (x, y) => R.zip(x, y, Math.pow) });
+// A plain number takes the tensor's dtype, on either side and in method form.
+add({ name: 'add number (method)', op: 'add', method: true, dtypes: FI, inputs: [inp([7])], run: (x) => x.add(2), ref: (x) => R.map(x, (v) => v + 2) });
+add({ name: 'mul number first', op: 'mul', dtypes: FI, inputs: [inp([7])], run: (x) => tf.mul(3, x), ref: (x) => R.map(x, (v) => 3 * v) });
+add({ name: 'sub number first', op: 'sub', dtypes: FI, inputs: [inp([2, 2])], run: (x) => tf.sub(1, x), ref: (x) => R.map(x, (v) => 1 - v) });
+add({ name: 'div by number', op: 'div', dtypes: F, inputs: [inp([9])], run: (x) => x.div(4), ref: (x) => R.map(x, (v) => v / 4) });
+add({ name: 'pow number exponent', op: 'pow', dtypes: F, inputs: [inp([9], 'positive')], run: (x) => tf.pow(x, 3), ref: (x) => R.map(x, (v) => v ** 3), grad2: true });
+add({ name: 'pow negative base, integer exponent', op: 'pow', dtypes: F, inputs: [inp([8], 'awayFromZero')], run: (x) => tf.pow(x, 2), ref: (x) => R.map(x, (v) => v * v) });
+add({ name: 'maximum NaN propagates', op: 'maximum', dtypes: F, grad: false, inputs: [{ shape: [3], values: [NaN, 1, 2] }, { shape: [3], values: [0, NaN, 1] }], run: (a, b) => tf.maximum(a, b), ref: (x, y) => R.zip(x, y, R.fns.maximum) });
+add({ name: 'minimum NaN propagates', op: 'minimum', dtypes: F, grad: false, inputs: [{ shape: [3], values: [NaN, 1, 2] }, { shape: [3], values: [0, NaN, 1] }], run: (a, b) => tf.minimum(a, b), ref: (x, y) => R.zip(x, y, R.fns.minimum) });
+add({ name: 'nested-array operand', op: 'add', dtypes: F, inputs: [inp([2, 2])], run: (x) => tf.add(x, [[1, 2], [3, 4]]), ref: (x) => R.zip(x, R.arr([2, 2], [1, 2, 3, 4]), (a, b) => a + b) });
+
+// ---------------------------------------------------------------------------------------------
+// Comparisons (bool results, not differentiable)
+
+const COMPARE: [string, (a: Tensor, b: Tensor) => Tensor, (a: Tensor, b: Tensor) => Tensor, (a: number, b: number) => boolean][] = [
+  ['equal', (a, b) => tf.equal(a, b), (a, b) => a.equal(b), (a, b) => a === b],
+  ['notEqual', (a, b) => tf.notEqual(a, b), (a, b) => a.notEqual(b), (a, b) => a !== b],
+  ['less', (a, b) => tf.less(a, b), (a, b) => a.less(b), (a, b) => a < b],
+  ['lessEqual', (a, b) => tf.lessEqual(a, b), (a, b) => a.lessEqual(b), (a, b) => a <= b],
+  ['greater', (a, b) => tf.greater(a, b), (a, b) => a.greater(b), (a, b) => a > b],
+  ['greaterEqual', (a, b) => tf.greaterEqual(a, b), (a, b) => a.greaterEqual(b), (a, b) => a >= b],
+];
+for (const [op, fn, method, cmp] of COMPARE) {
+  const base = { op, dtypes: FI, outDType: 'bool' as DType, grad: false as const, ref: (x: Arr, y: Arr) => R.zip(x, y, (a, b) => (cmp(a, b) ? 1 : 0)) };
+  for (const [sa, sb] of [[[], []], [[17], [17]], [[1025], [1025]], [[3, 1], [1, 4]], [[33, 33], [33]], [[0], [1]]] as [number[], number[]][]) {
+    add({ ...base, name: `${op} ${s(sa)} ${s(sb)}`, inputs: [inp(sa, 'coarse'), inp(sb, 'coarse')], run: fn });
+  }
+  add({ ...base, name: `${op} method [2,3] number`, method: true, inputs: [inp([2, 3], 'coarse')], run: (x) => method(x, 0 as unknown as Tensor), ref: (x) => R.map(x, (a) => (cmp(a, 0) ? 1 : 0)) });
+  add({ ...base, name: `${op} NaN`, dtypes: F, inputs: [{ shape: [3], values: [NaN, 1, NaN] }, { shape: [3], values: [NaN, NaN, 1] }], run: fn });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reductions
+
+type Ax = number | number[] | undefined;
+interface ReduceSpec {
+  op: string;
+  fn: (x: Tensor, axis: Ax, keepDims: boolean) => Tensor;
+  method: (x: Tensor, axis: Ax, keepDims: boolean) => Tensor;
+  ref: (x: Arr, axis: Ax, keepDims: boolean) => Arr;
+  dtypes: DType[];
+  domain: Domain;
+  grad2?: boolean;
+}
+const REDUCE: ReduceSpec[] = [
+  { op: 'sum', fn: (x, a, k) => tf.sum(x, a, k), method: (x, a, k) => x.sum(a, k), ref: R.sum, dtypes: FI, domain: 'real' },
+  { op: 'mean', fn: (x, a, k) => tf.mean(x, a, k), method: (x, a, k) => x.mean(a, k), ref: R.mean, dtypes: F, domain: 'real' },
+  { op: 'max', fn: (x, a, k) => tf.max(x, a, k), method: (x, a, k) => x.max(a, k), ref: R.max, dtypes: FI, domain: 'real' },
+  { op: 'min', fn: (x, a, k) => tf.min(x, a, k), method: (x, a, k) => x.min(a, k), ref: R.min, dtypes: FI, domain: 'real' },
+  { op: 'prod', fn: (x, a, k) => tf.prod(x, a, k), method: (x, a, k) => x.prod(a, k), ref: R.prod, dtypes: F, domain: 'nearOne' },
+  { op: 'logSumExp', fn: (x, a, k) => tf.logSumExp(x, a, k), method: (x, a, k) => x.logSumExp(a, k), ref: R.logSumExp, dtypes: F, domain: 'real', grad2: true },
+];
+const REDUCE_ARGS: [number[], Ax, boolean][] = [
+  ...SIZES.map((n): [number[], Ax, boolean] => [[n], undefined, false]),
+  [[], undefined, false], [[3, 4, 5], undefined, false], [[3, 4, 5], 0, false], [[3, 4, 5], 1, true], [[3, 4, 5], -1, false],
+  [[3, 4, 5], [0, 2], false], [[3, 4, 5], [0, 2], true], [[2, 3], 1, true], [[33, 33], 0, false], [[33, 33], 1, false],
+  [[0, 3], 0, false], [[3, 0], 1, true], [[4, 1025], 1, false],
+];
+for (const r of REDUCE) {
+  const base = { op: r.op, dtypes: r.dtypes, tol: REDUCE_TOL };
+  for (const [shape, axis, keepDims] of REDUCE_ARGS) {
+    add({
+      ...base, name: `${r.op} ${s(shape)} axis=${JSON.stringify(axis)}${keepDims ? ' keepDims' : ''}`,
+      inputs: [inp(shape, r.domain)], run: (x) => r.fn(x, axis, keepDims), ref: (x) => r.ref(x, axis, keepDims),
+      grad2: r.grad2 && shape.length === 3 && axis === 1,
+    });
+  }
+  add({ ...base, name: `${r.op} method [2,3] axis=1`, method: true, inputs: [inp([2, 3], r.domain)], run: (x) => r.method(x, 1, false), ref: (x) => r.ref(x, 1, false) });
+  add({ ...base, name: `${r.op} method [2,3] all`, method: true, inputs: [inp([2, 3], r.domain)], run: (x) => r.method(x, undefined, false), ref: (x) => r.ref(x, undefined, false) });
+}
+// int32 products stay exact for small inputs.
+add({ name: 'prod int32 [3,4] axis=1', op: 'prod', dtypes: ['int32'], inputs: [inp([3, 4], 'coarse')], run: (x) => tf.prod(x, 1), ref: (x) => R.prod(x, 1) });
+// Ties in max/min: the gradient is shared equally among the tied elements (TF's rule).
+add({ name: 'max ties', op: 'max', dtypes: F, inputs: [{ shape: [2, 3], values: [1, 3, 3, 2, 2, 2] }], run: (x) => tf.max(x, 1), ref: (x) => R.max(x, 1), grad: false });
+add({ name: 'logSumExp of -inf row', op: 'logSumExp', dtypes: F, grad: false, inputs: [{ shape: [2, 2], values: [-Infinity, -Infinity, 0, 0] }], run: (x) => tf.logSumExp(x, 1), ref: (x) => R.logSumExp(x, 1) });
+add({ name: 'logSumExp large values (stable)', op: 'logSumExp', dtypes: F, inputs: [{ shape: [3], values: [1000, 1000, 990] }], run: (x) => tf.logSumExp(x), ref: (x) => R.logSumExp(x) });
+
+for (const [op, fn, method, ref] of [
+  ['argMax', (x: Tensor, a?: number) => tf.argMax(x, a), (x: Tensor, a?: number) => x.argMax(a), R.argMax],
+  ['argMin', (x: Tensor, a?: number) => tf.argMin(x, a), (x: Tensor, a?: number) => x.argMin(a), R.argMin],
+] as const) {
+  const base = { op, dtypes: FI, outDType: 'int32' as DType, grad: false as const };
+  for (const n of SIZES.filter((k) => k > 0)) {
+    add({ ...base, name: `${op} [${n}]`, inputs: [inp([n])], run: (x) => fn(x), ref: (x) => ref(x, 0) });
+  }
+  add({ ...base, name: `${op} [3,4] axis=1`, inputs: [inp([3, 4])], run: (x) => fn(x, 1), ref: (x) => ref(x, 1) });
+  add({ ...base, name: `${op} [33,33] axis=-1`, inputs: [inp([33, 33])], run: (x) => fn(x, -1), ref: (x) => ref(x, -1) });
+  add({ ...base, name: `${op} [2,3,4] axis=1`, inputs: [inp([2, 3, 4])], run: (x) => fn(x, 1), ref: (x) => ref(x, 1) });
+  add({ ...base, name: `${op} ties pick the first`, inputs: [inp([4, 9], 'coarse')], run: (x) => fn(x, 1), ref: (x) => ref(x, 1) });
+  add({ ...base, name: `${op} method [3,4] axis=0`, method: true, inputs: [inp([3, 4])], run: (x) => method(x, 0), ref: (x) => ref(x, 0) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// softmax, logSoftmax, clipByValue
+
+for (const [op, fn, method, ref] of [
+  ['softmax', (x: Tensor, a?: number) => tf.softmax(x, a), (x: Tensor, a?: number) => x.softmax(a), R.softmax],
+  ['logSoftmax', (x: Tensor, a?: number) => tf.logSoftmax(x, a), (x: Tensor, a?: number) => x.logSoftmax(a), R.logSoftmax],
+] as const) {
+  const base = { op, dtypes: F, tol: REDUCE_TOL };
+  for (const n of SIZES) add({ ...base, name: `${op} [${n}]`, inputs: [inp([n])], run: (x) => fn(x), ref: (x) => ref(x, -1) });
+  add({ ...base, name: `${op} [3,4] axis=0`, inputs: [inp([3, 4])], run: (x) => fn(x, 0), ref: (x) => ref(x, 0), grad2: true });
+  add({ ...base, name: `${op} [2,3,4] axis=1`, inputs: [inp([2, 3, 4])], run: (x) => fn(x, 1), ref: (x) => ref(x, 1) });
+  add({ ...base, name: `${op} [33,33]`, inputs: [inp([33, 33])], run: (x) => fn(x), ref: (x) => ref(x, -1) });
+  add({ ...base, name: `${op} [4,5] default axis`, inputs: [inp([4, 5])], run: (x) => fn(x), ref: (x) => ref(x, -1), grad2: true });
+  add({ ...base, name: `${op} large logits (stable)`, grad: false, inputs: [{ shape: [2, 3], values: [1000, 999, -1000, -1000, -999, -998] }], run: (x) => fn(x), ref: (x) => ref(x, -1) });
+  add({ ...base, name: `${op} method [2,3]`, method: true, inputs: [inp([2, 3])], run: (x) => method(x), ref: (x) => ref(x, -1) });
+}
+
+for (const shape of [[], [7], [1025], [3, 4]]) {
+  add({ name: `clipByValue ${s(shape)}`, op: 'clipByValue', dtypes: FI, inputs: [inp(shape)], run: (x) => tf.clipByValue(x, -0.5, 0.7), ref: (x) => R.clipByValue(x, -0.5, 0.7) });
+}
+add({ name: 'clipByValue method', op: 'clipByValue', method: true, dtypes: F, inputs: [inp([2, 3])], run: (x) => x.clipByValue(0, 1), ref: (x) => R.clipByValue(x, 0, 1) });
+
+// ---------------------------------------------------------------------------------------------
+// matmul
+
+const MATMUL: [number[], number[], boolean, boolean][] = [
+  [[2, 3], [3, 4], false, false], [[3, 2], [3, 4], true, false], [[2, 3], [4, 3], false, true], [[3, 2], [4, 3], true, true],
+  [[1, 1], [1, 1], false, false], [[1, 17], [17, 9], false, false], [[7, 9], [9, 8], false, false],
+  [[2, 3, 4], [2, 4, 5], false, false], [[2, 4, 3], [2, 5, 4], true, true], [[2, 1, 3, 4], [3, 4, 2], false, false],
+  [[3, 4], [5, 4, 2], false, false], [[5, 3, 4], [4, 2], false, false], [[1, 3, 4], [5, 4, 2], false, false],
+  [[0, 3], [3, 4], false, false], [[3, 0], [0, 4], false, false], [[2, 0, 3], [2, 3, 1], false, false],
+  [[33, 33], [33, 33], false, false], [[33, 17], [33, 9], true, false],
+];
+for (const [sa, sb, ta, tb] of MATMUL) {
+  const flags = `${ta ? ' tA' : ''}${tb ? ' tB' : ''}`;
+  add({
+    name: `matmul ${s(sa)} ${s(sb)}${flags}`, op: 'matmul', dtypes: F, tol: { float32: 1e-5 * 33, float64: 1e-11 },
+    inputs: [inp(sa), inp(sb)], run: (a, b) => tf.matmul(a, b, { transposeA: ta, transposeB: tb }), ref: (a, b) => R.matmul(a, b, ta, tb),
+    grad2: sa.length === 2 && sa[0] <= 3 && sb[0] <= 4,
+  });
+}
+add({ name: 'matmul method tB', op: 'matmul', method: true, dtypes: F, inputs: [inp([2, 3]), inp([4, 3])], run: (a, b) => a.matmul(b, { transposeB: true }), ref: (a, b) => R.matmul(a, b, false, true) });
+add({ name: 'matmul method', op: 'matmul', method: true, dtypes: F, inputs: [inp([2, 3]), inp([3, 2])], run: (a, b) => a.matmul(b), ref: (a, b) => R.matmul(a, b) });
+
+// ---------------------------------------------------------------------------------------------
+// Shape ops
+
+const shapeRow = (op: string, shape: number[], label: string, run: (x: Tensor) => Tensor, ref: (x: Arr) => Arr, extra: Partial<OpCase> = {}) =>
+  add({ name: `${op} ${s(shape)} ${label}`, op, dtypes: ALL, inputs: [inp(shape, 'real')], run, ref, ...extra });
+// bool rows draw 0/1 automatically (see inputValues).
+
+for (const [shape, target] of [[[2, 3, 4], [6, 4]], [[2, 3, 4], [-1]], [[2, 3, 4], [4, -1]], [[], [1, 1]], [[0, 3], [3, 0]], [[1025], [25, 41]], [[7], [7, 1]]] as [number[], number[]][]) {
+  shapeRow('reshape', shape, `to ${s(target)}`, (x) => tf.reshape(x, target), (x) => R.reshape(x, target));
+}
+shapeRow('reshape', [2, 3], 'method', (x) => x.reshape([3, 2]), (x) => R.reshape(x, [3, 2]), { method: true });
+shapeRow('flatten', [2, 3, 4], 'method', (x) => x.flatten(), (x) => R.reshape(x, [-1]), { method: true });
+
+for (const [shape, perm] of [[[2, 3], undefined], [[2, 3, 4], [1, 0, 2]], [[2, 3, 4], [2, 0, 1]], [[2, 3, 4], undefined], [[33, 33], undefined], [[0, 3], undefined], [[7], undefined], [[], undefined], [[2, 1, 3, 2], [3, 1, 0, 2]]] as [number[], number[] | undefined][]) {
+  shapeRow('transpose', shape, `perm=${JSON.stringify(perm)}`, (x) => tf.transpose(x, perm), (x) => R.transpose(x, perm));
+}
+shapeRow('transpose', [2, 3], 'method', (x) => x.transpose(), (x) => R.transpose(x), { method: true });
+
+for (const [shape, axis] of [[[2, 3], 0], [[2, 3], 1], [[2, 3], -1], [[2, 3], 2], [[], 0], [[7], undefined]] as [number[], number | undefined][]) {
+  shapeRow('expandDims', shape, `axis=${axis}`, (x) => tf.expandDims(x, axis), (x) => R.expandDims(x, axis));
+}
+shapeRow('expandDims', [3], 'method', (x) => x.expandDims(1), (x) => R.expandDims(x, 1), { method: true });
+
+for (const [shape, axis] of [[[1, 3, 1], undefined], [[1, 3, 1], 0], [[1, 3, 1], [0, 2]], [[1, 3, 1], -1], [[1], undefined], [[1, 1], 1]] as [number[], number | number[] | undefined][]) {
+  shapeRow('squeeze', shape, `axis=${JSON.stringify(axis)}`, (x) => tf.squeeze(x, axis), (x) => R.squeeze(x, axis));
+}
+shapeRow('squeeze', [1, 4], 'method', (x) => x.squeeze(0), (x) => R.squeeze(x, 0), { method: true });
+
+for (const [shape, begin, size] of [
+  [[7], [2], [3]], [[7], 2, 3], [[3, 4, 5], [1, 0, 2], [2, -1, 2]], [[4, 5], [1], undefined], [[4, 5], [1, 1], [0, 2]],
+  [[33, 33], [1, 2], [30, 31]], [[1025], [3], [1000]], [[2, 3], [0, 0], [2, 3]],
+] as [number[], number | number[], number | number[] | undefined][]) {
+  const b = typeof begin === 'number' ? [begin] : begin.slice();
+  while (b.length < shape.length) b.push(0);
+  const z = size === undefined ? [] : typeof size === 'number' ? [size] : size.slice();
+  while (z.length < shape.length) z.push(-1);
+  shapeRow('slice', shape, `begin=${JSON.stringify(begin)} size=${JSON.stringify(size)}`, (x) => tf.slice(x, begin, size), (x) => R.slice(x, b, z));
+}
+shapeRow('slice', [4, 5], 'method', (x) => x.slice([1, 2], [2, 2]), (x) => R.slice(x, [1, 2], [2, 2]), { method: true });
+
+for (const [shape, paddings, value] of [
+  [[3], [[1, 2]], undefined], [[2, 3], [[1, 0], [2, 1]], 5], [[0, 2], [[1, 1], [0, 0]], undefined], [[33, 33], [[1, 1], [1, 1]], undefined],
+  [[], [], undefined], [[2, 1, 2], [[0, 0], [1, 1], [0, 3]], -1],
+] as [number[], [number, number][], number | undefined][]) {
+  shapeRow('pad', shape, `${JSON.stringify(paddings)} value=${value}`, (x) => tf.pad(x, paddings, value), (x) => R.pad(x, paddings, value ?? 0), { dtypes: FI });
+}
+shapeRow('pad', [2, 2], 'method', (x) => x.pad([[1, 1], [0, 1]]), (x) => R.pad(x, [[1, 1], [0, 1]]), { method: true, dtypes: FI });
+
+for (const [shape, reps] of [[[2, 3], [2, 1]], [[3], [3]], [[2, 1, 3], [1, 4, 2]], [[2, 3], [0, 2]], [[], []], [[17], [61]]] as [number[], number[]][]) {
+  shapeRow('tile', shape, `reps=${JSON.stringify(reps)}`, (x) => tf.tile(x, reps), (x) => R.tile(x, reps));
+}
+shapeRow('tile', [2, 2], 'method', (x) => x.tile([1, 3]), (x) => R.tile(x, [1, 3]), { method: true });
+
+for (const [shape, target] of [[[3], [2, 3]], [[3, 1], [2, 3, 4]], [[], [4]], [[1], [1025]], [[2, 3], [2, 3]], [[1, 3], [0, 3]]] as [number[], number[]][]) {
+  shapeRow('broadcastTo', shape, `to ${s(target)}`, (x) => tf.broadcastTo(x, target), (x) => R.broadcastTo(x, target));
+}
+shapeRow('broadcastTo', [1, 3], 'method', (x) => x.broadcastTo([4, 3]), (x) => R.broadcastTo(x, [4, 3]), { method: true });
+
+// gather: repeated indices make the gradient accumulate (scatterAdd).
+for (const [shape, indices, axis] of [
+  [[5, 3], idx([4], [0, 4, 2, 2]), 0], [[5, 3], idx([2], [2, 0]), 1], [[3, 4], idx([2, 2], [0, 1, 1, 3]), 1], [[3], idx([], [1]), 0],
+  [[1025], { shape: [17], dtype: 'int32', domain: 'index', max: 1025 }, 0], [[4, 2], idx([0], []), 0], [[2, 3, 4], idx([3], [3, 0, 3]), -1],
+  [[70, 3], { shape: [80], dtype: 'int32', domain: 'index', max: 70 }, 0],
+] as [number[], InputSpec, number][]) {
+  add({ name: `gather ${s(shape)} indices ${s(indices.shape)} axis=${axis}`, op: 'gather', dtypes: ALL, inputs: [inp(shape), indices], run: (x, i) => tf.gather(x, i, axis), ref: (x, i) => R.gather(x, i, axis) });
+}
+add({ name: 'gather method (seed: x.gather(0))', op: 'gather', method: true, dtypes: F, inputs: [inp([3])], run: (x) => x.gather(0 as unknown as Tensor), ref: (x) => R.gather(x, R.arr([], [0])) });
+add({ name: 'gather nested-array indices', op: 'gather', dtypes: F, inputs: [inp([4, 2])], run: (x) => tf.gather(x, [[3], [1]]), ref: (x) => R.gather(x, R.arr([2, 1], [3, 1])) });
+
+for (const [shapes, axis] of [
+  [[[2, 3], [2, 3]], 0], [[[2, 1], [2, 3]], 1], [[[1, 4], [3, 4], [2, 4]], 0], [[[0, 3], [2, 3]], 0], [[[2, 3], [2, 2]], -1],
+  [[[1025], [7]], 0], [[[2, 2, 3], [2, 1, 3]], 1], [[[3]], 0],
+] as [number[][], number][]) {
+  add({
+    name: `concat ${shapes.map(s).join(' ')} axis=${axis}`, op: 'concat', dtypes: ALL, inputs: shapes.map((sh) => inp(sh)),
+    run: (...xs) => tf.concat(xs, axis), ref: (...xs) => R.concat(xs, axis),
+  });
+}
+add({ name: 'concat method one other', op: 'concat', method: true, dtypes: ALL, inputs: [inp([2, 1]), inp([2, 2])], run: (a, b) => a.concat(b, 1), ref: (a, b) => R.concat([a, b], 1) });
+add({ name: 'concat method list', op: 'concat', method: true, dtypes: ALL, inputs: [inp([1, 2]), inp([2, 2]), inp([1, 2])], run: (a, b, c) => a.concat([b, c]), ref: (...xs) => R.concat(xs, 0) });
+
+for (const [shapes, axis] of [[[[3], [3]], 0], [[[2, 3], [2, 3], [2, 3]], 1], [[[2, 3], [2, 3]], -1], [[[], [], []], 0], [[[0], [0]], 1], [[[1025], [1025]], 1]] as [number[][], number][]) {
+  add({
+    name: `stack ${shapes.map(s).join(' ')} axis=${axis}`, op: 'stack', dtypes: ALL, inputs: shapes.map((sh) => inp(sh)),
+    run: (...xs) => tf.stack(xs, axis), ref: (...xs) => R.stack(xs, axis),
+  });
+}
+add({ name: 'stack method', op: 'stack', method: true, dtypes: ALL, inputs: [inp([2]), inp([2])], run: (a, b) => a.stack(b), ref: (a, b) => R.stack([a, b], 0) });
+
+for (const [shape, how, axis] of [[[6], 3, 0], [[4, 6], [1, -1, 2], 1], [[4, 2], 2, 0], [[1025], [1000, 25], 0], [[3, 4], [0, 3], 0], [[2, 3, 4], 2, -1]] as [number[], number | number[], number][]) {
+  add({
+    name: `split ${s(shape)} ${JSON.stringify(how)} axis=${axis}`, op: 'split', dtypes: ALL, inputs: [inp(shape)],
+    run: (x) => tf.split(x, how, axis), ref: (x) => R.split(x, how, axis),
+  });
+}
+add({ name: 'split method', op: 'split', method: true, dtypes: ALL, inputs: [inp([4, 2])], run: (x) => x.split(2), ref: (x) => R.split(x, 2) });
+
+// ---------------------------------------------------------------------------------------------
+// where, cast, oneHot, stopGradient
+
+for (const [sc, sa, sb] of [
+  [[7], [7], [7]], [[1025], [1025], [1025]], [[3, 1], [1, 4], []], [[], [2, 3], [2, 3]], [[4], [3, 1], [4]], [[0], [0], [1]], [[2, 3], [3], [2, 1]],
+] as number[][][]) {
+  add({
+    name: `where ${s(sc)} ${s(sa)} ${s(sb)}`, op: 'where', dtypes: ALL, inputs: [{ shape: sc, dtype: 'bool', domain: 'bool' }, inp(sa), inp(sb)],
+    run: (c, a, b) => tf.where(c, a, b), ref: (c, a, b) => R.where(c, a, b),
+  });
+}
+add({ name: 'where number branch', op: 'where', dtypes: F, inputs: [{ shape: [5], dtype: 'bool', domain: 'bool' }, inp([5])], run: (c, a) => tf.where(c, a, 0), ref: (c, a) => R.where(c, a, R.arr([], [0])) });
+
+const CAST_VALUES = [-2.7, -1.5, -0.5, -0, 0, 0.4, 1, 1.5, 2.9, 7, 100.25, -100.75];
+for (const [from, to] of [
+  ['float32', 'int32'], ['float64', 'int32'], ['float32', 'float64'], ['float64', 'float32'], ['int32', 'float32'], ['int32', 'float64'],
+  ['float32', 'bool'], ['int32', 'bool'], ['bool', 'float32'], ['bool', 'int32'], ['float32', 'float32'],
+] as [DType, DType][]) {
+  add({
+    name: `cast ${from} -> ${to}`, op: 'cast', dtypes: [from], outDType: to, grad: false,
+    inputs: [{ shape: [CAST_VALUES.length], values: CAST_VALUES.map((v) => R.roundTo(from, v)) }],
+    run: (x) => tf.cast(x, to), ref: (x) => R.cast(x, to),
+  });
+}
+add({ name: 'cast random [1025] float32 -> int32', op: 'cast', dtypes: ['float32'], outDType: 'int32', grad: false, inputs: [inp([1025])], run: (x) => tf.cast(x, 'int32'), ref: (x) => R.cast(x, 'int32') });
+add({ name: 'cast method', op: 'cast', method: true, dtypes: F, outDType: 'int32', grad: false, inputs: [inp([2, 3])], run: (x) => x.cast('int32'), ref: (x) => R.cast(x, 'int32') });
+// float <-> float casts pass the gradient through; checked through a float64 round trip.
+add({ name: 'cast float64 -> float64 (gradient passes)', op: 'cast', dtypes: ['float64'], inputs: [inp([7])], run: (x) => tf.cast(x, 'float64').mul(3), ref: (x) => R.map(x, (v) => 3 * v) });
+
+for (const [indices, depth, on, off] of [
+  [idx([5], [0, 2, 1, -1, 3]), 3, undefined, undefined], [idx([2, 2], [1, 0, 3, 2]), 4, undefined, undefined], [idx([3], [2, 0, 1]), 3, 5, -1],
+  [idx([0], []), 2, undefined, undefined], [{ shape: [33], dtype: 'int32', domain: 'index', max: 9 } as InputSpec, 9, undefined, undefined],
+] as [InputSpec, number, number | undefined, number | undefined][]) {
+  add({
+    name: `oneHot ${s(indices.shape)} depth=${depth} on=${on} off=${off}`, op: 'oneHot', dtypes: ['float32'], outDType: 'float32', grad: false,
+    inputs: [indices], run: (i) => tf.oneHot(i, depth, on, off), ref: (i) => R.oneHot(i, depth, on, off),
+  });
+}
+add({ name: 'oneHot method', op: 'oneHot', method: true, dtypes: ['float32'], grad: false, inputs: [idx([3], [2, 1, 0])], run: (i) => i.oneHot(3), ref: (i) => R.oneHot(i, 3), outDType: 'float32' });
+add({ name: 'oneHot nested-array indices', op: 'oneHot', dtypes: ['float32'], grad: false, inputs: [], run: () => tf.oneHot([1, 0], 2), ref: () => R.oneHot(R.arr([2], [1, 0]), 2), outDType: 'float32' });
+
+// stopGradient is the identity forward; its (null) gradient is checked in tape.test.ts.
+add({ name: 'stopGradient [7]', op: 'stopGradient', dtypes: ALL, grad: false, inputs: [inp([7])], run: (x) => tf.stopGradient(x), ref: (x) => x });
+
+export const OP_CASES: readonly OpCase[] = cases;
+
+// ---------------------------------------------------------------------------------------------
+// Input generation
+
+/** mulberry32, seeded from a string so each row's inputs are fixed across runs and backends. */
+export function rng(seed: string): () => number {
+  let h = 1779033703 ^ seed.length;
+  for (let i = 0; i < seed.length; i++) {
+    h = Math.imul(h ^ seed.charCodeAt(i), 3432918353);
+    h = (h << 13) | (h >>> 19);
+  }
+  let a = h >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function draw(domain: Domain, dtype: DType, rand: () => number, max = 1): number {
+  const u = (lo: number, hi: number) => lo + (hi - lo) * rand();
+  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  if (dtype === 'bool' || domain === 'bool') return rand() < 0.5 ? 0 : 1;
+  if (domain === 'index') return Math.floor(rand() * max);
+  if (dtype === 'int32') {
+    switch (domain) {
+      case 'positive': return int(1, 5);
+      case 'unit': return int(0, 1);
+      case 'awayFromZero': return (rand() < 0.5 ? -1 : 1) * int(1, 5);
+      case 'coarse': return int(-2, 2);
+      case 'exponent': return int(0, 3);
+      case 'nearOne': return 1;
+      default: return int(-5, 5);
+    }
+  }
+  switch (domain) {
+    case 'positive': return u(0.5, 2.5);
+    case 'unit': return u(0.05, 0.95);
+    case 'awayFromZero': return (rand() < 0.5 ? -1 : 1) * u(0.25, 2);
+    case 'coarse': return int(-2, 2);
+    case 'exponent': return u(-2, 2);
+    case 'nearOne': return Math.exp(u(Math.log(0.8), Math.log(1.25)));
+    default: return u(-2, 2);
+  }
+}
+
+/** The flat values of each input of `c` for a run in `dtype` (deterministic). */
+export function inputValues(c: OpCase, dtype: DType): { values: number[]; shape: number[]; dtype: DType }[] {
+  const rand = rng(`${c.name}|${dtype === 'float32' ? 'float64' : dtype}`); // float32 and float64 see the same draws
+  return c.inputs.map((spec) => {
+    const d = spec.dtype ?? dtype;
+    const n = R.sizeOf(spec.shape);
+    const values = spec.values ? spec.values.slice() : Array.from({ length: n }, () => draw(spec.domain ?? 'real', d, rand, spec.max));
+    return { values: values.map((v) => R.roundTo(d, v)), shape: spec.shape, dtype: d };
+  });
+}
+
+/** The inputs of `c` as tensors of the row's dtype (fixed-dtype inputs keep theirs). */
+export function inputTensors(c: OpCase, dtype: DType): Tensor[] {
+  return inputValues(c, dtype).map(({ values, shape, dtype: d }) => tf.tensor(values, shape, d));
+}
+
+export function outDTypeOf(c: OpCase, dtype: DType): DType {
+  if (c.outDType === undefined) return dtype;
+  return typeof c.outDType === 'function' ? c.outDType(dtype) : c.outDType;
+}
+
+/** Whether the row has a gradient check (float64 run, a differentiable input, not opted out). */
+export function isDifferentiable(c: OpCase): boolean {
+  return c.grad !== false && c.dtypes.includes('float64') && c.inputs.some((i) => i.dtype === undefined);
+}

@@ -1,0 +1,307 @@
+/**
+ * Native against TS, kernel by kernel, on random shapes (broadcasts, transposes, slices, empty
+ * and odd lengths) for every primitive, op and dtype, at every SIMD level this process may use
+ * (the one TAPEFLOW_SIMD forces, else all the CPU has). Pairs declared in fallback.ts must be
+ * refused by the raw addon with a TypeError; every other pair must run natively and agree:
+ * exactly where both sides round one IEEE operation, within a few ulp for transcendentals.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ArithmeticOp, BinaryOp, CompareOp, ReduceOp, UnaryOp } from '../../src/backend/backend.js';
+import { tsBackend } from '../../src/backend/ts/index.js';
+import { fallsBack } from '../../src/backend/native/fallback.js';
+import { NativeBackend } from '../../src/backend/native/native-backend.js';
+import type { DType, TypedArray } from '../../src/dtype.js';
+import { broadcastStrides, sizeOf, stridesOf } from '../../src/shape.js';
+import { binding, CTORS, DTYPES, nativeLabel, randomArray, rng, simdLevels } from './helpers.js';
+
+const UNARY: UnaryOp[] = ['neg', 'square', 'sqrt', 'rsqrt', 'exp', 'log', 'log1p', 'abs', 'sign', 'relu', 'sigmoid', 'tanh',
+  'softplus', 'elu', 'leakyRelu', 'reciprocal', 'floor', 'ceil', 'round'];
+const ARITH: ArithmeticOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'];
+const COMPARE: CompareOp[] = ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual'];
+const REDUCE: ReduceOp[] = ['sum', 'max', 'min', 'prod'];
+/** float32 unary ops that are not one correctly rounded operation on either side. */
+const APPROX = new Set<string>(['rsqrt', 'exp', 'log', 'log1p', 'sigmoid', 'tanh', 'softplus', 'elu', 'pow']);
+const SIZES = [0, 1, 7, 8, 9, 15, 16, 17, 33, 1037];
+
+interface Tol { rtol: number; atol: number }
+const EXACT: Tol = { rtol: 0, atol: 0 };
+
+function close(a: TypedArray, b: TypedArray, tol: Tol, label: string): void {
+  expect(a.length, label).toBe(b.length);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (x === y || (x !== x && y !== y)) {
+      if (tol === EXACT && !Object.is(x, y) && x === y) throw new Error(`${label}: [${i}] native ${x} (sign of zero) vs ts ${y}`);
+      continue;
+    }
+    if (tol !== EXACT && Math.abs(x - y) <= tol.atol + tol.rtol * Math.abs(y)) continue;
+    throw new Error(`${label}: [${i}] native ${x} vs ts ${y}`);
+  }
+}
+
+function tolFor(dtype: DType, op: string): Tol {
+  if (!APPROX.has(op) || dtype === 'int32' || dtype === 'bool') return EXACT;
+  return dtype === 'float32' ? { rtol: 1e-6, atol: 1e-37 } : { rtol: 1e-14, atol: 1e-300 };
+}
+
+function randomShape(rand: () => number, maxRank = 4, maxDim = 5, zero = 0.04): number[] {
+  const rank = Math.floor(rand() * (maxRank + 1));
+  return Array.from({ length: rank }, () => (rand() < zero ? 0 : 1 + Math.floor(rand() * maxDim)));
+}
+
+/** A shape that broadcasts to `out`: some leading dims dropped, some set to 1. */
+function broadcastOperand(out: number[], rand: () => number): number[] {
+  const drop = Math.floor(rand() * (out.length + 1) * 0.5);
+  return out.slice(drop).map((d) => (rand() < 0.3 ? 1 : d));
+}
+
+describe.skipIf(!binding)(nativeLabel, () => {
+  const raw = binding!;
+  const initial = raw.info().simd;
+  afterAll(() => { raw.setSimdLevel(initial); });
+
+  function runs(kernel: Parameters<typeof fallsBack>[0], dtype: DType, op: string | undefined, call: () => void): boolean {
+    if (fallsBack(kernel, dtype, op)) {
+      expect(call, `${kernel} ${op ?? ''} ${dtype} is declared a fallback, so the addon must refuse it`).toThrow(TypeError);
+      return false;
+    }
+    call();
+    return true;
+  }
+
+  for (const level of simdLevels(raw)) {
+    describe(`simd ${level}`, () => {
+      it('selects the level', () => {
+        expect(raw.setSimdLevel(level)).toBe(level);
+      });
+
+      it('unary: every op and dtype, odd lengths and specials', () => {
+        raw.setSimdLevel(level);
+        const rand = rng(1);
+        for (const op of UNARY) for (const dtype of DTYPES) for (const n of [...SIZES, 70000]) {
+          const x = randomArray(dtype, n, rand);
+          const a = new CTORS[dtype](n), b = new CTORS[dtype](n);
+          if (!runs('unary', dtype, op, () => raw.unary(op, x, a, 0.2))) break;
+          tsBackend.unary(op, x, b, 0.2);
+          close(a, b, tolFor(dtype, op), `unary ${op} ${dtype} n=${n}`);
+        }
+      });
+
+      it('binary: arithmetic and comparisons under random broadcasts', () => {
+        raw.setSimdLevel(level);
+        const rand = rng(2);
+        for (const op of [...ARITH, ...COMPARE] as BinaryOp[]) for (const dtype of DTYPES) {
+          for (let trial = 0; trial < 40; trial++) {
+            let outShape = randomShape(rand);
+            let aShape = broadcastOperand(outShape, rand), bShape = broadcastOperand(outShape, rand);
+            if (trial < 4) { // contiguous long rows, scalar, row and column broadcast
+              outShape = [3, 37 + trial];
+              aShape = outShape;
+              bShape = [[3, 37 + trial], [], [1, 37 + trial], [3, 1]][trial];
+              if (trial === 1) [aShape, bShape] = [bShape, aShape];
+            }
+            const x = randomArray(dtype, sizeOf(aShape), rand), y = randomArray(dtype, sizeOf(bShape), rand);
+            if (op === 'pow' && dtype === 'int32') y.forEach((v, i) => { y[i] = Math.abs(v) % 40 - 3; });
+            const outDType = (COMPARE as string[]).includes(op) ? 'bool' : dtype;
+            const size = sizeOf(outShape);
+            const a = new CTORS[outDType](size), b = new CTORS[outDType](size);
+            const sa = broadcastStrides(aShape, outShape), sb = broadcastStrides(bShape, outShape);
+            if (!runs('binary', dtype, op, () => raw.binary(op, x, sa, y, sb, outShape, a))) break;
+            tsBackend.binary(op, x, sa, y, sb, outShape, b);
+            close(a, b, tolFor(dtype, op), `binary ${op} ${dtype} ${JSON.stringify([aShape, bShape, outShape])}`);
+          }
+        }
+      });
+
+      it('select: every dtype under random broadcasts', () => {
+        const rand = rng(3);
+        for (const dtype of DTYPES) for (let trial = 0; trial < 30; trial++) {
+          const outShape = randomShape(rand);
+          const cShape = broadcastOperand(outShape, rand), aShape = broadcastOperand(outShape, rand), bShape = broadcastOperand(outShape, rand);
+          const c = randomArray('bool', sizeOf(cShape), rand), x = randomArray(dtype, sizeOf(aShape), rand), y = randomArray(dtype, sizeOf(bShape), rand);
+          const args = [c, broadcastStrides(cShape, outShape), x, broadcastStrides(aShape, outShape), y, broadcastStrides(bShape, outShape), outShape] as const;
+          const a = new CTORS[dtype](sizeOf(outShape)), b = new CTORS[dtype](sizeOf(outShape));
+          raw.select(...args, a);
+          tsBackend.select(...args, b);
+          close(a, b, EXACT, `select ${dtype}`);
+        }
+      });
+
+      it('reduce: every op and dtype over random axes', () => {
+        const rand = rng(4);
+        for (const op of REDUCE) for (const dtype of DTYPES) for (let trial = 0; trial < 40; trial++) {
+          const shape = trial === 0 ? [70000] : trial === 1 ? [3, 20000] : trial === 2 ? [50, 3, 40] : randomShape(rand, 4, 6);
+          const axes = trial < 2 ? [shape.length - 1] : shape.map((_, i) => i).filter(() => rand() < 0.5);
+          const x = randomArray(dtype, sizeOf(shape), rand, false);
+          if (op === 'prod') x.forEach((v, i) => { x[i] = dtype === 'int32' ? (v % 3) : 1 + (v - 0) / 64; });
+          const outSize = sizeOf(shape.filter((_, i) => !axes.includes(i)));
+          const a = new CTORS[dtype](outSize), b = new CTORS[dtype](outSize);
+          if (!runs('reduce', dtype, op, () => raw.reduce(op, x, shape, axes, a))) break;
+          tsBackend.reduce(op, x, shape, axes, b);
+          const tol = (op === 'sum' || op === 'prod') && (dtype === 'float32' || dtype === 'float64') ? { rtol: dtype === 'float32' ? 1e-6 : 1e-12, atol: 1e-9 } : EXACT;
+          close(a, b, tol, `reduce ${op} ${dtype} ${JSON.stringify([shape, axes])}`);
+        }
+      });
+
+      it('argReduce: ties and NaN, every axis', () => {
+        const rand = rng(5);
+        for (const op of ['argMax', 'argMin'] as const) for (const dtype of DTYPES) for (let trial = 0; trial < 30; trial++) {
+          const shape = randomShape(rand, 3, 6, 0.02);
+          if (shape.length === 0) shape.push(3);
+          const axis = Math.floor(rand() * shape.length);
+          const x = new CTORS[dtype](sizeOf(shape)).map(() => Math.floor(rand() * 4));
+          if (dtype.startsWith('float')) x.forEach((_, i) => { if (rand() < 0.05) x[i] = NaN; });
+          const outSize = sizeOf(shape) / (shape[axis] || 1) || sizeOf(shape.filter((_, i) => i !== axis));
+          const a = new Int32Array(outSize), b = new Int32Array(outSize);
+          if (!runs('argReduce', dtype, op, () => raw.argReduce(op, x, shape, axis, a))) break;
+          tsBackend.argReduce(op, x, shape, axis, b);
+          close(a, b, EXACT, `${op} ${dtype} ${JSON.stringify([shape, axis])}`);
+        }
+      });
+
+      it('matmul: transposes, batch strides (0 broadcasts), blocked and threaded sizes', () => {
+        const rand = rng(6);
+        const dims: number[][] = [[0, 3, 4], [3, 0, 4], [3, 4, 0], [1, 1, 1], [130, 150, 270], [300, 200, 300], [17, 33, 9]];
+        for (const dtype of ['float32', 'float64'] as const) for (let trial = 0; trial < 40; trial++) {
+          const [m, n, k] = dims[trial] ?? [1 + Math.floor(rand() * 40), 1 + Math.floor(rand() * 40), 1 + Math.floor(rand() * 40)];
+          const batch = trial < dims.length ? 1 : 1 + Math.floor(rand() * 3);
+          const ta = rand() < 0.5, tb = rand() < 0.5;
+          const aBS = batch > 1 && rand() < 0.3 ? 0 : m * k, bBS = batch > 1 && rand() < 0.3 ? 0 : k * n;
+          const x = randomArray(dtype, aBS === 0 ? m * k : batch * m * k, rand, false) as Float32Array;
+          const y = randomArray(dtype, bBS === 0 ? k * n : batch * k * n, rand, false) as Float32Array;
+          const a = new CTORS[dtype](batch * m * n) as Float32Array, b = new CTORS[dtype](batch * m * n) as Float32Array;
+          const args = { batch, m, n, k, transposeA: ta, transposeB: tb, aBatchStride: aBS, bBatchStride: bBS };
+          raw.matmul(x, y, a, batch, m, n, k, ta, tb, aBS, bBS);
+          tsBackend.matmul(x, y, b, args);
+          close(a, b, { rtol: dtype === 'float32' ? 1e-5 : 1e-13, atol: (dtype === 'float32' ? 3e-6 : 1e-13) * k }, `matmul ${dtype} ${JSON.stringify(args)}`);
+        }
+      });
+    });
+  }
+
+  it('copyStrided: transposes, slices and broadcasts for every dtype', () => {
+    const rand = rng(7);
+    for (const dtype of DTYPES) for (let trial = 0; trial < 60; trial++) {
+      const src = randomShape(rand, 4, 6, 0);
+      const x = randomArray(dtype, sizeOf(src), rand);
+      const st = stridesOf(src);
+      // random slice of each axis, then a random permutation, sometimes a broadcast axis
+      const begin = src.map((d) => Math.floor(rand() * d));
+      const size = src.map((d, i) => Math.floor(rand() * (d - begin[i] + 1)));
+      const perm = src.map((_, i) => i).sort(() => rand() - 0.5);
+      const outShape = perm.map((p) => size[p]);
+      const strides = perm.map((p) => st[p]);
+      if (rand() < 0.3) { outShape.unshift(3); strides.unshift(0); }
+      const offset = begin.reduce((s, b, i) => s + b * st[i], 0);
+      const a = new CTORS[dtype](sizeOf(outShape)), b = new CTORS[dtype](sizeOf(outShape));
+      raw.copyStrided(x, sizeOf(outShape) ? offset : 0, strides, outShape, a);
+      tsBackend.copyStrided(x, sizeOf(outShape) ? offset : 0, strides, outShape, b);
+      close(a, b, EXACT, `copyStrided ${dtype} ${JSON.stringify([src, outShape, strides, offset])}`);
+    }
+  });
+
+  it('gather and scatterAdd for every dtype', () => {
+    const rand = rng(8);
+    for (const dtype of DTYPES) for (let trial = 0; trial < 40; trial++) {
+      const outer = Math.floor(rand() * 4), axis = 1 + Math.floor(rand() * 5), inner = Math.floor(rand() * 6);
+      const idx = Int32Array.from({ length: Math.floor(rand() * 8) }, () => Math.floor(rand() * axis));
+      const x = randomArray(dtype, outer * axis * inner, rand);
+      const a = new CTORS[dtype](outer * idx.length * inner), b = new CTORS[dtype](outer * idx.length * inner);
+      raw.gather(x, outer, axis, inner, idx, a);
+      tsBackend.gather(x, outer, axis, inner, idx, b);
+      close(a, b, EXACT, `gather ${dtype}`);
+      const u = randomArray(dtype, outer * idx.length * inner, rand, false);
+      const c = new CTORS[dtype](outer * axis * inner), d = new CTORS[dtype](outer * axis * inner);
+      if (!runs('scatterAdd', dtype, undefined, () => raw.scatterAdd(u, outer, axis, inner, idx, c))) continue;
+      tsBackend.scatterAdd(u, outer, axis, inner, idx, d);
+      close(c, d, EXACT, `scatterAdd ${dtype}`);
+    }
+  });
+
+  it('concat, pad and cast for every dtype', () => {
+    const rand = rng(9);
+    for (const dtype of DTYPES) for (let trial = 0; trial < 30; trial++) {
+      const outer = Math.floor(rand() * 4);
+      const inners = Array.from({ length: 1 + Math.floor(rand() * 4) }, () => Math.floor(rand() * 5));
+      const inputs = inners.map((w) => randomArray(dtype, outer * w, rand));
+      const total = inners.reduce((s, w) => s + w, 0);
+      const a = new CTORS[dtype](outer * total), b = new CTORS[dtype](outer * total);
+      raw.concat(inputs, outer, inners, a);
+      tsBackend.concat(inputs, outer, inners, b);
+      close(a, b, EXACT, `concat ${dtype}`);
+
+      const shape = randomShape(rand, 3, 4, 0.05);
+      const paddings = shape.flatMap(() => [Math.floor(rand() * 3), Math.floor(rand() * 3)]);
+      const value = [0, 1, -2.7, 300, NaN, 1e10][trial % 6];
+      const x = randomArray(dtype, sizeOf(shape), rand);
+      const padded = shape.map((d, i) => d + paddings[2 * i] + paddings[2 * i + 1]);
+      const c = new CTORS[dtype](sizeOf(padded)), d = new CTORS[dtype](sizeOf(padded));
+      raw.pad(x, shape, paddings, value, c);
+      tsBackend.pad(x, shape, paddings, value, d);
+      close(c, d, EXACT, `pad ${dtype} value ${value}`);
+    }
+    const specials = [0, -0, 0.5, -0.5, 1.5, -2.7, 2.5, 255, 256, -1, 3e9, -3e9, 2 ** 31, 2 ** 32 + 5, 1e20, NaN, Infinity, -Infinity, 1e-40];
+    for (const from of DTYPES) for (const to of DTYPES) {
+      const x = new CTORS[from](specials.length * 3);
+      x.forEach((_, i) => { x[i] = i < specials.length ? specials[i] : (rand() - 0.5) * 1e3; });
+      if (from === 'bool') x.forEach((v, i) => { x[i] = v ? 1 : 0; }); // bool arrays hold 0/1
+      const a = new CTORS[to](x.length), b = new CTORS[to](x.length);
+      raw.cast(x, a);
+      tsBackend.cast(x, b);
+      close(a, b, EXACT, `cast ${from} -> ${to}`);
+    }
+  });
+
+  it('the NativeBackend wrapper sends declared fallbacks to TS', () => {
+    const be = new NativeBackend(raw);
+    const x = Int32Array.from([1, 4, 9, 16]);
+    const a = new Int32Array(4), b = new Int32Array(4);
+    be.unary('sqrt', x, a, 0);
+    tsBackend.unary('sqrt', x, b, 0);
+    expect(Array.from(a)).toEqual(Array.from(b));
+    const t = Uint8Array.from([1, 0, 1]);
+    const c = new Uint8Array(3), d = new Uint8Array(3);
+    be.binary('add', t, [1], t, [1], [3], c);
+    tsBackend.binary('add', t, [1], t, [1], [3], d);
+    expect(Array.from(c)).toEqual(Array.from(d));
+  });
+});
+
+describe.skipIf(!binding)(`${nativeLabel}: float32 transcendental accuracy against float64`, () => {
+  const raw = binding!;
+  const initial = raw.info().simd;
+  afterAll(() => { raw.setSimdLevel(initial); });
+  const ranges: Record<string, [number, number, (x: number) => number]> = {
+    exp: [-87, 88, Math.exp],
+    log: [1e-30, 1e30, Math.log],
+    tanh: [-12, 12, Math.tanh],
+    sigmoid: [-80, 80, (x) => 1 / (1 + Math.exp(-x))],
+  };
+  for (const level of simdLevels(raw)) {
+    it(`exp, log, tanh, sigmoid within 1e-6 relative at ${level}`, () => {
+      raw.setSimdLevel(level);
+      const rand = rng(10);
+      for (const [op, [lo, hi, f]] of Object.entries(ranges)) {
+        const n = 100003;
+        const x = new Float32Array(n).map(() => (op === 'log' ? Math.exp(Math.log(lo) + rand() * (Math.log(hi) - Math.log(lo))) : lo + rand() * (hi - lo)));
+        x.set([0, -0, 1e-7, -1e-7, 0.625, -0.625, 1, -1].map((v) => (op === 'log' ? Math.abs(v) || 1 : v)));
+        const out = new Float32Array(n);
+        raw.unary(op, x, out, 0);
+        let worst = 0;
+        for (let i = 0; i < n; i++) {
+          const ref = f(x[i]);
+          const err = Math.abs(out[i] - ref) / Math.max(Math.abs(ref), 1e-37);
+          if (err > worst) worst = err;
+        }
+        expect(worst, `${op} worst relative error`).toBeLessThan(1e-6);
+      }
+      const specials = Float32Array.from([NaN, Infinity, -Infinity, 89, -104, 1e-45, -0, 0]);
+      const out = new Float32Array(specials.length);
+      for (const op of ['exp', 'log', 'tanh', 'sigmoid']) {
+        raw.unary(op, specials, out, 0);
+        const ref = Array.from(specials, (v) => Math.fround(ranges[op][2](v)));
+        close(out, Float32Array.from(ref), { rtol: 1e-6, atol: 2e-45 }, `${op} specials`);
+      }
+    });
+  }
+});
