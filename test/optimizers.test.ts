@@ -185,9 +185,10 @@ class Reference {
     this.avg = w.map((x) => x.slice());
   }
 
+  // Keras holds the learning rate in a float32 variable: every dtype steps with fround(lr).
   lrAt(step: number): number {
     const lr = this.o.learningRate as number | ((s: number) => number);
-    return typeof lr === 'function' ? lr(step) : lr;
+    return Math.fround(typeof lr === 'function' ? lr(step) : lr);
   }
 
   apply(gradsIn: (number[] | null)[]): void {
@@ -399,8 +400,9 @@ describe('hand-derived single steps', () => {
   it('AdamW: decay happens before the Adam step: var·(1 − wd·lr) then −lr·sign-ish step', () => {
     const v = new tf.Variable(2, { dtype: 'float64' });
     new tf.optimizers.AdamW({ learningRate: 0.1, weightDecay: 0.5, epsilon: 0 }).applyGradients([[tf.tensor(3, [], 'float64'), v]]);
-    // 2 − 2·0.5·0.1 = 1.9; first Adam step is lr·m̂/√v̂ = 0.1
-    expect(v.item()).toBeCloseTo(1.8, 14);
+    // 2 − 2·0.5·lr = 1.9; first Adam step is lr·m̂/√v̂ = lr, with lr = fround(0.1) as in Keras
+    const lr = Math.fround(0.1);
+    expect(v.item()).toBeCloseTo(2 - 2 * 0.5 * lr - lr, 14);
   });
 
   it('gradient accumulation: variables change only every N-th call, with the average gradient', () => {

@@ -7,7 +7,8 @@ import * as tf from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 
 /** Values of t (or null) as nested arrays, compared elementwise to `expected` within 1e-6 relative. */
-function expectValues(t: Tensor | null | undefined, expected: number | number[] | number[][] | number[][][], tol = 1e-6): void {
+type Nested = number | Nested[];
+function expectValues(t: Tensor | null | undefined, expected: Nested, tol = 1e-6): void {
   expect(t, 'gradient is a tensor').toBeInstanceOf(tf.Tensor);
   const flat = (x: unknown): number[] => (Array.isArray(x) ? x.flatMap(flat) : [x as number]);
   const got = flat((t as Tensor).arraySync());
@@ -216,7 +217,8 @@ describe('GradientTape: gradient options', () => {
     const c = new tf.Variable(4);
     const tape = new tf.GradientTape({ persistent: true });
     const y = tape.record(() => a.mul(b).add(c));
-    const arr = tape.gradient(y, [a, [b, c]]);
+    // (A nested array literal is typed as an array of unions; the runtime structure is exact.)
+    const arr = tape.gradient(y, [a, [b, c]]) as unknown as [Tensor, [Tensor, Tensor]];
     expect(Array.isArray(arr) && Array.isArray(arr[1])).toBe(true);
     expectValues(arr[0], 3);
     expectValues(arr[1][0], 2);

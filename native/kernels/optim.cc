@@ -39,14 +39,14 @@ struct SgdMomentum {
   }
 };
 
-// [var, grad, m, v]; [alpha (bias-corrected step), beta1, beta2, epsilon]:
-// m += (g - m)·(1 - beta1); v += (g·g - v)·(1 - beta2); var -= alpha·m / (sqrt(v) + epsilon)
+// [var, grad, m, v]; [alpha (bias-corrected step), oneMinusBeta1, oneMinusBeta2, epsilon]:
+// m += (g - m)·oneMinusBeta1; v += (g·g - v)·oneMinusBeta2; var -= alpha·m / (sqrt(v) + epsilon)
 struct Adam {
   static constexpr int arrays = 4, scalars = 4;
   template <class T> static void step(T* const* a, int64_t i, const T* s) {
     const T g = a[1][i];
-    const T m = a[2][i] + (g - a[2][i]) * (T(1) - s[1]);
-    const T v = a[3][i] + (g * g - a[3][i]) * (T(1) - s[2]);
+    const T m = a[2][i] + (g - a[2][i]) * s[1];
+    const T v = a[3][i] + (g * g - a[3][i]) * s[2];
     a[2][i] = m;
     a[3][i] = v;
     a[0][i] = a[0][i] - s[0] * m / (std::sqrt(v) + s[3]);
@@ -58,8 +58,8 @@ struct AdamAmsgrad {
   static constexpr int arrays = 5, scalars = 4;
   template <class T> static void step(T* const* a, int64_t i, const T* s) {
     const T g = a[1][i];
-    const T m = a[2][i] + (g - a[2][i]) * (T(1) - s[1]);
-    const T v = a[3][i] + (g * g - a[3][i]) * (T(1) - s[2]);
+    const T m = a[2][i] + (g - a[2][i]) * s[1];
+    const T v = a[3][i] + (g * g - a[3][i]) * s[2];
     T h = a[4][i];
     h = h < v ? v : h;
     a[2][i] = m;

@@ -50,7 +50,9 @@ export class Adam extends Optimizer {
     const b2Power = r(Math.pow(b2, step));
     const alpha = r(r(r(lr) * r(Math.sqrt(r(1 - b2Power)))) / r(1 - b1Power));
     const arrays = [variable.values as FloatArray, grad, slots.momentum, slots.velocity];
-    if (this.amsgrad) this.fused('adamAmsgrad', [...arrays, slots.velocityHat], [alpha, b1, b2, r(this.epsilon)]);
-    else this.fused('adam', arrays, [alpha, b1, b2, r(this.epsilon)]);
+    // Keras multiplies by the Python float 1 - beta (computed in double, then cast).
+    const scalars = [alpha, r(1 - this.beta1), r(1 - this.beta2), r(this.epsilon)];
+    if (this.amsgrad) this.fused('adamAmsgrad', [...arrays, slots.velocityHat], scalars);
+    else this.fused('adam', arrays, scalars);
   }
 }

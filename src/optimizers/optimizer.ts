@@ -367,7 +367,9 @@ export abstract class Optimizer {
         for (let j = 0; j < g.length; j++) g[j] = g[j] / s;
       }
     }
-    const lr = this.learningRateAt(this._iterations);
+    // Keras keeps the learning rate in a float32 variable (schedules compute in float32), so
+    // even float64 variables step with the float32-rounded rate.
+    const lr = Math.fround(this.learningRateAt(this._iterations));
     let update = true;
     if (this.gradientAccumulationSteps !== null) {
       const steps = this.gradientAccumulationSteps;

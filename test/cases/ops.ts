@@ -306,8 +306,11 @@ for (const [op, fn, method, ref] of [
 }
 
 for (const shape of [[], [7], [1025], [3, 4]]) {
-  add({ name: `clipByValue ${s(shape)}`, op: 'clipByValue', dtypes: FI, inputs: [inp(shape)], run: (x) => tf.clipByValue(x, -0.5, 0.7), ref: (x) => R.clipByValue(x, -0.5, 0.7) });
+  add({ name: `clipByValue ${s(shape)}`, op: 'clipByValue', dtypes: F, inputs: [inp(shape)], run: (x) => tf.clipByValue(x, -0.5, 0.7), ref: (x) => R.clipByValue(x, -0.5, 0.7) });
 }
+// int32 bounds must be integers (a float bound is a dtype error, as in TF).
+add({ name: 'clipByValue int32 [17]', op: 'clipByValue', dtypes: ['int32'], inputs: [inp([17])], run: (x) => tf.clipByValue(x, -2, 3), ref: (x) => R.clipByValue(x, -2, 3) });
+add({ name: 'clipByValue tensor bounds (broadcast)', op: 'clipByValue', dtypes: F, inputs: [inp([3, 4]), inp([4], 'coarse')], run: (x, lo) => tf.clipByValue(x, lo, 1.5), ref: (x, lo) => R.zip(R.zip(x, lo, Math.max), R.arr([], [1.5]), Math.min) });
 add({ name: 'clipByValue method', op: 'clipByValue', method: true, dtypes: F, inputs: [inp([2, 3])], run: (x) => x.clipByValue(0, 1), ref: (x) => R.clipByValue(x, 0, 1) });
 
 // ---------------------------------------------------------------------------------------------

@@ -60,13 +60,14 @@ export const FUSED_UPDATES: Record<string, FusedUpdate> = {
   },
 
   /**
-   * [var, grad, m, v]; [alpha, beta1, beta2, epsilon]:
-   * m += (g - m)·(1 - beta1); v += (g·g - v)·(1 - beta2); var -= alpha·m / (sqrt(v) + epsilon)
+   * [var, grad, m, v]; [alpha, oneMinusBeta1, oneMinusBeta2, epsilon]:
+   * m += (g - m)·oneMinusBeta1; v += (g·g - v)·oneMinusBeta2; var -= alpha·m / (sqrt(v) + epsilon)
+   * (1 - beta is passed in, not computed here: Keras takes it in double, then casts)
    */
   adam: {
-    f32([w, g, m, v], [alpha0, beta1, beta2, eps0]) {
+    f32([w, g, m, v], [alpha0, omb10, omb20, eps0]) {
       const alpha = fr(alpha0), eps = fr(eps0);
-      const omb1 = fr(1 - fr(beta1)), omb2 = fr(1 - fr(beta2));
+      const omb1 = fr(omb10), omb2 = fr(omb20);
       for (let i = 0; i < w.length; i++) {
         const gi = g[i], m0 = m[i], v0 = v[i];
         const mi = fr(m0 + fr(fr(gi - m0) * omb1));
@@ -76,8 +77,7 @@ export const FUSED_UPDATES: Record<string, FusedUpdate> = {
         w[i] = w[i] - fr(fr(alpha * mi) / fr(fr(Math.sqrt(vi)) + eps));
       }
     },
-    f64([w, g, m, v], [alpha, beta1, beta2, eps]) {
-      const omb1 = 1 - beta1, omb2 = 1 - beta2;
+    f64([w, g, m, v], [alpha, omb1, omb2, eps]) {
       for (let i = 0; i < w.length; i++) {
         const gi = g[i], m0 = m[i], v0 = v[i];
         const mi = m0 + (gi - m0) * omb1;
@@ -90,13 +90,13 @@ export const FUSED_UPDATES: Record<string, FusedUpdate> = {
   },
 
   /**
-   * [var, grad, m, v, vhat]; [alpha, beta1, beta2, epsilon]: as adam, then
+   * [var, grad, m, v, vhat]; [alpha, oneMinusBeta1, oneMinusBeta2, epsilon]: as adam, then
    * vhat = max(vhat, v) (std::max order: vhat < v ? v : vhat); var -= alpha·m / (sqrt(vhat) + epsilon)
    */
   adamAmsgrad: {
-    f32([w, g, m, v, vh], [alpha0, beta1, beta2, eps0]) {
+    f32([w, g, m, v, vh], [alpha0, omb10, omb20, eps0]) {
       const alpha = fr(alpha0), eps = fr(eps0);
-      const omb1 = fr(1 - fr(beta1)), omb2 = fr(1 - fr(beta2));
+      const omb1 = fr(omb10), omb2 = fr(omb20);
       for (let i = 0; i < w.length; i++) {
         const gi = g[i], m0 = m[i], v0 = v[i], h0 = vh[i];
         const mi = fr(m0 + fr(fr(gi - m0) * omb1));
@@ -108,8 +108,7 @@ export const FUSED_UPDATES: Record<string, FusedUpdate> = {
         w[i] = w[i] - fr(fr(alpha * mi) / fr(fr(Math.sqrt(hi)) + eps));
       }
     },
-    f64([w, g, m, v, vh], [alpha, beta1, beta2, eps]) {
-      const omb1 = 1 - beta1, omb2 = 1 - beta2;
+    f64([w, g, m, v, vh], [alpha, omb1, omb2, eps]) {
       for (let i = 0; i < w.length; i++) {
         const gi = g[i], m0 = m[i], v0 = v[i], h0 = vh[i];
         const mi = m0 + (gi - m0) * omb1;
