@@ -558,9 +558,9 @@ describe('fusedUpdate', () => {
         m[i] = r(r(m[i] * sc[1]) - r(g[i] * sc[0]));
         w[i] = r(w[i] + (sc[2] ? r(r(m[i] * sc[1]) - r(g[i] * sc[0])) : m[i]));
       } else {
-        const [alpha, b1, b2, eps] = sc;
-        m[i] = r(m[i] + r(r(g[i] - m[i]) * r(1 - b1)));
-        v[i] = r(v[i] + r(r(r(g[i] * g[i]) - v[i]) * r(1 - b2)));
+        const [alpha, omb1, omb2, eps] = sc; // 1 - beta comes precomputed, as Keras casts it
+        m[i] = r(m[i] + r(r(g[i] - m[i]) * omb1));
+        v[i] = r(v[i] + r(r(r(g[i] * g[i]) - v[i]) * omb2));
         let d = v[i];
         if (kind === 'adamAmsgrad') { vh[i] = Math.max(vh[i], v[i]); d = vh[i]; }
         w[i] = r(w[i] - r(r(alpha * m[i]) / r(r(Math.sqrt(d)) + eps)));
@@ -571,8 +571,8 @@ describe('fusedUpdate', () => {
     ['sgd', 2, [0.01]],
     ['sgdMomentum', 3, [0.01, 0.9, 0]],
     ['sgdMomentum', 3, [0.01, 0.9, 1]],
-    ['adam', 4, [0.001, 0.9, 0.999, 1e-7]],
-    ['adamAmsgrad', 5, [0.001, 0.9, 0.999, 1e-7]],
+    ['adam', 4, [0.001, 1 - 0.9, 1 - 0.999, 1e-7]],
+    ['adamAmsgrad', 5, [0.001, 1 - 0.9, 1 - 0.999, 1e-7]],
   ];
   for (const [kind, count, scalars] of kinds) {
     for (const [dt, Ctor] of FLOATS) {

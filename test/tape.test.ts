@@ -329,6 +329,30 @@ describe('GradientTape: gradient options', () => {
     expect(tape.gradient(c, x)).toBeNull();
   });
 
+  it('gradients at ties and kinks follow TF', () => {
+    const tape = new tf.GradientTape({ persistent: true });
+    const x = tf.tensor([1, 3, 3]);
+    const a = tf.scalar(2);
+    const b = tf.scalar(2);
+    const z = tf.tensor([-1, 0, 1]);
+    tape.watch([x, a, b, z]);
+    // reduce_max: the gradient is shared equally among tied maxima: [0, 1/2, 1/2].
+    const m = tape.record(() => x.max());
+    expectValues(tape.gradient(m, x), [0, 0.5, 0.5]);
+    // maximum/minimum at a tie send the gradient to the first argument (TF: x >= y mask).
+    const mx = tape.record(() => tf.maximum(a, b));
+    const [ga, gb] = tape.gradient(mx, [a, b]);
+    expectValues(ga, 1);
+    expectValues(gb, 0);
+    const mn = tape.record(() => tf.minimum(a, b));
+    const [ha, hb] = tape.gradient(mn, [a, b]);
+    expectValues(ha, 1);
+    expectValues(hb, 0);
+    // relu'(0) = 0 and abs'(0) = sign(0) = 0, as TF.
+    expectValues(tape.gradient(tape.record(() => z.relu()), z), [0, 0, 1]);
+    expectValues(tape.gradient(tape.record(() => z.abs()), z), [-1, 0, 1]);
+  });
+
   it('gradients keep the dtype of float64 sources', () => {
     // y = x³ in float64 at x = 1.1: 3x² = 3.63.
     const x = new tf.Variable(1.1, { dtype: 'float64' });
