@@ -15,9 +15,9 @@
  * otherwise (Windows) node-gyp fetches the headers of the running Node.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { arch as hostArch, platform } from 'node:os';
+import { arch as hostArch, platform, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -59,15 +59,22 @@ if (arch !== hostArch()) {
   }
 }
 
-// prebuildify runs `node-gyp rebuild` in build/ and moves the .node out of build/Release, so
-// afterwards node-gyp-build loads the prebuild (a cross build leaves only arm64 objects there).
+// prebuildify runs `node-gyp rebuild` in <cwd>/build and moves the .node out of it. Building
+// in a staging copy of the native sources leaves the developer build in build/ alone (and no
+// arm64 objects behind in it); `--out` puts the result in this package's prebuilds/.
 const outDir = join(root, 'prebuilds', `${platform()}-${arch}`);
 rmSync(outDir, { recursive: true, force: true });
+const stage = mkdtempSync(join(tmpdir(), 'tapeflow-prebuild-'));
+for (const entry of ['package.json', 'binding.gyp', 'native']) {
+  cpSync(join(root, entry), join(stage, entry), { recursive: true });
+}
+symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'), 'junction');
 
 const require = createRequire(import.meta.url);
 const bin = join(dirname(require.resolve('prebuildify/package.json')), 'bin.js');
 const started = Date.now();
-const run = spawnSync(process.execPath, [bin, ...prebuildifyArgs], { cwd: root, env, stdio: 'inherit' });
+const run = spawnSync(process.execPath, [bin, ...prebuildifyArgs, `--out=${root}`], { cwd: stage, env, stdio: 'inherit' });
+rmSync(stage, { recursive: true, force: true });
 if (run.status !== 0) {
   console.error(`prebuild: prebuildify failed (exit ${run.status ?? run.signal})`);
   process.exit(1);

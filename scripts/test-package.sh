@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # npm run test:package — the install paths, end to end, from the `npm pack` tarball into fresh
 # temporary projects (nothing from this checkout is visible to them but the tarball):
-#   a. prebuild present, no compiler on PATH, install scripts allowed: installs, compiles
+#   a. prebuild present, no compiler on PATH, install script runs: installs, compiles
 #      nothing; `import` and `require` both work; backendInfo().backend is 'native'
 #   b. --ignore-scripts: still native, loaded from the prebuild at run time
 #   c. no prebuild for this platform, no compiler: install succeeds, import works, backend is
 #      'js', and exactly one line on stderr says why
 #   d. no prebuild, compiler present: node-gyp builds the addon at install; backend 'native'
 # Only npm packages are fetched (tapeflow's dependencies, from the registry or npm's cache):
-# node-gyp is pointed at the running Node's headers (npm_config_nodedir) and its header cache
-# (npm_config_devdir) is checked to be empty afterwards.
+# node-gyp is pointed at the running Node's headers (npm_config_nodedir), and its header cache
+# ($XDG_CACHE_HOME/node-gyp, in the temporary directory) is checked to be absent afterwards.
+# npm 11 runs a dependency's install script unless allowScripts denies it (it only warns that
+# the script is unreviewed); a, c and d check that the script ran, b that it did not.
 # TAPEFLOW_KEEP_TMP=1 keeps the temporary projects for inspection.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +29,7 @@ if [[ "${TAPEFLOW_KEEP_TMP:-}" != 1 ]]; then trap 'rm -rf "$work"' EXIT; else ec
 # Node headers for node-gyp without a download (same rule as scripts/prebuild.mjs).
 node_prefix=$(node -p 'require("path").resolve(process.execPath, "../..")')
 if [[ -f "$node_prefix/include/node/node_api.h" ]]; then export npm_config_nodedir="$node_prefix"; fi
-export npm_config_devdir="$work/node-gyp-devdir"   # must stay empty: nothing downloaded
+export XDG_CACHE_HOME="$work/xdg-cache"   # node-gyp would download headers into node-gyp/ here
 export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
 unset CC CXX LINK AR PYTHON npm_config_python TAPEFLOW_BACKEND TAPEFLOW_SIMD TAPEFLOW_NATIVE_PATH PREBUILDS_ONLY
 
@@ -90,15 +92,9 @@ if (big !== 8192) throw new Error("wrong sum " + big);
 if (!/numpy=5\.0000/.test(String(w))) throw new Error("seed did not converge: " + String(w));
 console.log(JSON.stringify({ backend: info.backend, simd: info.simd, nativeError: info.nativeError }));
 '
-new_project() { # dir, allow install scripts (yes|no)
+new_project() { # dir
   mkdir -p "$1"
-  if [[ $2 == yes ]]; then
-    # npm >= 11.10 runs a dependency's install script only when allowScripts lists it; older
-    # npm ignores the field and runs install scripts anyway.
-    printf '{ "name": "consumer", "version": "1.0.0", "private": true, "allowScripts": { "tapeflow": true } }\n' >"$1/package.json"
-  else
-    printf '{ "name": "consumer", "version": "1.0.0", "private": true }\n' >"$1/package.json"
-  fi
+  printf '{ "name": "consumer", "version": "1.0.0", "private": true }\n' >"$1/package.json"
   printf 'import * as tf from "tapeflow";\n%s' "$check_src" >"$1/check.mjs"
   printf 'const tf = require("tapeflow");\n%s' "$check_src" >"$1/check.cjs"
 }
@@ -117,10 +113,10 @@ run_check() { # dir, file, expected backend -> sets $out and $err
 script_ran() { grep -q 'node-gyp-build' "$1/install.log"; }
 compiled() { [[ -d "$1/node_modules/tapeflow/build" ]] || grep -qE 'gyp info spawn (make|g\+\+)|CXX\(target\)' "$1/install.log"; }
 
-# a. prebuild present, no compiler on PATH, install scripts allowed
-say "a. prebuild, no compiler on PATH, install script allowed"
+# a. prebuild present, no compiler on PATH, install script runs
+say "a. prebuild, no compiler on PATH, install script runs"
 t=$(now)
-new_project "$work/a" yes
+new_project "$work/a"
 install "$work/a" "$tarball" "$nocc"
 script_ran "$work/a" || { cat "$work/a/install.log"; fail "a: the install script did not run"; }
 compiled "$work/a" && { cat "$work/a/install.log"; fail "a: something was compiled"; }
@@ -132,7 +128,7 @@ run_check "$work/a" check.cjs native
 # b. --ignore-scripts
 say "b. prebuild, --ignore-scripts"
 t=$(now)
-new_project "$work/b" yes
+new_project "$work/b"
 install "$work/b" "$tarball" "$nocc" --ignore-scripts
 script_ran "$work/b" && { cat "$work/b/install.log"; fail "b: the install script ran"; }
 echo "  installed in $(since "$t"); no install script"
@@ -142,7 +138,7 @@ run_check "$work/b" check.cjs native
 # c. no prebuild for this platform, no compiler
 say "c. no prebuild for $platform, no compiler"
 t=$(now)
-new_project "$work/c" yes
+new_project "$work/c"
 install "$work/c" "$nopre" "$nocc"
 script_ran "$work/c" || { cat "$work/c/install.log"; fail "c: the install script did not run"; }
 [[ -e "$work/c/node_modules/tapeflow/build/Release/tapeflow.node" ]] && fail "c: an addon was built without a compiler?"
@@ -160,14 +156,14 @@ echo "  TAPEFLOW_BACKEND=js: nothing on stderr"
 # d. no prebuild, compiler present: built from source at install
 say "d. no prebuild, compiler present: node-gyp builds at install"
 t=$(now)
-new_project "$work/d" yes
+new_project "$work/d"
 install "$work/d" "$nopre" "$PATH"
 [[ -f "$work/d/node_modules/tapeflow/build/Release/tapeflow.node" ]] || { cat "$work/d/install.log"; fail "d: build/Release/tapeflow.node was not built"; }
 echo "  installed and compiled in $(since "$t")"
 run_check "$work/d" check.mjs native
 run_check "$work/d" check.cjs native
 
-if [[ -d "$npm_config_devdir" ]] && [[ -n "$(find "$npm_config_devdir" -type f | head -1)" ]]; then
-  fail "node-gyp downloaded into $npm_config_devdir: $(find "$npm_config_devdir" -type f | head -3 | tr '\n' ' ')"
+if [[ -e "$XDG_CACHE_HOME/node-gyp" ]]; then
+  fail "node-gyp downloaded headers into $XDG_CACHE_HOME/node-gyp: $(find "$XDG_CACHE_HOME/node-gyp" -maxdepth 2 | head -3 | tr '\n' ' ')"
 fi
 say "test:package: all four install paths pass (tarball $size bytes)"

@@ -155,6 +155,7 @@ export function makeTensor(values: unknown, shape: number[] | undefined, dtype: 
   if (typeof values === 'number' || typeof values === 'boolean') {
     const d = dtype ?? (typeof values === 'boolean' ? 'bool' : 'float32');
     const out = allocate(d, 1);
+    if (d === 'int32') checkIntegral([Number(values)], op, arg);
     out[0] = d === 'bool' ? (values ? 1 : 0) : Number(values);
     if (shape !== undefined && sizeOf(shape) !== 1) {
       // tf.fill-like broadcasting of a scalar is not what tf.tensor does; TF errors.
@@ -170,10 +171,22 @@ export function makeTensor(values: unknown, shape: number[] | undefined, dtype: 
     const d = dtype ?? (typeof leaf === 'boolean' ? 'bool' : 'float32');
     const out = allocate(d, flat.length);
     if (d === 'bool') for (let i = 0; i < flat.length; i++) out[i] = flat[i] ? 1 : 0;
-    else out.set(flat);
+    else {
+      if (d === 'int32') checkIntegral(flat, op, arg);
+      out.set(flat);
+    }
     return new Tensor(out, checkShape(shape ?? inferred, flat.length, op), d);
   }
   throw new TypeError(`${op}: ${arg} must be a tensor, number, boolean, nested array or typed array, got ${values === null ? 'null' : typeof values}`);
+}
+
+/** TF refuses to truncate non-integral Python numbers into an int tensor; so do we. */
+function checkIntegral(values: number[], op: string, arg: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isInteger(values[i])) {
+      throw new TypeError(`${op}: ${arg} has the non-integer value ${values[i]} at flat index ${i} and cannot be int32; use tf.cast to truncate`);
+    }
+  }
 }
 
 function checkShape(shape: number[], size: number, op: string): number[] {

@@ -11,6 +11,7 @@ import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf, stridesOf } fro
 import { Tensor, toTensorPair, type TensorLike } from '../tensor.js';
 import { greaterEqual, lessEqual, greater } from './compare.js';
 import { where } from './where.js';
+import { cast } from './cast.js';
 import { zerosLike } from './create.js';
 import { log, neg, square } from './unary.js';
 
@@ -64,8 +65,11 @@ export const add = (a: TensorLike, b: TensorLike) => arithmetic('add', a, b);
 export const sub = (a: TensorLike, b: TensorLike) => arithmetic('sub', a, b);
 /** a · b elementwise, broadcasting. */
 export const mul = (a: TensorLike, b: TensorLike) => arithmetic('mul', a, b);
-/** a / b elementwise, broadcasting. */
-export const div = (a: TensorLike, b: TensorLike) => arithmetic('div', a, b);
+/** a / b elementwise, broadcasting. int32 operands give float64, as TF's true division. */
+export const div = (a: TensorLike, b: TensorLike): Tensor => {
+  const [x, y] = toTensorPair(a, b, 'div');
+  return x.dtype === 'int32' ? arithmetic('div', cast(x, 'float64'), cast(y, 'float64')) : arithmetic('div', x, y);
+};
 /** a to the power b elementwise, broadcasting. */
 export const pow = (a: TensorLike, b: TensorLike) => arithmetic('pow', a, b);
 /** Elementwise maximum (NaN propagates). */

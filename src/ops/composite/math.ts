@@ -6,7 +6,7 @@ import { isFloat } from '../../dtype.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../../shape.js';
 import { toTensor, type Tensor, type TensorLike } from '../../tensor.js';
 import { stopGradient } from '../../autodiff/tape.js';
-import { add, div, maximum, minimum, sub } from '../binary.js';
+import { add, binaryKernel, div, maximum, minimum, sub } from '../binary.js';
 import { exp, log } from '../unary.js';
 import { max, sum, type Axis } from '../reduce.js';
 import { reshape } from '../reshape.js';
@@ -18,7 +18,9 @@ export function mean(xLike: TensorLike, axis?: Axis, keepDims = false): Tensor {
   const x = toTensor(xLike, 'mean', 'x');
   const axes = normalizeAxes(axis, x.rank, 'mean');
   const count = sizeOf(axes.map((a) => x.shape[a]));
-  if (!isFloat(x.dtype)) throw new TypeError(`mean: x must be float32 or float64, got ${x.dtype}; cast it first`);
+  if (x.dtype === 'bool') throw new TypeError('mean: bool tensors are not supported; cast them first');
+  // TF's reduce_mean on integers divides the integer sum, truncating.
+  if (!isFloat(x.dtype)) return binaryKernel('div', sum(x, axes, keepDims), toTensor(count, 'mean', 'count', 'int32'), 'int32');
   return div(sum(x, axes, keepDims), count);
 }
 
