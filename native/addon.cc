@@ -10,6 +10,9 @@
 #include <napi.h>
 
 #include <new>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string>
 #include <vector>
 
@@ -361,7 +364,18 @@ const Export kExports[] = {
     {"setNumThreads", &guarded<set_num_threads_fn>},
 };
 
+// Tensor storage is malloc'd by Node (ArrayBuffers). glibc serves blocks above a dynamic
+// threshold (at most 32 MiB) with fresh mmaps, so every large tensor pays its page faults
+// again; keeping blocks up to 1 GiB on the heap lets freed tensor memory be reused.
+void tune_allocator() {
+#ifdef __GLIBC__
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
+
 Napi::Object init(Napi::Env env, Napi::Object exports) {
+  tune_allocator();
   for (const Export& e : kExports) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
   return exports;
 }

@@ -22,8 +22,24 @@ export function arrayConstructor(dtype: DType): ArrayCtor {
   }
 }
 
+/** Zero-filled storage. */
 export function allocate(dtype: DType, size: number): TypedArray {
   return new (arrayConstructor(dtype))(size);
+}
+
+const UNINITIALISED_MIN_BYTES = 1 << 16;
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+/**
+ * Storage for a kernel output that the kernel overwrites completely. Large arrays skip the
+ * zero fill (Node's unpooled uninitialised buffers): for big elementwise ops the memset and
+ * its page faults cost as much as the op itself. Small ones stay on the V8 heap, where
+ * allocation is cheapest.
+ */
+export function allocateOutput(dtype: DType, size: number): TypedArray {
+  const bytes = size * BYTES[dtype];
+  if (bytes < UNINITIALISED_MIN_BYTES) return new (arrayConstructor(dtype))(size);
+  return new (arrayConstructor(dtype))(Buffer.allocUnsafeSlow(bytes).buffer, 0, size);
 }
 
 export function isFloat(dtype: DType): dtype is FloatDType {

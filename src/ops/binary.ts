@@ -5,7 +5,7 @@
  */
 import type { ArithmeticOp, BinaryOp } from '../backend/backend.js';
 import { kernels } from '../backend/select.js';
-import { allocate, type DType } from '../dtype.js';
+import { allocateOutput, type DType } from '../dtype.js';
 import { record } from '../autodiff/record.js';
 import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf, stridesOf } from '../shape.js';
 import { Tensor, toTensorPair, type TensorLike } from '../tensor.js';
@@ -43,7 +43,7 @@ export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, outDType: DType
   const same = shapesEqual(a.shape, b.shape);
   const outShape = same ? a.shape.slice() : broadcastShapes(a.shape, b.shape, op);
   const size = sizeOf(outShape);
-  const out = allocate(outDType, size);
+  const out = allocateOutput(outDType, size);
   const aStrides = same ? stridesOf(outShape) : broadcastStrides(a.shape, outShape);
   const bStrides = same ? aStrides : broadcastStrides(b.shape, outShape);
   kernels(size).binary(op, a.values, aStrides, b.values, bStrides, outShape, out);

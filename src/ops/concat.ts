@@ -2,7 +2,7 @@
  * concat along an axis, and stack / split, which are built on concat, reshape and slice.
  */
 import { kernels } from '../backend/select.js';
-import { allocate } from '../dtype.js';
+import { allocateOutput } from '../dtype.js';
 import { record } from '../autodiff/record.js';
 import { fmt, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
@@ -28,7 +28,7 @@ export function concat(tensorLikes: TensorLike[], axis = 0): Tensor {
   const outer = sizeOf(x0.shape.slice(0, ax));
   const inners = xs.map((x) => sizeOf(x.shape.slice(ax)));
   const size = sizeOf(outShape);
-  const out = allocate(x0.dtype, size);
+  const out = allocateOutput(x0.dtype, size);
   kernels(size).concat(xs.map((x) => x.values), outer, inners, out);
   const y = new Tensor(out, outShape, x0.dtype);
   record(xs, [y], ([dy], needs) => {

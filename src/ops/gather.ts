@@ -3,7 +3,7 @@
  * on CPU: out of range is an error). Its gradient is `scatterAdd`, whose gradient is gather.
  */
 import { kernels } from '../backend/select.js';
-import { allocate } from '../dtype.js';
+import { allocate, allocateOutput } from '../dtype.js';
 import { record } from '../autodiff/record.js';
 import { fmt, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
@@ -36,7 +36,7 @@ export function gather(xLike: TensorLike, indicesLike: TensorLike, axis = 0): Te
   const inner = sizeOf(x.shape.slice(ax + 1));
   const outShape = [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)];
   const size = sizeOf(outShape);
-  const out = allocate(x.dtype, size);
+  const out = allocateOutput(x.dtype, size);
   kernels(size).gather(x.values, outer, axisSize, inner, idx, out);
   const y = new Tensor(out, outShape, x.dtype);
   record([x], [y], ([dy]) => [scatterAdd(dy, indices, ax, x.shape)]);

@@ -3,7 +3,7 @@
  * broadcast over the leading ones. Rank-1 operands are not accepted (as tf.linalg.matmul).
  */
 import { activeKernels } from '../backend/select.js';
-import { allocate, isFloat, type FloatArray } from '../dtype.js';
+import { allocateOutput, isFloat, type FloatArray } from '../dtype.js';
 import { record } from '../autodiff/record.js';
 import { broadcastShapes, fmt, shapesEqual, sizeOf } from '../shape.js';
 import { Tensor, toTensorPair, type TensorLike } from '../tensor.js';
@@ -37,7 +37,7 @@ export function matmul(aLike: TensorLike, bLike: TensorLike, options: MatmulOpti
   const bSingle = sizeOf(bBatch) === 1;
   const aIn = aSingle || shapesEqual(aBatch, batchShape) ? a : broadcastTo(a, [...batchShape, ...a.shape.slice(-2)]);
   const bIn = bSingle || shapesEqual(bBatch, batchShape) ? b : broadcastTo(b, [...batchShape, ...b.shape.slice(-2)]);
-  const out = allocate(a.dtype, batch * m * n) as FloatArray;
+  const out = allocateOutput(a.dtype, batch * m * n) as FloatArray;
   if (out.length > 0) {
     activeKernels().matmul(aIn.values as FloatArray, bIn.values as FloatArray, out, {
       batch, m, n, k: ka, transposeA, transposeB,

@@ -2,7 +2,7 @@
  * pad(x, paddings, constantValue): constant padding, `paddings` as [[before, after], …].
  */
 import { kernels } from '../backend/select.js';
-import { allocate } from '../dtype.js';
+import { allocateOutput } from '../dtype.js';
 import { record } from '../autodiff/record.js';
 import { fmt, sizeOf } from '../shape.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
@@ -22,7 +22,7 @@ export function pad(xLike: TensorLike, paddings: [number, number][], constantVal
   }
   const outShape = x.shape.map((d, i) => d + flat[2 * i] + flat[2 * i + 1]);
   const size = sizeOf(outShape);
-  const out = allocate(x.dtype, size);
+  const out = allocateOutput(x.dtype, size);
   kernels(size).pad(x.values, x.shape, flat, constantValue, out);
   const y = new Tensor(out, outShape, x.dtype);
   record([x], [y], ([dy]) => [slice(dy, flat.filter((_, i) => i % 2 === 0), x.shape)]);

@@ -5,7 +5,7 @@
  */
 import type { ReduceOp } from '../backend/backend.js';
 import { kernels } from '../backend/select.js';
-import { allocate, type DType } from '../dtype.js';
+import { allocate, allocateOutput, type DType } from '../dtype.js';
 import { record } from '../autodiff/record.js';
 import { normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../shape.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
@@ -19,7 +19,7 @@ export type Axis = number | number[] | null;
 
 function reduceKernel(op: ReduceOp, x: Tensor, axes: number[], outDType: DType = x.dtype): Tensor {
   const shape = reducedShape(x.shape, axes, false);
-  const out = allocate(outDType, sizeOf(shape));
+  const out = allocateOutput(outDType, sizeOf(shape));
   kernels(x.size).reduce(op, x.values, x.shape, axes, out);
   return new Tensor(out, shape, outDType);
 }

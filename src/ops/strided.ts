@@ -3,7 +3,7 @@
  * computes an (offset, strides, outShape) view and runs the backend's `copyStrided`.
  */
 import { kernels } from '../backend/select.js';
-import { allocate } from '../dtype.js';
+import { allocateOutput } from '../dtype.js';
 import { record } from '../autodiff/record.js';
 import { broadcastStrides, fmt, shapesEqual, sizeOf, stridesOf } from '../shape.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
@@ -13,7 +13,7 @@ import { sum } from './reduce.js';
 
 function copyView(x: Tensor, offset: number, strides: number[], outShape: number[]): Tensor {
   const size = sizeOf(outShape);
-  const out = allocate(x.dtype, size);
+  const out = allocateOutput(x.dtype, size);
   if (size > 0) kernels(size).copyStrided(x.values, offset, strides, outShape, out);
   return new Tensor(out, outShape, x.dtype);
 }

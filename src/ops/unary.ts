@@ -5,7 +5,7 @@
  */
 import type { UnaryOp } from '../backend/backend.js';
 import { kernels } from '../backend/select.js';
-import { allocate, isFloat } from '../dtype.js';
+import { allocateOutput, isFloat } from '../dtype.js';
 import { record } from '../autodiff/record.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
@@ -54,7 +54,7 @@ export function unaryOp(op: UnaryOp, xLike: TensorLike, alpha = 0): Tensor {
   if (!isFloat(x.dtype) && !(spec.int && x.dtype === 'int32')) {
     throw new TypeError(`${op}: x must be ${spec.int ? 'float32, float64 or int32' : 'float32 or float64'}, got ${x.dtype}`);
   }
-  const out = allocate(x.dtype, x.size);
+  const out = allocateOutput(x.dtype, x.size);
   kernels(x.size).unary(op, x.values, out, alpha);
   const y = new Tensor(out, x.shape.slice(), x.dtype);
   const grad = spec.grad;

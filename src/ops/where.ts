@@ -2,7 +2,7 @@
  * where(cond, a, b): elements of a where cond is true, else of b; all three broadcast (TF 2).
  */
 import { kernels } from '../backend/select.js';
-import { allocate } from '../dtype.js';
+import { allocateOutput } from '../dtype.js';
 import { record } from '../autodiff/record.js';
 import { broadcastShapes, broadcastStrides, fmt, sizeOf } from '../shape.js';
 import { Tensor, toTensor, toTensorPair, type TensorLike } from '../tensor.js';
@@ -14,7 +14,7 @@ export function where(condLike: TensorLike, aLike: TensorLike, bLike: TensorLike
   const [a, b] = toTensorPair(aLike, bLike, 'where', 'x', 'y');
   const outShape = broadcastShapes(broadcastShapes(cond.shape, a.shape, 'where'), b.shape, 'where');
   const size = sizeOf(outShape);
-  const out = allocate(a.dtype, size);
+  const out = allocateOutput(a.dtype, size);
   kernels(size).select(
     cond.values as Uint8Array, broadcastStrides(cond.shape, outShape),
     a.values, broadcastStrides(a.shape, outShape),
