@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/threadpool.cc",
+        "native/probes.cc",
         "native/kernels/unary.cc",
         "native/kernels/binary.cc",
         "native/kernels/reduce.cc",

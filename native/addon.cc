@@ -22,6 +22,12 @@
 #include "threadpool.h"
 
 namespace tapeflow {
+namespace probes {  // probes.cc: machine-limit probes for bench/ (not kernels)
+Napi::Value probe_triad(const Napi::CallbackInfo& info);
+Napi::Value probe_sum(const Napi::CallbackInfo& info);
+Napi::Value probe_peak_fma(const Napi::CallbackInfo& info);
+}  // namespace probes
+
 namespace {
 
 using Fn = Napi::Value (*)(const Napi::CallbackInfo&);
@@ -362,6 +368,9 @@ const Export kExports[] = {
     {"info", &guarded<info_fn>},
     {"setSimdLevel", &guarded<set_simd_level>},
     {"setNumThreads", &guarded<set_num_threads_fn>},
+    {"probeTriad", &guarded<probes::probe_triad>},
+    {"probeSum", &guarded<probes::probe_sum>},
+    {"probePeakFma", &guarded<probes::probe_peak_fma>},
 };
 
 // Tensor storage is malloc'd by Node (ArrayBuffers). glibc serves blocks above a dynamic

@@ -20,6 +20,8 @@ export class Tensor {
   readonly dtype: DType;
   /** @internal Storage, row-major, never mutated after creation (except a Variable's). */
   values: TypedArray;
+  /** @internal True for trainable variables: tapes watch them when a recorded op reads them. */
+  autoWatch = false;
 
   /** @internal Use `tf.tensor(…)`. Takes ownership of `values`. */
   constructor(values: TypedArray, shape: number[], dtype: DType) {

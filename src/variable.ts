@@ -3,7 +3,7 @@
  * and so its place on the tape, stays the same. Usable wherever a tensor is. Names follow TF:
  * `Variable:0`, `Variable_1:0`, …; `{name: 'w'}` gives `w:0` (then `w_1:0`, …).
  */
-import { assertDType, type DType } from './dtype.js';
+import { assertDType, isFloat, type DType } from './dtype.js';
 import { formatVariable } from './format.js';
 import { fmt, shapesEqual } from './shape.js';
 import { makeTensor, Tensor, type TensorLike } from './tensor.js';
@@ -32,6 +32,7 @@ export class Variable extends Tensor {
     if (name !== undefined && (typeof name !== 'string' || name === '')) throw new TypeError(`Variable: name must be a non-empty string, got ${JSON.stringify(name)}`);
     this.name = uniqueName(name ?? 'Variable');
     this.trainable = trainable;
+    this.autoWatch = trainable && isFloat(this.dtype); // integer variables are not differentiable
   }
 
   override get mutable(): boolean {

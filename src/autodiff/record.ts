@@ -38,16 +38,14 @@ export function record(inputs: Tensor[], outputs: Tensor[], grad: GradFn): void 
   for (let t = 0; t < recordingTapes.length; t++) {
     const tape = recordingTapes[t];
     let watched = false;
-    for (const x of inputs) {
-      if (!isFloat(x.dtype)) continue;
-      if ((x as { trainable?: boolean }).trainable === true && tape.watchAccessedVariables && !tape.watched.has(x.id)) {
-        tape.onVariableAccessed(x);
-      }
+    for (let i = 0; i < inputs.length; i++) {
+      const x = inputs[i];
+      if (x.autoWatch && tape.watchAccessedVariables && !tape.watched.has(x.id)) tape.onVariableAccessed(x);
       if (tape.watched.has(x.id)) watched = true;
     }
     if (!watched) continue;
     tape.nodes.push({ inputs, outputs, grad });
-    for (const y of outputs) if (isFloat(y.dtype)) tape.watched.add(y.id);
+    for (let i = 0; i < outputs.length; i++) if (isFloat(outputs[i].dtype)) tape.watched.add(outputs[i].id);
   }
 }
 

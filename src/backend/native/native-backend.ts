@@ -30,6 +30,13 @@ export interface RawBinding {
   /** Caps the SIMD level (scalar|avx2|avx512|neon); returns the level now in use. */
   setSimdLevel(level: string): string;
   setNumThreads(n: number): number;
+  /**
+   * Machine-limit probes for bench/ (native/probes.cc), at the SIMD level in use, on exactly
+   * `threads` threads. Not kernels and not in RAW_EXPORTS: an addon without them still loads.
+   */
+  probeTriad?(bytesPerArray: number, threads: number): number; // GB/s, a = b + s·c, 12 bytes/element
+  probeSum?(bytes: number, threads: number): number; // GB/s, read-only sum
+  probePeakFma?(seconds: number, threads: number): number; // GFLOP/s, FP32 FMA
 }
 
 export const RAW_EXPORTS = [
