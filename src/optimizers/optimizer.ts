@@ -337,13 +337,20 @@ export abstract class Optimizer {
       if (!shapesEqual(gt.shape, v.shape)) {
         throw new Error(`${this.name}.applyGradients: gradient shape ${fmt(gt.shape)} does not match variable '${v.name}' of shape ${fmt(v.shape)}`);
       }
-      // Work on a private copy: clipping and scaling happen in place.
-      grads.push(gt.values.slice() as FloatArray);
+      // Loss scaling, accumulation and clipping rewrite gradients in place: give them a copy.
+      // Update kernels only read the gradient, so without those options the tensor's own
+      // storage is passed as is.
+      grads.push((this.rewritesGradients() ? gt.values.slice() : gt.values) as FloatArray);
       vars.push(v);
     }
     if (vars.length === 0) throw new Error(`${this.name}.applyGradients: no gradients provided for any variable`);
     this.apply(grads, vars);
     return this._iterations;
+  }
+
+  private rewritesGradients(): boolean {
+    return this.lossScaleFactor !== null || this.gradientAccumulationSteps !== null ||
+      this.clipnorm !== null || this.clipvalue !== null || this.globalClipnorm !== null;
   }
 
   /** Computes the loss under a tape and applies its gradients to `varList`; returns the loss. */

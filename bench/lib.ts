@@ -1,0 +1,63 @@
+/** Timing and formatting helpers shared by bench/run.ts and bench/memory.ts. */
+
+export const quick = process.env.BENCH_QUICK === '1';
+/** Time budget per (workload, engine) measurement. */
+export const targetMs = quick ? 30 : 300;
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Median seconds per call of `fn`. One warm-up call; then calls are batched so a batch takes
+ * about targetMs / 10, and batches run until targetMs has passed and at least 5 batches (3 when a
+ * single call takes more than 1 s) were timed.
+ */
+export function time(fn: () => unknown): number {
+  let t0 = performance.now();
+  fn();
+  let dt = performance.now() - t0;
+  let reps = 1;
+  while (dt <= targetMs / 10 && reps < 1e6) {
+    reps *= 2;
+    t0 = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    dt = performance.now() - t0;
+  }
+  const minSamples = dt / reps > 1000 ? 3 : 5;
+  const samples: number[] = [];
+  const deadline = performance.now() + targetMs;
+  do {
+    t0 = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    samples.push((performance.now() - t0) / reps / 1000);
+  } while (performance.now() < deadline || samples.length < minSamples);
+  return median(samples);
+}
+
+export function fmtTime(s: number | undefined): string {
+  if (s === undefined) return '—';
+  if (s < 1e-6) return `${(s * 1e9).toFixed(0)} ns`;
+  if (s < 1e-5) return `${(s * 1e6).toFixed(2)} µs`;
+  if (s < 1e-3) return `${(s * 1e6).toFixed(1)} µs`;
+  if (s < 1e-2) return `${(s * 1e3).toFixed(2)} ms`;
+  if (s < 1) return `${(s * 1e3).toFixed(1)} ms`;
+  return `${s.toFixed(2)} s`;
+}
+
+/** A speed ratio: how many times faster `ours` is than `theirs` (seconds each). */
+export function fmtRatio(theirs: number | undefined, ours: number | undefined): string {
+  if (theirs === undefined || ours === undefined) return '';
+  const r = theirs / ours;
+  return r >= 100 ? `${r.toFixed(0)}x` : r >= 10 ? `${r.toFixed(1)}x` : `${r.toFixed(2)}x`;
+}
+
+export function rssMiB(): number {
+  return process.memoryUsage().rss / 2 ** 20;
+}
+
+export function peakRssMiB(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
