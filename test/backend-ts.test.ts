@@ -9,19 +9,10 @@ import { tsBackend as be } from '../src/backend/ts/index.js';
 import type { ArithmeticOp, BinaryOp, CompareOp, ReduceOp, UnaryOp } from '../src/backend/backend.js';
 import type { TypedArray } from '../src/dtype.js';
 import { broadcastStrides, sizeOf, stridesOf } from '../src/shape.js';
+import { rng } from './support/random.js';
 
 const SIZES = [0, 1, 7, 8, 9, 17, 33, 1025];
 
-/** Deterministic xorshift generator so failures reproduce. */
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s / 4294967296;
-  };
-}
 const rand = rng(12345);
 const randInt = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
 

@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
+import { rng } from './support/random.js';
 
 type Opts = Record<string, unknown>;
 type Slots = Record<string, number[]>;
@@ -244,16 +245,6 @@ class Reference {
   }
 }
 
-/** Deterministic xorshift so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 const SHAPES = [[], [3], [2, 3], [2, 1, 4]];
 const NAMES = ['kernel', 'bias', 'scale', 'embedding'];

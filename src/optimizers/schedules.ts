@@ -68,18 +68,18 @@ export interface ExponentialDecayOptions {
   staircase?: boolean;
   name?: string;
 }
+export type InverseTimeDecayOptions = ExponentialDecayOptions;
 
-/** initialLearningRate · decayRate^(step / decaySteps); with `staircase` the exponent is floored. */
-export class ExponentialDecay extends LearningRateSchedule {
+/** The schedules that decay with p = step / decaySteps (floored with `staircase`). */
+abstract class TimeDecay extends LearningRateSchedule {
   readonly initialLearningRate: number;
   readonly decaySteps: number;
   readonly decayRate: number;
   readonly staircase: boolean;
   readonly name: string;
 
-  constructor(options: ExponentialDecayOptions) {
+  constructor(op: string, options: ExponentialDecayOptions) {
     super();
-    const op = 'ExponentialDecay';
     const o = checkOptions(op, options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase', 'name'], ['initialLearningRate', 'decaySteps', 'decayRate']);
     this.initialLearningRate = checkNum(op, 'initialLearningRate', o.initialLearningRate);
     this.decaySteps = checkNum(op, 'decaySteps', o.decaySteps, { positive: true });
@@ -88,14 +88,38 @@ export class ExponentialDecay extends LearningRateSchedule {
     this.name = (o.name as string | undefined) ?? op;
   }
 
+  /** The rate at decay progress p. */
+  protected abstract decay(p: number): number;
+
   call(step: number): number {
-    let p = checkStep(this.className, step) / this.decaySteps;
-    if (this.staircase) p = Math.floor(p);
-    return this.initialLearningRate * Math.pow(this.decayRate, p);
+    const p = checkStep(this.className, step) / this.decaySteps;
+    return this.decay(this.staircase ? Math.floor(p) : p);
   }
 
   getConfig(): Record<string, unknown> {
     return { initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, decayRate: this.decayRate, staircase: this.staircase, name: this.name };
+  }
+}
+
+/** initialLearningRate · decayRate^p. */
+export class ExponentialDecay extends TimeDecay {
+  constructor(options: ExponentialDecayOptions) {
+    super('ExponentialDecay', options);
+  }
+
+  protected decay(p: number): number {
+    return this.initialLearningRate * Math.pow(this.decayRate, p);
+  }
+}
+
+/** initialLearningRate / (1 + decayRate·p). */
+export class InverseTimeDecay extends TimeDecay {
+  constructor(options: InverseTimeDecayOptions) {
+    super('InverseTimeDecay', options);
+  }
+
+  protected decay(p: number): number {
+    return this.initialLearningRate / (1 + this.decayRate * p);
   }
 }
 
@@ -188,44 +212,6 @@ export class PolynomialDecay extends LearningRateSchedule {
 
   getConfig(): Record<string, unknown> {
     return { initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, endLearningRate: this.endLearningRate, power: this.power, cycle: this.cycle, name: this.name };
-  }
-}
-
-export interface InverseTimeDecayOptions {
-  initialLearningRate: number;
-  decaySteps: number;
-  decayRate: number;
-  staircase?: boolean;
-  name?: string;
-}
-
-/** initialLearningRate / (1 + decayRate·step/decaySteps); with `staircase` the quotient is floored. */
-export class InverseTimeDecay extends LearningRateSchedule {
-  readonly initialLearningRate: number;
-  readonly decaySteps: number;
-  readonly decayRate: number;
-  readonly staircase: boolean;
-  readonly name: string;
-
-  constructor(options: InverseTimeDecayOptions) {
-    super();
-    const op = 'InverseTimeDecay';
-    const o = checkOptions(op, options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase', 'name'], ['initialLearningRate', 'decaySteps', 'decayRate']);
-    this.initialLearningRate = checkNum(op, 'initialLearningRate', o.initialLearningRate);
-    this.decaySteps = checkNum(op, 'decaySteps', o.decaySteps, { positive: true });
-    this.decayRate = checkNum(op, 'decayRate', o.decayRate);
-    this.staircase = checkBool(op, 'staircase', o.staircase ?? false);
-    this.name = (o.name as string | undefined) ?? op;
-  }
-
-  call(step: number): number {
-    let p = checkStep(this.className, step) / this.decaySteps;
-    if (this.staircase) p = Math.floor(p);
-    return this.initialLearningRate / (1 + this.decayRate * p);
-  }
-
-  getConfig(): Record<string, unknown> {
-    return { initialLearningRate: this.initialLearningRate, decaySteps: this.decaySteps, decayRate: this.decayRate, staircase: this.staircase, name: this.name };
   }
 }
 

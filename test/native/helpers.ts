@@ -11,16 +11,7 @@ const loaded = loadRawBinding();
 export const binding: RawBinding | null = loaded.binding;
 export const nativeLabel = binding ? 'native addon' : `native addon not loaded (skipped): ${loaded.error}`;
 
-/** Deterministic xorshift32 generator so failures reproduce. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13; s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
-    return s / 4294967296;
-  };
-}
+export { rng } from '../support/random.js';
 
 export const CTORS = {
   float32: Float32Array,
