@@ -76,6 +76,11 @@ export class Tensor {
     return build(0, 0, sizeOf(shape));
   }
 
+  /** The value as a number (scalars) or nested arrays, for code written against TF's `.numpy()`. */
+  numpy(): NestedArray {
+    return this.arraySync();
+  }
+
   async array(): Promise<NestedArray> {
     return this.arraySync();
   }

@@ -1,19 +1,20 @@
 /**
  * Variable: a tensor whose value can change (assign, assignAdd, assignSub) while its identity,
  * and so its place on the tape, stays the same. Usable wherever a tensor is. Names follow TF:
- * `Variable:0`, `Variable_1:0`, …; `{name: 'w'}` gives `w:0` (then `w_1:0`, …).
+ * `Variable:0`, `Variable_1:0`, …; `{name: 'w'}` gives `w:0`.
  */
 import { assertDType, isFloat, type DType } from './dtype.js';
 import { formatVariable } from './format.js';
 import { fmt, shapesEqual } from './shape.js';
 import { makeTensor, Tensor, type TensorLike } from './tensor.js';
 
-const nameCounts = new Map<string, number>();
+let unnamed = 0;
 
-function uniqueName(base: string): string {
-  const n = nameCounts.get(base) ?? 0;
-  nameCounts.set(base, n + 1);
-  return n === 0 ? `${base}:0` : `${base}_${n}:0`;
+/** Unnamed variables count up as the contract shows; explicit names are kept, as TF 2 eager does. */
+function variableName(name: string | undefined): string {
+  if (name !== undefined) return `${name}:0`;
+  const n = unnamed++;
+  return n === 0 ? 'Variable:0' : `Variable_${n}:0`;
 }
 
 export interface VariableOptions {
@@ -30,7 +31,7 @@ export class Variable extends Tensor {
     const t = makeTensor(initial, undefined, dtype === undefined ? undefined : assertDType(dtype, 'Variable'), 'Variable', 'initial');
     super(t.values, t.shape, t.dtype); // makeTensor always returns fresh storage, ours to update in place
     if (name !== undefined && (typeof name !== 'string' || name === '')) throw new TypeError(`Variable: name must be a non-empty string, got ${JSON.stringify(name)}`);
-    this.name = uniqueName(name ?? 'Variable');
+    this.name = variableName(name);
     this.trainable = trainable;
     this.autoWatch = trainable && isFloat(this.dtype); // integer variables are not differentiable
   }

@@ -260,6 +260,9 @@ export abstract class Optimizer {
       if (acc) st.accumulator = Array.from(acc);
       const avg = this.averages.get(id);
       if (avg) st.average = Array.from(avg);
+      if (Object.hasOwn(variables, v.name)) {
+        throw new Error(`${this.name}.getState: two trained variables are named '${v.name}'; state is keyed by name, so give them distinct names`);
+      }
       variables[v.name] = st;
     }
     return { className: this.className, iterations: this._iterations, variables, extra: { ...this.getExtraState() } };
