@@ -220,11 +220,32 @@ export function toTensor(x: TensorLike, op: string, arg: string, dtype?: DType):
     if (dtype === 'int32' && !Number.isInteger(x)) {
       throw new TypeError(`${op}: ${arg} = ${x} is not an integer and cannot take the other operand's dtype int32; cast explicitly`);
     }
-    const out = new (arrayConstructor(dtype))(1);
-    out[0] = x;
-    return new Tensor(out, [], dtype);
+    return scalarConstant(x, dtype);
   }
   return makeTensor(x, undefined, dtype, op, arg);
+}
+
+const CONSTANT_CACHE_LIMIT = 1024;
+const constants: Record<DType, Map<number, Tensor>> = { float32: new Map(), float64: new Map(), int32: new Map(), bool: new Map() };
+
+/**
+ * The scalar tensor for a plain number operand (`w.mul(10)`). Tensors are immutable, so one
+ * per (value, dtype) is shared: in small graphs these allocations are a good part of an op's
+ * cost. A constant is never a tape source, so sharing its id is harmless. (-0 is not cached:
+ * Map keys do not tell it from 0.)
+ */
+function scalarConstant(x: number, dtype: DType): Tensor {
+  const cache = constants[dtype];
+  let t = cache.get(x);
+  if (t === undefined) {
+    const out = new (arrayConstructor(dtype))(1);
+    out[0] = x;
+    t = new Tensor(out, [], dtype);
+    if (x === 0 && 1 / x < 0) return t;
+    if (cache.size >= CONSTANT_CACHE_LIMIT) cache.clear();
+    cache.set(x, t);
+  }
+  return t;
 }
 
 /** Converts two operands of a binary op under TF's dtype rule (no silent promotion). */
