@@ -37,6 +37,8 @@ describe('creation', () => {
     expect(tf.tensor(new Float64Array([1, 2])).dtype).toBe('float64');
     expect(tf.tensor(new Int32Array([1, 2])).dtype).toBe('int32');
     expect(tf.tensor(new Float32Array([1, 2, 3, 4]), [2, 2]).arraySync()).toEqual([[1, 2], [3, 4]]);
+    expect(tf.tensor([[1, 2], [3, 4]]).numpy()).toEqual([[1, 2], [3, 4]]); // TF's .numpy() spelling
+    expect(tf.scalar(2.5).numpy()).toBe(2.5);
     // An explicit dtype converts: 2.7 stored as int32 truncates to 2 (as tf.cast would).
     expect(Array.from(tf.tensor([1, 2.5], undefined, 'float64').dataSync())).toEqual([1, 2.5]);
     expect(tf.tensor([1, 2, 3, 4, 5, 6], [3, 2]).shape).toEqual([3, 2]);
