@@ -30,7 +30,20 @@ function ensureNative(): Backend | null {
   return native;
 }
 
+/** Environment settings the addon reads itself; a typo there would otherwise pass silently. */
+function checkNativeEnvironment(): void {
+  const simd = process.env.TAPEFLOW_SIMD;
+  if (simd && !['avx512', 'avx2', 'neon', 'scalar'].includes(simd)) {
+    process.stderr.write(`tapeflow: TAPEFLOW_SIMD=${simd} is not avx512, avx2, neon or scalar; using the best level this CPU has\n`);
+  }
+  const threads = process.env.TAPEFLOW_NUM_THREADS;
+  if (threads && !(Number.isInteger(Number(threads)) && Number(threads) >= 1 && Number(threads) <= 1024)) {
+    process.stderr.write(`tapeflow: TAPEFLOW_NUM_THREADS=${threads} is not a whole number from 1 to 1024; using one thread per core\n`);
+  }
+}
+
 function initialBackend(): Name {
+  checkNativeEnvironment();
   const env = process.env.TAPEFLOW_BACKEND;
   if (env === 'js') return 'js';
   if (env !== undefined && env !== '' && env !== 'native') {
