@@ -2,7 +2,7 @@
 
 export const quick = process.env.BENCH_QUICK === '1';
 /** Time budget per (workload, engine) measurement. */
-export const targetMs = quick ? 30 : 300;
+export const targetMs = quick ? 30 : 500;
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -11,12 +11,17 @@ export function median(xs: number[]): number {
 }
 
 /**
- * Median seconds per call of `fn`. One warm-up call; then calls are batched so a batch takes
- * about targetMs / 10, and batches run until targetMs has passed and at least 5 batches (3 when a
- * single call takes more than 1 s) were timed.
+ * Median seconds per call of `fn`. Warm-up: calls for about targetMs / 3 (one call if a call is
+ * slower than that), so the JIT has settled whichever engine runs first. Then calls are batched
+ * so a batch takes about targetMs / 10, and batches run until targetMs has passed and at least 5
+ * batches (3 when a single call takes more than 1 s) were timed.
  */
 export function time(fn: () => unknown): number {
+  const warmEnd = performance.now() + targetMs / 3;
   let t0 = performance.now();
+  do fn();
+  while (performance.now() < warmEnd);
+  t0 = performance.now();
   fn();
   let dt = performance.now() - t0;
   let reps = 1;

@@ -1,195 +1,250 @@
 /**
- * `npm run bench`: each workload on the native and the pure-TS backend in one process,
- * medians of repeated timings, printed as a table with the native/TS speed ratio and written
- * to bench/results/latest.json. Workloads are data: add one to `WORKLOADS`.
- * `BENCH_QUICK=1` shortens every measurement (for a smoke run).
+ * `npm run bench`: every workload on tapeflow's native and pure-TS backends and on TensorFlow.js
+ * (cpu and wasm backends), medians of repeated timings, plus native probes of this machine's
+ * limits (STREAM-style triad and sum bandwidth, peak FP32 FMA), `import` time over bare node, peak
+ * RSS and a 10,000-step memory check. Prints one table of times and ratios and writes everything
+ * to bench/results/latest.json. See bench/README.md for how to read it.
+ *
+ * BENCH_QUICK=1: short measurements (smoke run). BENCH_MEMORY=0 skips the memory check,
+ * BENCH_MEMORY=1 runs the full 10,000 steps even with BENCH_QUICK. BENCH_PEERS=0 skips TF.js.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from 'tapeflow';
+import { loadRawBinding } from '../src/backend/native/load.js';
+import { fmtRatio, fmtTime, median, peakRssMiB, quick, time } from './lib.js';
+import { loadPeers } from './tfjs.js';
+import { ENGINES, WORKLOADS, type Engine, type Limit, type Workload } from './workloads.js';
 
-const quick = process.env.BENCH_QUICK === '1';
-const targetMs = quick ? 30 : 300;
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const log = (s: string) => process.stderr.write(s + '\n');
+const started = performance.now();
 
-interface Workload {
-  name: string;
-  /** Work units per call (elements, FLOPs, steps) and their unit, for throughput. */
-  units?: { count: number; unit: string; bytes?: boolean };
-  /** Builds the state once per backend and returns the function to time. */
-  setup: () => () => unknown;
-  /** Skip on the TS backend (too slow to be worth timing). */
-  nativeOnly?: boolean;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** Median seconds per call, calling `fn` in batches sized to ~targetMs / 10 each. */
-function time(fn: () => unknown): number {
-  fn();
-  let reps = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    const dt = performance.now() - t0;
-    if (dt > targetMs / 10 || reps > 1e6) break;
-    reps *= 2;
-  }
-  const samples: number[] = [];
-  const deadline = performance.now() + targetMs;
-  do {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    samples.push((performance.now() - t0) / reps / 1000);
-  } while (performance.now() < deadline || samples.length < 5);
-  return median(samples);
-}
-
-const rnd = (shape: number[], seed: number) => tf.random.uniform(shape, { minval: -1, maxval: 1, seed });
-
-function elementwise(n: number): Workload {
-  return {
-    name: `a*b+c ${n.toExponential(0)}`,
-    units: { count: n * 16, unit: 'GB/s', bytes: true },
-    setup: () => {
-      const a = rnd([n], 1), b = rnd([n], 2), c = rnd([n], 3);
-      return () => a.mul(b).add(c);
-    },
-  };
-}
-
-function matmulWorkload(n: number): Workload {
-  return {
-    name: `matmul ${n}²`,
-    units: { count: 2 * n * n * n, unit: 'GFLOP/s' },
-    nativeOnly: false,
-    setup: () => {
-      const a = rnd([n, n], 1), b = rnd([n, n], 2);
-      return () => tf.matmul(a, b);
-    },
-  };
-}
-
-function mlpStep(): Workload {
-  return {
-    name: 'MLP step 784-256-256-10 b128',
-    setup: () => {
-      const x = rnd([128, 784], 1);
-      const labels = tf.tensor(Int32Array.from({ length: 128 }, (_, i) => i % 10));
-      const layer = (i: number, o: number, s: number) => [
-        tf.variable(tf.random.normal([i, o], { stddev: Math.sqrt(2 / i), seed: s })),
-        tf.variable(tf.zeros([o])),
-      ];
-      const params = [...layer(784, 256, 1), ...layer(256, 256, 2), ...layer(256, 10, 3)];
-      const [w1, b1, w2, b2, w3, b3] = params;
-      const opt = new tf.optimizers.Adam({ learningRate: 1e-3 });
-      const loss = () => {
-        const h1 = tf.relu(x.matmul(w1).add(b1));
-        const h2 = tf.relu(h1.matmul(w2).add(b2));
-        return tf.losses.sparseCategoricalCrossentropy(labels, h2.matmul(w3).add(b3), { fromLogits: true });
-      };
-      return () => opt.minimize(loss, params as tf.Variable[]);
-    },
-  };
-}
-
-const WORKLOADS: Workload[] = [
-  {
-    name: 'seed loop (Adam step on a scalar)',
-    setup: () => {
-      const w = new tf.Variable(0, { dtype: 'float32' });
-      const opt = new tf.optimizers.Adam({ learningRate: 0.1 });
-      return () => {
-        const tape = new tf.GradientTape();
-        const cost = tape.record(() => w.square().sub(w.mul(10)).add(25));
-        const grads = tape.gradient(cost, [w]);
-        opt.applyGradients(tf.zip(grads, [w]));
-      };
-    },
-  },
-  {
-    name: 'one op on 1-element tensors',
-    setup: () => {
-      const a = tf.scalar(1.5), b = tf.scalar(2.5);
-      return () => a.add(b);
-    },
-  },
-  elementwise(1e3),
-  elementwise(1e5),
-  elementwise(1e6),
-  elementwise(1e7),
-  ...[['exp', (t: tf.Tensor) => t.exp()], ['tanh', (t: tf.Tensor) => t.tanh()]].map(([name, f]) => ({
-    name: `${name as string} 1e6`,
-    units: { count: 8e6, unit: 'GB/s', bytes: true },
-    setup: () => {
-      const a = rnd([1e6], 4);
-      return () => (f as (t: tf.Tensor) => tf.Tensor)(a);
-    },
-  })),
-  ...[1e6, 1e7].map((n) => ({
-    name: `sum ${n.toExponential(0)}`,
-    units: { count: 4 * n, unit: 'GB/s', bytes: true },
-    setup: () => {
-      const a = rnd([n], 5);
-      return () => a.sum();
-    },
-  })),
-  matmulWorkload(128),
-  matmulWorkload(512),
-  matmulWorkload(1024),
-  { ...matmulWorkload(2048), nativeOnly: true },
-  mlpStep(),
-];
-
-function fmtTime(s: number): string {
-  if (s < 1e-6) return `${(s * 1e9).toFixed(0)} ns`;
-  if (s < 1e-3) return `${(s * 1e6).toFixed(2)} µs`;
-  if (s < 1) return `${(s * 1e3).toFixed(2)} ms`;
-  return `${s.toFixed(2)} s`;
-}
-
-function throughput(w: Workload, s: number): string {
-  if (!w.units) return '';
-  return `${(w.units.count / s / 1e9).toFixed(2)} ${w.units.unit}`;
-}
-
+// ---- environment ------------------------------------------------------------------------------
 const info = tf.backendInfo();
 const hasNative = info.nativeAvailable;
-const rows: Record<string, unknown>[] = [];
-console.log(`tapeflow bench — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, node ${process.version}`);
-console.log(hasNative ? `native: ${tf.backendInfo().simd}, ${tf.backendInfo().threads} threads` : `native backend unavailable: ${info.nativeError}`);
-console.log('');
-const header = ['workload', 'native', 'native thru', 'ts', 'ts thru', 'native/ts'];
-console.log(header.map((h, i) => (i === 0 ? h.padEnd(34) : h.padStart(13))).join(''));
+const peers = process.env.BENCH_PEERS === '0' ? null : await loadPeers();
+const env = {
+  date: new Date().toISOString(),
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memGiB: totalmem() / 2 ** 30,
+  node: process.version,
+  quick,
+  tapeflow: info,
+  tfjs: peers ? { version: peers.version, wasm: peers.wasm } : null,
+};
+log(`tapeflow bench${quick ? ' (BENCH_QUICK)' : ''}: ${env.cpu}, ${env.cores} cores, node ${env.node}`);
+
+// ---- workloads --------------------------------------------------------------------------------
+type Seconds = Partial<Record<Engine, number>>;
+const results = new Map<Workload, { seconds: Seconds; skipped: Partial<Record<Engine, string>> }>();
+for (const w of WORKLOADS) results.set(w, { seconds: {}, skipped: { ...w.skip } });
+
+function measure(w: Workload, engine: Engine, setup: () => () => unknown) {
+  const r = results.get(w)!;
+  if (r.skipped[engine]) return;
+  try {
+    r.seconds[engine] = time(setup());
+    log(`  ${engine.padEnd(6)} ${w.name.padEnd(34)} ${fmtTime(r.seconds[engine])}`);
+  } catch (e) {
+    r.skipped[engine] = `failed: ${(e as Error).message.split('\n')[0]}`;
+    log(`  ${engine.padEnd(6)} ${w.name.padEnd(34)} ${r.skipped[engine]}`);
+  }
+}
+
+// tapeflow first (both backends, per workload), so its peak RSS is measured before TF.js runs.
 for (const w of WORKLOADS) {
-  const result: Record<string, unknown> = { name: w.name };
-  let nativeS: number | undefined;
-  let tsS: number | undefined;
   if (hasNative) {
     tf.setBackend('native');
-    nativeS = time(w.setup());
-    result.nativeSeconds = nativeS;
-  }
-  if (!w.nativeOnly) {
-    tf.setBackend('js');
-    tsS = time(w.setup());
-    result.tsSeconds = tsS;
-  }
-  const ratio = nativeS !== undefined && tsS !== undefined ? tsS / nativeS : undefined;
-  if (ratio !== undefined) result.speedup = ratio;
-  rows.push(result);
-  console.log([
-    w.name.padEnd(34),
-    (nativeS !== undefined ? fmtTime(nativeS) : '—').padStart(13),
-    (nativeS !== undefined ? throughput(w, nativeS) : '').padStart(13),
-    (tsS !== undefined ? fmtTime(tsS) : '—').padStart(13),
-    (tsS !== undefined ? throughput(w, tsS) : '').padStart(13),
-    (ratio !== undefined ? `${ratio.toFixed(1)}x` : '').padStart(13),
-  ].join(''));
+    measure(w, 'native', w.tapeflow);
+  } else results.get(w)!.skipped.native = 'addon not loaded';
+  tf.setBackend('js');
+  measure(w, 'ts', w.tapeflow);
 }
-const rss = process.resourceUsage().maxRSS / 1024;
-console.log(`\npeak RSS ${rss.toFixed(0)} MiB`);
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, info: tf.backendInfo(), rows, peakRssMiB: rss }, null, 2));
+if (hasNative) tf.setBackend('native');
+const peakRssTapeflow = peakRssMiB();
+
+for (const backend of ['cpu', 'wasm'] as const) {
+  const ok = peers && (backend === 'cpu' || peers.wasm.available) && (await peers.use(backend));
+  for (const w of WORKLOADS) {
+    if (!ok) {
+      results.get(w)!.skipped[backend] = peers ? `TF.js ${backend} unavailable` : 'TF.js not installed';
+      continue;
+    }
+    measure(w, backend, () => w.tfjs(peers.tf));
+  }
+  if (ok) peers.tf.disposeVariables();
+}
+const peakRssAll = peakRssMiB();
+
+// ---- import time over bare node ---------------------------------------------------------------
+function spawnMs(code: string): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['-e', code], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  const dt = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`node -e ${JSON.stringify(code)} exited ${r.status}: ${r.stderr.toString().split('\n')[0]}`);
+  return dt;
+}
+const IMPORTS: Record<string, string> = {
+  bare: '',
+  // The addon loads at import (backend/select.ts); exit 3 if it did not, so the time includes it.
+  tapeflow: "import('tapeflow').then((t) => { if (t.getBackend() !== 'native') process.exit(3); })",
+  'tfjs cpu': "import('@tensorflow/tfjs-core').then(() => import('@tensorflow/tfjs-backend-cpu'))",
+  'tfjs wasm': "import('@tensorflow/tfjs-core').then(() => import('@tensorflow/tfjs-backend-wasm'))",
+};
+const importSamples: Record<string, number[]> = Object.fromEntries(Object.keys(IMPORTS).map((k) => [k, []]));
+const importErrors: Record<string, string> = {};
+const importRounds = quick ? 3 : 11;
+log('  import times …');
+for (let round = 0; round < importRounds; round++) {
+  for (const [name, code] of Object.entries(IMPORTS)) {
+    if (importErrors[name]) continue;
+    if (name.startsWith('tfjs') && !peers) { importErrors[name] = 'TF.js not installed'; continue; }
+    if (name === 'tapeflow' && !hasNative) { importErrors[name] = 'addon not loaded'; continue; }
+    try {
+      importSamples[name].push(spawnMs(code));
+    } catch (e) {
+      importErrors[name] = (e as Error).message;
+    }
+  }
+}
+const importMs = Object.fromEntries(Object.entries(importSamples).filter(([, v]) => v.length).map(([k, v]) => [k, median(v)]));
+const srcNewest = Math.max(...listFiles(join(root, 'src')).map((f) => statSync(f).mtimeMs));
+let distStale = false;
+try {
+  distStale = statSync(join(root, 'dist', 'index.js')).mtimeMs < srcNewest;
+} catch {
+  distStale = true;
+}
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+// ---- machine limits (native probes) -----------------------------------------------------------
+const raw = loadRawBinding().binding;
+const probeMiB = Number(process.env.BENCH_PROBE_MIB ?? (quick ? 64 : 256));
+const limits: Record<string, number> = {};
+let probeError: string | undefined;
+if (raw?.probeTriad && raw.probeSum && raw.probePeakFma) {
+  log('  probes …');
+  for (const threads of [1, 2]) {
+    limits[`triad ${threads}t`] = raw.probeTriad(probeMiB * 2 ** 20, threads);
+    limits[`sum ${threads}t`] = raw.probeSum(probeMiB * 2 ** 20, threads);
+    limits[`peak ${threads}t`] = raw.probePeakFma(quick ? 0.2 : 0.5, threads);
+  }
+} else {
+  probeError = raw ? 'addon has no probes (rebuild: npm run build:native)' : 'addon not loaded';
+}
+// Native throughput is compared with the probe at the native backend's thread count.
+const limitThreads = Math.min(2, Math.max(1, info.threads));
+const limitOf = (l: Limit | undefined) => (l ? limits[`${l} ${limitThreads}t`] : undefined);
+
+// ---- memory check (child process) -------------------------------------------------------------
+const memoryMode = process.env.BENCH_MEMORY ?? (quick ? 'short' : '1');
+let memory: Record<string, unknown> | null = null;
+if (memoryMode !== '0' && hasNative) {
+  const steps = memoryMode === 'short' ? 1000 : 10_000;
+  log(`  memory check: ${steps} MLP steps …`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'memory.ts')], {
+    cwd: root,
+    env: { ...process.env, BENCH_MEMORY_STEPS: String(steps) },
+    encoding: 'utf8',
+  });
+  memory = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()!) : { error: r.stderr.split('\n').slice(0, 3).join(' ') };
+}
+
+// ---- report -----------------------------------------------------------------------------------
+const thru = (w: Workload, s: number | undefined) => (w.units && s !== undefined ? w.units.count / s / 1e9 : undefined);
+const fmtThru = (x: number | undefined) => (x === undefined ? '' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const cell = (w: Workload, e: Engine) => {
+  const r = results.get(w)!;
+  return r.skipped[e] ? (r.skipped[e]!.startsWith('failed') ? 'failed' : 'skip') : fmtTime(r.seconds[e]);
+};
+
+const cols = ['workload', 'native', 'ts', 'tfjs-cpu', 'tfjs-wasm', 'nat÷wasm', 'nat÷cpu', 'ts÷cpu', 'native thru', 'of limit'];
+const widths = [31, 10, 10, 10, 10, 9, 9, 8, 14, 17];
+const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('');
+const out: string[] = [];
+out.push(`tapeflow bench — ${env.cpu}, ${env.cores} cores, ${env.memGiB.toFixed(0)} GiB, node ${env.node}${quick ? ' (BENCH_QUICK: short runs)' : ''}`);
+out.push(hasNative ? `tapeflow native: ${info.simd}, ${info.threads} threads` : `tapeflow native unavailable: ${info.nativeError}`);
+out.push(peers
+  ? `TF.js ${peers.version}: cpu backend; wasm backend ${peers.wasm.available ? `SIMD ${peers.wasm.simd ? 'on' : 'off'}, ${peers.wasm.threads} thread(s) (its threaded build is disabled in Node)` : `unavailable (${peers.wasm.error})`}`
+  : 'TF.js not installed: peer columns skipped');
+out.push('Times are medians per call. Ratios: how many times faster tapeflow is (>1 = tapeflow wins).');
+out.push(`"of limit": native throughput ÷ this machine's limit measured below at ${limitThreads} thread(s).`);
+out.push('');
+out.push(line(cols));
+const rows: Record<string, unknown>[] = [];
+for (const w of WORKLOADS) {
+  const { seconds: s, skipped } = results.get(w)!;
+  const nThru = thru(w, s.native);
+  const lim = limitOf(w.limit);
+  const ofLimit = nThru !== undefined && lim ? nThru / lim : undefined;
+  out.push(line([
+    w.name, cell(w, 'native'), cell(w, 'ts'), cell(w, 'cpu'), cell(w, 'wasm'),
+    fmtRatio(s.wasm, s.native), fmtRatio(s.cpu, s.native), fmtRatio(s.cpu, s.ts),
+    nThru !== undefined ? `${fmtThru(nThru)} ${w.units!.unit}` : '',
+    ofLimit !== undefined ? `${ofLimit.toFixed(2)} of ${w.limit}` : '',
+  ]));
+  rows.push({
+    name: w.name,
+    seconds: s,
+    skipped,
+    ...(w.units ? { units: w.units, throughput: Object.fromEntries(ENGINES.map((e) => [e, thru(w, s[e])]).filter(([, v]) => v !== undefined)) } : {}),
+    ratios: {
+      nativeVsWasm: s.wasm !== undefined && s.native !== undefined ? s.wasm / s.native : undefined,
+      nativeVsCpu: s.cpu !== undefined && s.native !== undefined ? s.cpu / s.native : undefined,
+      tsVsCpu: s.cpu !== undefined && s.ts !== undefined ? s.cpu / s.ts : undefined,
+      nativeVsTs: s.ts !== undefined && s.native !== undefined ? s.ts / s.native : undefined,
+      ...(ofLimit !== undefined ? { nativeOfLimit: ofLimit, limit: `${w.limit} ${limitThreads}t` } : {}),
+    },
+  });
+}
+out.push('');
+out.push('Throughput (GB/s or GFLOP/s)       native        ts  tfjs-cpu tfjs-wasm');
+for (const w of WORKLOADS.filter((x) => x.units)) {
+  const s = results.get(w)!.seconds;
+  out.push(`  ${w.name.padEnd(29)}${ENGINES.map((e) => fmtThru(thru(w, s[e])).padStart(10)).join('')}  ${w.units!.unit}`);
+}
+out.push('');
+if (probeError) out.push(`Machine limits: not measured (${probeError})`);
+else {
+  out.push(`Machine limits (native probes, ${info.simd}; arrays of ${probeMiB} MiB; best pass)     1 thread   2 threads`);
+  out.push(`  STREAM triad a = b + s·c (12 bytes/element)   GB/s       ${limits['triad 1t'].toFixed(1).padStart(8)}  ${limits['triad 2t'].toFixed(1).padStart(10)}`);
+  out.push(`  sum (read-only, 4 bytes/element)             GB/s       ${limits['sum 1t'].toFixed(1).padStart(8)}  ${limits['sum 2t'].toFixed(1).padStart(10)}`);
+  out.push(`  peak FP32 FMA (independent chains)           GFLOP/s    ${limits['peak 1t'].toFixed(1).padStart(8)}  ${limits['peak 2t'].toFixed(1).padStart(10)}`);
+}
+out.push('');
+const imp = (k: string) => (importMs[k] !== undefined ? `${(importMs[k] - importMs.bare).toFixed(0)} ms` : `— (${importErrors[k] ?? 'not measured'})`);
+out.push(`import time over bare node (median of ${importRounds} spawns; bare node ${importMs.bare?.toFixed(0)} ms): ` +
+  `tapeflow ${imp('tapeflow')} (addon load included), TF.js core+cpu ${imp('tfjs cpu')}, TF.js core+wasm ${imp('tfjs wasm')}` +
+  (importMs.tapeflow && importMs['tfjs cpu'] ? `; tapeflow ${fmtRatio(importMs['tfjs cpu'] - importMs.bare, importMs.tapeflow - importMs.bare)} faster than TF.js cpu` : ''));
+if (distStale) out.push('  note: dist/ is older than src/ — `import` time measures the last `npm run build`.');
+out.push(`peak RSS: ${peakRssTapeflow.toFixed(0)} MiB after the tapeflow workloads, ${peakRssAll.toFixed(0)} MiB after TF.js (same process; probes not included)`);
+if (memory && !('error' in memory)) {
+  const m = memory as { steps: number; warmupSteps: number; seconds: number; msPerStep: number; warmRssMiB: number; endRssMiB: number; maxRssMiB: number; growthPercent: number };
+  out.push(`memory check: ${m.steps} MLP steps (native, own process) in ${m.seconds.toFixed(1)} s (${m.msPerStep.toFixed(2)} ms/step): ` +
+    `RSS ${m.warmRssMiB.toFixed(0)} MiB after ${m.warmupSteps} warm-up steps → ${m.endRssMiB.toFixed(0)} MiB at the end ` +
+    `(max ${m.maxRssMiB.toFixed(0)}), growth ${m.growthPercent >= 0 ? '+' : ''}${m.growthPercent.toFixed(1)}% (target < 10%)` +
+    (m.steps < 10_000 ? ' — shortened (BENCH_QUICK); BENCH_MEMORY=1 for 10,000' : ''));
+} else if (memory) out.push(`memory check failed: ${(memory as { error: string }).error}`);
+else out.push('memory check: skipped (BENCH_MEMORY=0 or no addon)');
+const totalSeconds = (performance.now() - started) / 1000;
+out.push(`total bench time ${totalSeconds.toFixed(0)} s`);
+console.log('\n' + out.join('\n'));
+
+mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+writeFileSync(join(root, 'bench', 'results', 'latest.json'), JSON.stringify({
+  ...env,
+  rows,
+  limits: probeError ? { error: probeError } : { ...limits, bytesPerArray: probeMiB * 2 ** 20, simd: info.simd, comparedAtThreads: limitThreads },
+  importMs: { ...importMs, rounds: importRounds, errors: importErrors, overBare: Object.fromEntries(Object.entries(importMs).filter(([k]) => k !== 'bare').map(([k, v]) => [k, v - importMs.bare])), distStale },
+  peakRssMiB: { tapeflow: peakRssTapeflow, all: peakRssAll },
+  memory,
+  totalSeconds,
+  table: out.join('\n'),
+}, null, 2));

@@ -28,11 +28,15 @@ export async function loadPeers(): Promise<Peers | null> {
   let tf: TF;
   try {
     tf = require('@tensorflow/tfjs-core') as TF;
+    // tfjs-core alone has no gradients registered (the @tensorflow/tfjs bundle imports these).
+    require('@tensorflow/tfjs-core/dist/register_all_gradients');
     require('@tensorflow/tfjs-backend-cpu');
   } catch (e) {
     process.stderr.write(`bench: TF.js not installed (${(e as Error).message.split('\n')[0]}); peers skipped\n`);
     return null;
   }
+  // Production mode: no debug checks, and no "install tfjs-node" banner on stdout/stderr.
+  tf.enableProdMode();
   const wasmInfo: Peers['wasm'] = { available: false };
   let wasmModule: typeof import('@tensorflow/tfjs-backend-wasm') | undefined;
   try {

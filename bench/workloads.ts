@@ -1,0 +1,191 @@
+/**
+ * The workloads, each written twice with the same math: once against tapeflow (timed on its
+ * native and its TS backend) and once against TensorFlow.js (timed on its cpu and wasm
+ * backends). TF.js has no GradientTape: training steps use `optimizer.minimize`, and every
+ * TF.js call runs in `tf.tidy` (or disposes its result) so nothing leaks between calls.
+ * Workloads are data: add one to `WORKLOADS`.
+ */
+import * as tf from 'tapeflow';
+import type { TF } from './tfjs.js';
+
+export type Engine = 'native' | 'ts' | 'cpu' | 'wasm';
+export const ENGINES: Engine[] = ['native', 'ts', 'cpu', 'wasm'];
+
+/** Which measured machine limit a workload's throughput is compared with. */
+export type Limit = 'triad' | 'sum' | 'peak';
+
+export interface Workload {
+  name: string;
+  /** Work per call, for throughput: bytes moved (GB/s) or floating-point operations (GFLOP/s). */
+  units?: { count: number; unit: 'GB/s' | 'GFLOP/s' };
+  limit?: Limit;
+  /** Builds the state once (for the current backend) and returns the function to time. */
+  tapeflow: () => () => unknown;
+  tfjs: (t: TF) => () => unknown;
+  /** Engines not timed, with the reason (printed as "skip"). */
+  skip?: Partial<Record<Engine, string>>;
+}
+
+const rnd = (shape: number[], seed: number) => tf.random.uniform(shape, { minval: -1, maxval: 1, seed });
+const trnd = (t: TF, shape: number[], seed: number) => t.randomUniform(shape, -1, 1, 'float32', seed);
+
+function elementwise(n: number): Workload {
+  return {
+    name: `a*b+c ${n.toExponential(0)}`,
+    units: { count: n * 16, unit: 'GB/s' }, // 3 reads + 1 write of float32
+    limit: n >= 1e7 ? 'triad' : undefined,
+    tapeflow: () => {
+      const a = rnd([n], 1), b = rnd([n], 2), c = rnd([n], 3);
+      return () => a.mul(b).add(c);
+    },
+    tfjs: (t) => {
+      const a = trnd(t, [n], 1), b = trnd(t, [n], 2), c = trnd(t, [n], 3);
+      return () => t.tidy(() => t.add(t.mul(a, b), c));
+    },
+  };
+}
+
+function unary(name: 'exp' | 'tanh'): Workload {
+  return {
+    name: `${name} 1e6`,
+    units: { count: 8e6, unit: 'GB/s' },
+    tapeflow: () => {
+      const a = rnd([1e6], 4);
+      return name === 'exp' ? () => a.exp() : () => a.tanh();
+    },
+    tfjs: (t) => {
+      const a = trnd(t, [1e6], 4);
+      const f = name === 'exp' ? t.exp : t.tanh;
+      return () => f(a).dispose();
+    },
+  };
+}
+
+function sum(n: number): Workload {
+  return {
+    name: `sum ${n.toExponential(0)}`,
+    units: { count: 4 * n, unit: 'GB/s' },
+    limit: n >= 1e7 ? 'sum' : undefined,
+    tapeflow: () => {
+      const a = rnd([n], 5);
+      return () => a.sum();
+    },
+    tfjs: (t) => {
+      const a = trnd(t, [n], 5);
+      return () => t.sum(a).dispose();
+    },
+  };
+}
+
+function matmul(n: number): Workload {
+  return {
+    name: `matmul ${n}²`,
+    units: { count: 2 * n * n * n, unit: 'GFLOP/s' },
+    limit: 'peak',
+    tapeflow: () => {
+      const a = rnd([n, n], 1), b = rnd([n, n], 2);
+      return () => tf.matmul(a, b);
+    },
+    tfjs: (t) => {
+      const a = trnd(t, [n, n], 1), b = trnd(t, [n, n], 2);
+      return () => t.matMul(a, b).dispose();
+    },
+    skip: n >= 2048 ? { ts: 'too slow', cpu: '~20 s per call' } : undefined,
+  };
+}
+
+// MLP 784-256-256-10, batch 128: forward 2·128·(784·256 + 256·256 + 256·10) FLOPs; backward twice
+// that, minus the gradient with respect to the input batch (not needed).
+const MLP_FORWARD = 2 * 128 * (784 * 256 + 256 * 256 + 256 * 10);
+const MLP_FLOPS = 3 * MLP_FORWARD - 2 * 128 * 784 * 256;
+
+/** One training step of the MLP with Adam (exported for bench/memory.ts). */
+export function tapeflowMlpStep(): () => unknown {
+  const x = rnd([128, 784], 1);
+  const labels = tf.tensor(Int32Array.from({ length: 128 }, (_, i) => i % 10));
+  const layer = (i: number, o: number, s: number) => [
+    tf.variable(tf.random.normal([i, o], { stddev: Math.sqrt(2 / i), seed: s })),
+    tf.variable(tf.zeros([o])),
+  ];
+  const params = [...layer(784, 256, 1), ...layer(256, 256, 2), ...layer(256, 10, 3)] as tf.Variable[];
+  const [w1, b1, w2, b2, w3, b3] = params;
+  const opt = new tf.optimizers.Adam({ learningRate: 1e-3 });
+  const loss = () => {
+    const h1 = tf.relu(x.matmul(w1).add(b1));
+    const h2 = tf.relu(h1.matmul(w2).add(b2));
+    return tf.losses.sparseCategoricalCrossentropy(labels, h2.matmul(w3).add(b3), { fromLogits: true });
+  };
+  return () => opt.minimize(loss, params);
+}
+
+function mlp(): Workload {
+  return {
+    name: 'MLP step 784-256-256-10 b128',
+    units: { count: MLP_FLOPS, unit: 'GFLOP/s' },
+    limit: 'peak',
+    tapeflow: tapeflowMlpStep,
+    tfjs: (t) => {
+      const x = trnd(t, [128, 784], 1);
+      const labels = t.oneHot(t.tensor1d(Int32Array.from({ length: 128 }, (_, i) => i % 10), 'int32'), 10);
+      const layer = (i: number, o: number, s: number) => [
+        t.variable(t.randomNormal([i, o], 0, Math.sqrt(2 / i), 'float32', s)),
+        t.variable(t.zeros([o])),
+      ];
+      const params = [...layer(784, 256, 1), ...layer(256, 256, 2), ...layer(256, 10, 3)];
+      const [w1, b1, w2, b2, w3, b3] = params;
+      const opt = t.train.adam(1e-3);
+      const loss = () => {
+        const h1 = t.relu(t.add(t.matMul(x, w1), b1));
+        const h2 = t.relu(t.add(t.matMul(h1, w2), b2));
+        return t.losses.softmaxCrossEntropy(labels, t.add(t.matMul(h2, w3), b3)) as ReturnType<TF['scalar']>;
+      };
+      return () => t.tidy(() => { opt.minimize(loss, false, params); });
+    },
+  };
+}
+
+export const WORKLOADS: Workload[] = [
+  {
+    name: 'seed loop (Adam step on a scalar)',
+    tapeflow: () => {
+      const w = new tf.Variable(0, { dtype: 'float32' });
+      const opt = new tf.optimizers.Adam({ learningRate: 0.1 });
+      return () => {
+        const tape = new tf.GradientTape();
+        const cost = tape.record(() => w.square().sub(w.mul(10)).add(25));
+        const grads = tape.gradient(cost, [w]);
+        opt.applyGradients(tf.zip(grads, [w]));
+      };
+    },
+    tfjs: (t) => {
+      const w = t.variable(t.scalar(0));
+      const opt = t.train.adam(0.1);
+      const cost = () => t.add(t.sub(t.square(w), t.mul(w, 10)), 25) as ReturnType<TF['scalar']>;
+      return () => t.tidy(() => { opt.minimize(cost, false, [w]); });
+    },
+  },
+  {
+    name: 'one op on 1-element tensors',
+    tapeflow: () => {
+      const a = tf.scalar(1.5), b = tf.scalar(2.5);
+      return () => a.add(b);
+    },
+    tfjs: (t) => {
+      const a = t.scalar(1.5), b = t.scalar(2.5);
+      return () => t.add(a, b).dispose();
+    },
+  },
+  elementwise(1e3),
+  elementwise(1e5),
+  elementwise(1e6),
+  elementwise(1e7),
+  unary('exp'),
+  unary('tanh'),
+  sum(1e6),
+  sum(1e7),
+  matmul(128),
+  matmul(512),
+  matmul(1024),
+  matmul(2048),
+  mlp(),
+];
