@@ -19,7 +19,7 @@
  * State (`getState`/`setState`) is keyed by variable name, so a fresh optimizer given the
  * saved state continues bit for bit, even before it has seen the variables.
  */
-import { activeKernels, tsBackend } from '../backend/select.js';
+import { tsBackend, updateKernels } from '../backend/select.js';
 import { allocate, isFloat, type FloatArray } from '../dtype.js';
 import { fmt, shapesEqual } from '../shape.js';
 import { Tensor, toTensor } from '../tensor.js';
@@ -502,9 +502,9 @@ export abstract class Optimizer {
     }
   }
 
-  /** Runs a fused update kernel on the active backend (TS when it has none). */
+  /** Runs a fused update kernel where select.ts says (TS when the backend has none). */
   protected fused(kind: string, arrays: FloatArray[], scalars: number[]): void {
-    if (activeKernels().fusedUpdate(kind, arrays, scalars)) return;
+    if (updateKernels(arrays[0].length).fusedUpdate(kind, arrays, scalars)) return;
     if (!tsBackend.fusedUpdate(kind, arrays, scalars)) throw new Error(`${this.name}: no kernel for fused update '${kind}'`);
   }
 }
