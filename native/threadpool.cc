@@ -1,22 +1,33 @@
 #include "threadpool.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#if defined(__x86_64__) || defined(__i386__)
+#define TAPEFLOW_PAUSE() __builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define TAPEFLOW_PAUSE() asm volatile("yield")
+#else
+#define TAPEFLOW_PAUSE() ((void)0)
+#endif
+
 namespace tapeflow {
 namespace {
 
+// A job is published as `claim_` = (generation << 32) | next task index; a thread takes a task
+// by a compare-exchange that also checks the generation, so a worker that wakes late can never
+// take a task of a later job. The caller returns once `done_` reaches the task count: every
+// task it counts was claimed in this generation, so `job_` stays valid while any task runs.
 class Pool {
  public:
   explicit Pool(int threads) { start(threads); }
 
-  int size() {
-    return size_;
-  }
+  int size() { return size_; }
 
   void resize(int threads) {
     std::lock_guard<std::mutex> busy(run_mutex_);
@@ -27,46 +38,71 @@ class Pool {
   void run(int64_t n_tasks, const std::function<void(int64_t)>& fn) {
     if (n_tasks <= 0) return;
     std::unique_lock<std::mutex> busy(run_mutex_, std::try_to_lock);
-    if (n_tasks == 1 || size_ <= 1 || !busy.owns_lock()) {
+    if (n_tasks == 1 || size_ <= 1 || !busy.owns_lock() || n_tasks >= (int64_t(1) << 31)) {
       for (int64_t t = 0; t < n_tasks; t++) fn(t);
       return;
     }
-    {
+    const uint64_t gen = (claim_.load(std::memory_order_relaxed) >> 32) + 1;
+    job_.store(&fn, std::memory_order_relaxed);
+    total_.store(n_tasks, std::memory_order_relaxed);
+    done_.store(0, std::memory_order_relaxed);
+    claim_.store(gen << 32, std::memory_order_seq_cst);  // publishes job_, total_, done_
+    if (sleepers_.load(std::memory_order_seq_cst) > 0) {
       std::lock_guard<std::mutex> lock(mutex_);
-      job_ = &fn;
-      total_ = n_tasks;
-      next_.store(0);
-      finished_ = 0;
-      generation_++;
+      wake_.notify_all();
     }
-    wake_.notify_all();
-    work();
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [&] { return finished_ == int(workers_.size()); });
-    job_ = nullptr;
+    work(gen);
+    // Wait for tasks other threads are still running: spin ~100 µs, then yield the core.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(100);
+    bool spin = true;
+    for (int i = 0; done_.load(std::memory_order_acquire) < n_tasks; i++) {
+      if (spin) {
+        TAPEFLOW_PAUSE();
+        if ((i & 63) == 63) spin = std::chrono::steady_clock::now() < until;
+      } else {
+        std::this_thread::yield();
+      }
+    }
   }
 
  private:
-  void work() {
-    const std::function<void(int64_t)>& fn = *job_;
-    for (int64_t t; (t = next_.fetch_add(1)) < total_;) fn(t);
+  // Runs tasks of generation `gen` until none is left.
+  void work(uint64_t gen) {
+    uint64_t c = claim_.load(std::memory_order_acquire);
+    for (;;) {
+      if ((c >> 32) != gen) return;
+      const int64_t t = int64_t(c & 0xffffffffu);
+      if (t >= total_.load(std::memory_order_relaxed)) return;
+      if (!claim_.compare_exchange_weak(c, c + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
+      (*job_.load(std::memory_order_relaxed))(t);
+      done_.fetch_add(1, std::memory_order_release);
+      c = claim_.load(std::memory_order_acquire);
+    }
   }
 
   void loop() {
-    uint64_t seen = 0;
+    uint64_t seen = claim_.load(std::memory_order_acquire) >> 32;
     for (;;) {
-      {
+      // Spin ~50 µs for the next job, then sleep.
+      uint64_t gen = claim_.load(std::memory_order_acquire) >> 32;
+      const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
+      for (int i = 0; gen == seen && !quit_.load(std::memory_order_relaxed); i++) {
+        TAPEFLOW_PAUSE();
+        gen = claim_.load(std::memory_order_acquire) >> 32;
+        if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) break;
+      }
+      if (gen == seen) {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return quit_ || generation_ != seen; });
-        if (quit_) return;
-        seen = generation_;
+        sleepers_.fetch_add(1, std::memory_order_seq_cst);
+        wake_.wait(lock, [&] {
+          return quit_.load(std::memory_order_relaxed) || (claim_.load(std::memory_order_seq_cst) >> 32) != seen;
+        });
+        sleepers_.fetch_sub(1, std::memory_order_relaxed);
+        gen = claim_.load(std::memory_order_acquire) >> 32;
       }
-      work();
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        finished_++;
-      }
-      done_.notify_one();
+      if (quit_.load(std::memory_order_relaxed)) return;
+      seen = gen;
+      work(gen);
     }
   }
 
@@ -87,15 +123,15 @@ class Pool {
   }
 
   std::mutex run_mutex_;  // held by the one caller using the pool
-  std::mutex mutex_;
-  std::condition_variable wake_, done_;
+  std::mutex mutex_;      // guards sleeping only
+  std::condition_variable wake_;
   std::vector<std::thread> workers_;
-  const std::function<void(int64_t)>* job_ = nullptr;
-  int64_t total_ = 0;
-  std::atomic<int64_t> next_{0};
-  int finished_ = 0;
-  uint64_t generation_ = 0;
-  bool quit_ = false;
+  std::atomic<const std::function<void(int64_t)>*> job_{nullptr};
+  std::atomic<int64_t> total_{0};
+  std::atomic<uint64_t> claim_{0};
+  std::atomic<int64_t> done_{0};
+  std::atomic<int> sleepers_{0};
+  std::atomic<bool> quit_{false};
   int size_ = 1;
 };
 

@@ -6,8 +6,14 @@
 // any number of threads. If the pool is busy (another JS thread is inside a kernel), the caller
 // runs its tasks itself. Size: TAPEFLOW_NUM_THREADS, default the hardware threads.
 //
+// Waking: a parallel_for publishes its tasks with one atomic store; workers spin for a short
+// while after each job (so back-to-back kernels find them awake) before sleeping on a condition
+// variable. The caller claims tasks too and waits only for tasks, never for a worker to wake, so
+// a descheduled or sleeping worker costs nothing beyond the caller doing all tasks itself.
+//
 // Thresholds (elements below which a kernel stays on one thread) live here, measured on the
-// reference machine (2-core Zen 4): waking the pool costs ~5-10 µs, so a task must be bigger.
+// reference machine (2 vCPUs, AVX-512): a job handed to a spinning worker costs ~1 µs, one that
+// must wake a sleeping worker ~5-10 µs, so a task must be bigger.
 #pragma once
 
 #include <cstdint>
@@ -22,8 +28,8 @@ constexpr int64_t kElementwiseGrain = 1 << 15;
 constexpr int64_t kTranscendentalMin = 1 << 14;
 // Reductions: fixed chunk size of the all-axes reduction (also defines the summation order).
 constexpr int64_t kReduceChunk = 1 << 15;
-// Matmul: thread a product when m·n·k exceeds this.
-constexpr int64_t kMatmulMinFlops = 1 << 18;
+// Matmul: thread a product when m·n·k exceeds this (below, one thread is as fast: measured).
+constexpr int64_t kMatmulMinFlops = 1 << 21;
 
 int num_threads();
 void set_num_threads(int n);  // n >= 1

@@ -1,14 +1,22 @@
 // Batched matmul: out[b] = op(a[b]) · op(b[b]), out contiguous [batch, m, n].
 //
-// float32: a packed, cache-blocked GEMM (the Goto/BLIS loop nest). For each NC-wide column
-// panel and KC-deep slice of k, B is packed once into NR-wide slivers; each MC-row block of A is
-// packed into MR-tall slivers by the thread that uses it; the SIMD micro-kernel from the active
-// table (14×32 AVX-512, 6×16 AVX2, 8×12 NEON, 4×4 scalar) keeps an MR×NR tile of C in registers.
-// Transposes are only different strides in the packing loops. Threads split (row block, column
-// group) tiles; every C element is computed by the same sequence of operations whatever the
-// thread count, so results are deterministic. float64 uses a simpler k-blocked row loop.
+// float32: a packed, cache-blocked GEMM (the Goto/BLIS loop nest). k is cut into balanced
+// slices of at most kKC and n into panels of at most kNC columns. For each (panel, slice), B is
+// packed into NR-wide slivers and, when the slice of A is small enough to share (m·kc below
+// kSharedA) and not row-major, A into MR-tall slivers, both by parallel packing tasks (a small
+// row-major A is read in place by the micro-kernel instead); then tasks of (row block,
+// column group) run the SIMD micro-kernel from the active table (14×32 AVX-512, 6×16 AVX2,
+// 8×12 NEON, 4×4 scalar), which keeps an MR×NR tile of C in registers and takes any mr <= MR,
+// nr <= NR for edge tiles. A larger A is packed per row block by the task using it. When B is a
+// single sliver (n <= NR) and rows of A are contiguous, A is always read in place (packing it
+// would cost more than the product). Transposes are only different strides in packing.
+//
+// Every C element is the same sequence of operations (fmas over p within a slice in order,
+// then slices added in order) whatever the thread count or task split, so results are
+// deterministic. float64 uses a simpler k-blocked row loop.
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "../simd/simd.h"
@@ -18,40 +26,33 @@
 namespace tapeflow {
 namespace {
 
-constexpr int64_t kKC = 256;
+constexpr int64_t kKC = 384;             // deepest k slice (256-512 measure the same on 1024²)
+constexpr int64_t kMC = 144;            // rows per A block packed by one task (mc·kc floats in L2)
+constexpr int64_t kNC = 1536;           // widest B panel (kc·nc floats in L2)
+constexpr int64_t kSharedA = 1 << 18;   // pack A once per slice when m·kc floats fit (1 MB)
+constexpr int64_t kPackGroup = 4;       // slivers per packing task
 
-float* aligned(std::vector<float>& buf, size_t n) {
-  if (buf.size() < n + 16) buf.resize(n + 16);
-  uintptr_t p = reinterpret_cast<uintptr_t>(buf.data());
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// Grow-only 64-byte-aligned scratch of this thread: slot 0 packed B, slot 1 packed A.
+float* scratch(int slot, int64_t n) {
+  struct Buf {
+    std::unique_ptr<float[]> p;
+    int64_t cap = 0;
+  };
+  thread_local Buf bufs[2];
+  Buf& b = bufs[slot];
+  if (b.cap < n) {
+    b.p.reset(new float[size_t(n + 16)]);
+    b.cap = n;
+  }
+  uintptr_t p = reinterpret_cast<uintptr_t>(b.p.get());
   return reinterpret_cast<float*>((p + 63) & ~uintptr_t(63));
 }
 
-// A(i, p) = a[i·rs + p·cs]; slivers of MR rows, MR values per k step, zero-padded.
-void pack_a(const float* a, int64_t rs, int64_t cs, int64_t mc, int64_t kc, int mr_full, float* pa) {
-  for (int64_t i0 = 0; i0 < mc; i0 += mr_full) {
-    int64_t mr = std::min<int64_t>(mr_full, mc - i0);
-    for (int64_t p = 0; p < kc; p++) {
-      int64_t i = 0;
-      for (; i < mr; i++) pa[i] = a[(i0 + i) * rs + p * cs];
-      for (; i < mr_full; i++) pa[i] = 0;
-      pa += mr_full;
-    }
-  }
-}
-
-// B(p, j) = b[p·rs + j·cs]; slivers of NR columns, NR values per k step, zero-padded.
-void pack_b_sliver(const float* b, int64_t rs, int64_t cs, int64_t nr, int64_t kc, int nr_full, float* pb) {
-  for (int64_t p = 0; p < kc; p++) {
-    int64_t j = 0;
-    if (cs == 1) {
-      std::memcpy(pb, b + p * rs, size_t(nr) * 4);
-      j = nr;
-    } else {
-      for (; j < nr; j++) pb[j] = b[p * rs + j * cs];
-    }
-    for (; j < nr_full; j++) pb[j] = 0;
-    pb += nr_full;
-  }
+void run_tasks(int64_t n, bool threaded, const std::function<void(int64_t)>& fn) {
+  if (threaded && n > 1) parallel_for(n, fn);
+  else for (int64_t t = 0; t < n; t++) fn(t);
 }
 
 void gemm_f32(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t rsb, int64_t csb, float* c,
@@ -62,59 +63,109 @@ void gemm_f32(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t 
   }
   const simd::Table* t = simd::active();
   const int MR = t->gemm_mr, NR = t->gemm_nr;
-  const int64_t MC = MR * std::max(1, 120 / MR);
-  const int64_t NC = NR * std::max(1, 2048 / NR);
-  std::vector<float> bbuf;
-  float* pb = aligned(bbuf, size_t(((std::min(n, NC) + NR - 1) / NR) * NR * std::min(k, kKC)));
   const int threads = threaded ? num_threads() : 1;
+  const int64_t kcs = ceil_div(k, ceil_div(k, kKC));  // balanced slices
+  const int64_t ncs = NR * ceil_div(ceil_div(n, ceil_div(n, kNC)), NR);
 
-  for (int64_t jc = 0; jc < n; jc += NC) {
-    const int64_t nc = std::min(NC, n - jc);
-    const int64_t slivers = (nc + NR - 1) / NR;
-    for (int64_t pc = 0; pc < k; pc += kKC) {
-      const int64_t kc = std::min(kKC, k - pc);
+  if (n <= NR && csa == 1) {  // one B sliver: stream rows of A in place
+    float* pb = scratch(0, ceil_div(k, 1) * NR);
+    t->gemm_pack_b(b, rsb, csb, int(n), k, pb);
+    const int64_t row_slivers = ceil_div(m, MR);
+    const int64_t per_task = threads > 1 ? std::max<int64_t>(1, ceil_div(row_slivers, 4 * threads)) : row_slivers;
+    run_tasks(ceil_div(row_slivers, per_task), threads > 1, [&](int64_t task) {
+      const int64_t q1 = std::min(row_slivers, (task + 1) * per_task);
+      for (int64_t q = task * per_task; q < q1; q++) {
+        const int64_t i0 = q * MR;
+        const int mr = int(std::min<int64_t>(MR, m - i0));
+        for (int64_t pc = 0; pc < k; pc += kcs)
+          t->gemm_micro_direct(std::min(kcs, k - pc), a + i0 * rsa + pc, rsa, pb + pc * NR, c + i0 * n, n, pc > 0,
+                               mr, int(n));
+      }
+    });
+    return;
+  }
+
+  for (int64_t jc = 0; jc < n; jc += ncs) {
+    const int64_t nc = std::min(ncs, n - jc);
+    const int64_t slivers = ceil_div(nc, NR);
+    for (int64_t pc = 0; pc < k; pc += kcs) {
+      const int64_t kc = std::min(kcs, k - pc);
       const int accumulate = pc > 0;
-      auto pack_b = [&](int64_t s) {
-        int64_t j0 = s * NR;
-        pack_b_sliver(b + pc * rsb + (jc + j0) * csb, rsb, csb, std::min<int64_t>(NR, nc - j0), kc, NR, pb + s * NR * kc);
-      };
-      if (threads > 1) parallel_for(slivers, pack_b);
-      else for (int64_t s = 0; s < slivers; s++) pack_b(s);
+      const int64_t row_slivers = ceil_div(m, MR);
+      const bool small_a = m * kc <= kSharedA;
+      const bool direct_a = small_a && csa == 1;  // rows of A read in place
+      const bool shared_a = small_a && !direct_a;
+      float* pb = scratch(0, slivers * NR * kc);
+      float* pa_shared = shared_a ? scratch(1, row_slivers * MR * kc) : nullptr;
 
-      const int64_t mblocks = (m + MC - 1) / MC;
-      int64_t groups = 1;
-      if (threads > 1 && mblocks < 2 * threads) groups = std::min(slivers, (2 * threads + mblocks - 1) / mblocks);
-      const int64_t per_group = (slivers + groups - 1) / groups;
-      auto tile = [&](int64_t task) {
-        thread_local std::vector<float> abuf;
-        const int64_t ib = task / groups, g = task % groups;
-        const int64_t ic = ib * MC, mc = std::min(MC, m - ic);
-        const int64_t s0 = g * per_group, s1 = std::min(slivers, s0 + per_group);
-        if (s0 >= s1) return;
-        float* pa = aligned(abuf, size_t(((mc + MR - 1) / MR) * MR * kc));
-        pack_a(a + ic * rsa + pc * csa, rsa, csa, mc, kc, MR, pa);
-        alignas(64) float tmp[32 * 64];
-        for (int64_t s = s0; s < s1; s++) {
-          const int64_t j0 = s * NR, nr = std::min<int64_t>(NR, nc - j0);
-          const float* bs = pb + s * NR * kc;
-          for (int64_t i0 = 0; i0 < mc; i0 += MR) {
-            const int64_t mr = std::min<int64_t>(MR, mc - i0);
-            const float* as = pa + i0 * kc;
-            float* cp = c + (ic + i0) * n + jc + j0;
-            if (mr == MR && nr == NR) {
-              t->gemm_micro(kc, as, bs, cp, n, accumulate);
-            } else {
-              t->gemm_micro(kc, as, bs, tmp, NR, 0);
-              for (int64_t i = 0; i < mr; i++)
-                for (int64_t j = 0; j < nr; j++)
-                  cp[i * n + j] = accumulate ? cp[i * n + j] + tmp[i * NR + j] : tmp[i * NR + j];
-            }
+      // Packing: B slivers, then (shared) A slivers, kPackGroup per task.
+      const int64_t b_tasks = ceil_div(slivers, kPackGroup);
+      const int64_t a_tasks = shared_a ? ceil_div(row_slivers, kPackGroup) : 0;
+      run_tasks(b_tasks + a_tasks, threads > 1, [&](int64_t task) {
+        if (task < b_tasks) {
+          const int64_t s1 = std::min(slivers, (task + 1) * kPackGroup);
+          for (int64_t s = task * kPackGroup; s < s1; s++) {
+            const int64_t j0 = s * NR;
+            t->gemm_pack_b(b + pc * rsb + (jc + j0) * csb, rsb, csb, int(std::min<int64_t>(NR, nc - j0)), kc,
+                           pb + s * NR * kc);
+          }
+        } else {
+          task -= b_tasks;
+          const int64_t q1 = std::min(row_slivers, (task + 1) * kPackGroup);
+          for (int64_t q = task * kPackGroup; q < q1; q++) {
+            const int64_t i0 = q * MR;
+            t->gemm_pack_a(a + i0 * rsa + pc * csa, rsa, csa, int(std::min<int64_t>(MR, m - i0)), kc,
+                           pa_shared + q * MR * kc);
           }
         }
-      };
-      const int64_t tasks = mblocks * groups;
-      if (threads > 1) parallel_for(tasks, tile);
-      else for (int64_t task = 0; task < tasks; task++) tile(task);
+      });
+
+      // Compute: row blocks × column groups; a task packs its own A block unless A is shared.
+      const int64_t row_blocks = ceil_div(m, kMC);
+      int64_t col_groups = 1;
+      if (threads > 1) {
+        const int64_t want = shared_a ? 4 * threads : 2 * threads;
+        col_groups = std::min(slivers, std::max<int64_t>(1, ceil_div(want, row_blocks)));
+      }
+      const int64_t block_slivers = ceil_div(row_slivers, row_blocks);
+      const int64_t group_slivers = ceil_div(slivers, col_groups);
+      run_tasks(row_blocks * col_groups, threads > 1, [&](int64_t task) {
+        const int64_t rb = task / col_groups, g = task % col_groups;
+        const int64_t q0 = rb * block_slivers, q1 = std::min(row_slivers, q0 + block_slivers);
+        const int64_t s0 = g * group_slivers, s1 = std::min(slivers, s0 + group_slivers);
+        if (q0 >= q1 || s0 >= s1) return;
+        const float* pa = pa_shared ? pa_shared + q0 * MR * kc : nullptr;
+        if (direct_a) {
+          for (int64_t s = s0; s < s1; s++) {
+            const int64_t j0 = s * NR;
+            const int nr = int(std::min<int64_t>(NR, nc - j0));
+            for (int64_t q = q0; q < q1; q++) {
+              const int64_t i0 = q * MR;
+              t->gemm_micro_direct(kc, a + i0 * rsa + pc, rsa, pb + s * NR * kc, c + i0 * n + jc + j0, n, accumulate, int(std::min<int64_t>(MR, m - i0)), nr);
+            }
+          }
+          return;
+        }
+        if (!pa) {
+          float* own = scratch(1, (q1 - q0) * MR * kc);
+          for (int64_t q = q0; q < q1; q++) {
+            const int64_t i0 = q * MR;
+            t->gemm_pack_a(a + i0 * rsa + pc * csa, rsa, csa, int(std::min<int64_t>(MR, m - i0)), kc,
+                           own + (q - q0) * MR * kc);
+          }
+          pa = own;
+        }
+        for (int64_t s = s0; s < s1; s++) {
+          const int64_t j0 = s * NR;
+          const int nr = int(std::min<int64_t>(NR, nc - j0));
+          const float* bs = pb + s * NR * kc;
+          for (int64_t q = q0; q < q1; q++) {
+            const int64_t i0 = q * MR;
+            t->gemm_micro(kc, pa + (q - q0) * MR * kc, bs, c + i0 * n + jc + j0, n, accumulate,
+                          int(std::min<int64_t>(MR, m - i0)), nr);
+          }
+        }
+      });
     }
   }
 }

@@ -6,7 +6,7 @@
 //
 // Vec provides: W, V (vector), M (mask), I (int vector); load store set1 add sub mul div
 // fmadd(a,b,c)=a*b+c sqrt; lt gt eq unord (masks) mor select(m,t,f); bits from_bits vand vxor;
-// round_even floor ceil; iset1 iadd iand ior srl<s> sll<s> i2f f2i.
+// round_even floor ceil; load_part store_part (first n lanes); iset1 iadd iand ior srl<s> sll<s> i2f f2i.
 //
 // To add a unary op: a struct with `static V f(V x)` below (its scalar meaning in a comment),
 // a slot in simd.h, and one line in `make_table`. Accuracy of exp/log/tanh/sigmoid: about 2 ulp
@@ -199,37 +199,122 @@ float extreme_kernel(const float* x, int64_t n) {
   return m;
 }
 
-// C[MR × NV·W] (= or +=) Σ_p A[:, p] ⊗ B[p, :]: MR·NV accumulators stay in registers.
-template <int MR, int NV>
-void gemm_micro_kernel(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, int accumulate) {
-  constexpr int NR = NV * W;
-  V acc[MR][NV];
+// GEMM micro-kernel: C[R × nr] (= or +=) Σ_p A[:, p] ⊗ B[p, :] over kc steps, R·NVU accumulators in
+// registers (NVU = ceil(nr / W); the last vector is stored masked when nr < NVU·W). A(i, p) is
+// pa[i + p·GEMM_MR] (packed) or, when Direct, pa[i·lda + p] (rows of A read in place); B is
+// packed as kc steps of GEMM_NV·W floats. Every C element is the same sequence of fmas over p
+// whatever R, NVU or Direct, so edge tiles round exactly as full ones.
+template <int R, int NVU, bool Direct>
+__attribute__((noinline)) void gemm_tile(int64_t kc, const float* pa, int64_t lda, const float* pb, float* c,
+                                         int64_t ldc, int accumulate, int nr) {
+  constexpr int NR = GEMM_NV * W;
+  V acc[R][NVU];
 #pragma GCC unroll 32
-  for (int i = 0; i < MR; i++)
+  for (int i = 0; i < R; i++)
 #pragma GCC unroll 8
-    for (int j = 0; j < NV; j++) acc[i][j] = Vec::set1(0.0f);
+    for (int j = 0; j < NVU; j++) acc[i][j] = Vec::set1(0.0f);
+  const float* ar[Direct ? R : 1];
+  if (Direct)
+    for (int i = 0; i < R; i++) ar[i] = pa + i * lda;
   for (int64_t p = 0; p < kc; p++) {
-    V b[NV];
+    V b[NVU];
 #pragma GCC unroll 8
-    for (int j = 0; j < NV; j++) b[j] = Vec::load(pb + j * W);
+    for (int j = 0; j < NVU; j++) b[j] = Vec::load(pb + j * W);
 #pragma GCC unroll 32
-    for (int i = 0; i < MR; i++) {
-      V a = Vec::set1(pa[i]);
+    for (int i = 0; i < R; i++) {
+      V a = Vec::set1(Direct ? ar[i][p] : pa[i]);
 #pragma GCC unroll 8
-      for (int j = 0; j < NV; j++) acc[i][j] = Vec::fmadd(a, b[j], acc[i][j]);
+      for (int j = 0; j < NVU; j++) acc[i][j] = Vec::fmadd(a, b[j], acc[i][j]);
     }
-    pa += MR;
+    if (!Direct) pa += GEMM_MR;
     pb += NR;
   }
+  const int last = nr - (NVU - 1) * W;  // lanes of the last vector, 1..W
 #pragma GCC unroll 32
-  for (int i = 0; i < MR; i++)
+  for (int i = 0; i < R; i++) {
+    float* cr = c + i * ldc;
 #pragma GCC unroll 8
-    for (int j = 0; j < NV; j++) {
-      float* cp = c + i * ldc + j * W;
+    for (int j = 0; j + 1 < NVU; j++) {
       V r = acc[i][j];
+      if (accumulate) r = Vec::add(r, Vec::load(cr + j * W));
+      Vec::store(cr + j * W, r);
+    }
+    float* cp = cr + (NVU - 1) * W;
+    V r = acc[i][NVU - 1];
+    if (last == W) {
       if (accumulate) r = Vec::add(r, Vec::load(cp));
       Vec::store(cp, r);
+    } else {
+      if (accumulate) r = Vec::add(r, Vec::load_part(cp, last));
+      Vec::store_part(cp, r, last);
     }
+  }
+}
+
+// Picks the tile for 1 <= mr <= GEMM_MR rows and 1 <= nr <= GEMM_NV·W columns.
+template <bool Direct, int R = GEMM_MR, int NVU = GEMM_NV>
+void gemm_dispatch(int64_t kc, const float* pa, int64_t lda, const float* pb, float* c, int64_t ldc, int accumulate,
+                   int mr, int nr) {
+  if constexpr (R > 1) {
+    if (mr < R) return gemm_dispatch<Direct, R - 1, NVU>(kc, pa, lda, pb, c, ldc, accumulate, mr, nr);
+  }
+  if constexpr (NVU > 1) {
+    if (nr <= (NVU - 1) * W) return gemm_dispatch<Direct, R, NVU - 1>(kc, pa, lda, pb, c, ldc, accumulate, mr, nr);
+  }
+  gemm_tile<R, NVU, Direct>(kc, pa, lda, pb, c, ldc, accumulate, nr);
+}
+
+void gemm_micro(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, int accumulate, int mr, int nr) {
+  gemm_dispatch<false>(kc, pa, 0, pb, c, ldc, accumulate, mr, nr);
+}
+void gemm_micro_direct(int64_t kc, const float* a, int64_t lda, const float* pb, float* c, int64_t ldc, int accumulate,
+                       int mr, int nr) {
+  gemm_dispatch<true>(kc, a, lda, pb, c, ldc, accumulate, mr, nr);
+}
+
+// pa[i + p·GEMM_MR] = A(i, p) = a[i·rs + p·cs] for i < mr, p < kc (rows mr.. left unwritten).
+void gemm_pack_a(const float* a, int64_t rs, int64_t cs, int mr, int64_t kc, float* pa) {
+  if (rs == 1 && mr <= W) {  // columns of A contiguous (transposed A): one masked copy per step
+    for (int64_t p = 0; p < kc; p++) Vec::store_part(pa + p * GEMM_MR, Vec::load_part(a + p * cs, mr), mr);
+  } else if (cs == 1) {  // rows contiguous: read along rows
+    for (int i = 0; i < mr; i++) {
+      const float* ar = a + i * rs;
+      for (int64_t p = 0; p < kc; p++) pa[i + p * GEMM_MR] = ar[p];
+    }
+  } else {
+    for (int64_t p = 0; p < kc; p++)
+      for (int i = 0; i < mr; i++) pa[i + p * GEMM_MR] = a[i * rs + p * cs];
+  }
+}
+
+// pb[j + p·GEMM_NV·W] = B(p, j) = b[p·rs + j·cs] for j < nr, p < kc; lanes nr.. of the last
+// used vector are zero (the vectors after it are left unwritten).
+void gemm_pack_b(const float* b, int64_t rs, int64_t cs, int nr, int64_t kc, float* pb) {
+  constexpr int NR = GEMM_NV * W;
+  const int full = nr / W, rest = nr - full * W;
+  if (cs == 1) {
+    for (int64_t p = 0; p < kc; p++) {
+      const float* br = b + p * rs;
+      float* o = pb + p * NR;
+      for (int j = 0; j < full; j++) Vec::store(o + j * W, Vec::load(br + j * W));
+      if (rest) Vec::store(o + full * W, Vec::load_part(br + full * W, rest));
+    }
+    return;
+  }
+  if (rest)
+    for (int64_t p = 0; p < kc; p++) Vec::store(pb + p * NR + full * W, Vec::set1(0.0f));
+  if (rs == 1) {  // transposed B: read along its rows, 16 steps at a time (both sides stay in L1)
+    for (int64_t p0 = 0; p0 < kc; p0 += 16) {
+      const int64_t p1 = p0 + 16 < kc ? p0 + 16 : kc;
+      for (int j = 0; j < nr; j++) {
+        const float* bc = b + j * cs;
+        for (int64_t p = p0; p < p1; p++) pb[j + p * NR] = bc[p];
+      }
+    }
+  } else {
+    for (int64_t p = 0; p < kc; p++)
+      for (int j = 0; j < nr; j++) pb[j + p * NR] = b[p * rs + j * cs];
+  }
 }
 
 template <class Op> constexpr BinaryFn bvv() { return &binary_kernel<Op, 0>; }
@@ -252,6 +337,9 @@ constexpr Table make_table(const char* name) {
       &extreme_kernel<false>,
       GEMM_MR,
       GEMM_NV * W,
-      &gemm_micro_kernel<GEMM_MR, GEMM_NV>,
+      &gemm_micro,
+      &gemm_micro_direct,
+      &gemm_pack_a,
+      &gemm_pack_b,
   };
 }

@@ -32,10 +32,20 @@ struct Table {
   // max/min of n >= 1 floats; NaN propagates.
   float (*max)(const float* x, int64_t n);
   float (*min)(const float* x, int64_t n);
-  // GEMM micro-kernel: C[mr×nr] (row stride ldc) = or += packed A sliver (kc×mr, mr per k step)
-  // times packed B sliver (kc×nr, nr per k step).
+  // GEMM (see kernels/matmul.cc): micro-tile of gemm_mr rows × gemm_nr columns.
+  // gemm_micro: C[mr×nr] (row stride ldc) = or += packed A sliver (kc steps of gemm_mr values,
+  // the first mr used) times packed B sliver (kc steps of gemm_nr values, the first nr used);
+  // 1 <= mr <= gemm_mr, 1 <= nr <= gemm_nr. gemm_micro_direct: the same with A(i, p) read in
+  // place at a[i·lda + p]. Both give bit-identical results.
   int gemm_mr, gemm_nr;
-  void (*gemm_micro)(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, int accumulate);
+  void (*gemm_micro)(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, int accumulate, int mr,
+                     int nr);
+  void (*gemm_micro_direct)(int64_t kc, const float* a, int64_t lda, const float* pb, float* c, int64_t ldc,
+                            int accumulate, int mr, int nr);
+  // Packing: A(i, p) = a[i·rs + p·cs] (i < mr <= gemm_mr) into kc steps of gemm_mr values;
+  // B(p, j) = b[p·rs + j·cs] (j < nr <= gemm_nr) into kc steps of gemm_nr values.
+  void (*gemm_pack_a)(const float* a, int64_t rs, int64_t cs, int mr, int64_t kc, float* pa);
+  void (*gemm_pack_b)(const float* b, int64_t rs, int64_t cs, int nr, int64_t kc, float* pb);
 };
 
 const Table* table_scalar();

@@ -7,6 +7,10 @@ struct Vec {
   using I = __m256i;
   static V load(const float* p) { return _mm256_loadu_ps(p); }
   static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
+  // First n (0..W) lanes; the others load as 0 / are not written.
+  static __m256i part_mask(int n) { return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)); }
+  static V load_part(const float* p, int n) { return _mm256_maskload_ps(p, part_mask(n)); }
+  static void store_part(float* p, V v, int n) { _mm256_maskstore_ps(p, part_mask(n), v); }
   static V set1(float x) { return _mm256_set1_ps(x); }
   static V add(V a, V b) { return _mm256_add_ps(a, b); }
   static V sub(V a, V b) { return _mm256_sub_ps(a, b); }

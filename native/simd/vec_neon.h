@@ -7,6 +7,9 @@ struct Vec {
   using I = uint32x4_t;
   static V load(const float* p) { return vld1q_f32(p); }
   static void store(float* p, V v) { vst1q_f32(p, v); }
+  // First n (0..W) lanes; the others load as 0 / are not written.
+  static V load_part(const float* p, int n) { float t[4] = {}; std::memcpy(t, p, size_t(n) * 4); return vld1q_f32(t); }
+  static void store_part(float* p, V v, int n) { float t[4]; vst1q_f32(t, v); std::memcpy(p, t, size_t(n) * 4); }
   static V set1(float x) { return vdupq_n_f32(x); }
   static V add(V a, V b) { return vaddq_f32(a, b); }
   static V sub(V a, V b) { return vsubq_f32(a, b); }

@@ -7,6 +7,9 @@ struct Vec {
   using I = uint32_t;
   static V load(const float* p) { return *p; }
   static void store(float* p, V v) { *p = v; }
+  // First n (0..W) lanes; the others load as 0 / are not written.
+  static V load_part(const float* p, int n) { return n > 0 ? *p : 0.0f; }
+  static void store_part(float* p, V v, int n) { if (n > 0) *p = v; }
   static V set1(float x) { return x; }
   static V add(V a, V b) { return a + b; }
   static V sub(V a, V b) { return a - b; }
