@@ -42,8 +42,9 @@ export default defineConfig({
     reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 60_000,
     projects: [
-      { test: { name: 'js', include: suite, exclude: [...exclude, 'test/native/**'], env: { TAPEFLOW_BACKEND: 'js' } } },
+      { extends: true, test: { name: 'js', include: suite, exclude: [...exclude, 'test/native/**'], env: { TAPEFLOW_BACKEND: 'js' } } },
       ...simdLevels().map((simd) => ({
+        extends: true,
         test: nativeError === null
           ? { name: `native-${simd}`, include: suite, exclude, env: { TAPEFLOW_BACKEND: 'native', TAPEFLOW_SIMD: simd } }
           : { name: `native-${simd}`, include: ['test/native-unavailable.test.ts'], env: { TAPEFLOW_NATIVE_ERROR: nativeError } },

@@ -223,7 +223,7 @@ const imp = (k: string) => (importMs[k] !== undefined ? `${(importMs[k] - import
 out.push(`import time over bare node (median of ${importRounds} spawns; bare node ${importMs.bare?.toFixed(0)} ms): ` +
   `tapeflow ${imp('tapeflow')} (addon load included), TF.js core+cpu ${imp('tfjs cpu')}, TF.js core+wasm ${imp('tfjs wasm')}` +
   (importMs.tapeflow && importMs['tfjs cpu'] ? `; tapeflow ${fmtRatio(importMs['tfjs cpu'] - importMs.bare, importMs.tapeflow - importMs.bare)} faster than TF.js cpu` : ''));
-if (distStale) out.push('  note: dist/ is older than src/ — `import` time measures the last `npm run build`.');
+if (distStale) out.push('  note: dist/ is older than src/ — `import` time measures the last `npm run build:ts`.');
 out.push(`peak RSS: ${peakRssTapeflow.toFixed(0)} MiB after the tapeflow workloads, ${peakRssAll.toFixed(0)} MiB after TF.js (same process; probes not included)`);
 if (memory && !('error' in memory)) {
   const m = memory as { steps: number; warmupSteps: number; seconds: number; msPerStep: number; warmRssMiB: number; endRssMiB: number; maxRssMiB: number; growthPercent: number };
