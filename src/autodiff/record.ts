@@ -11,15 +11,23 @@ import type { Tensor } from '../tensor.js';
 /** `needs[i]` tells whether input i's gradient is wanted; a rule may return null for others. */
 export type GradFn = (dys: Tensor[], needs: boolean[]) => (Tensor | null)[];
 
+/**
+ * One recorded op. Every tensor a tape follows gets a slot (its index in the tape's arrays),
+ * so the backward pass indexes arrays instead of hashing ids; -1 marks an input the tape does
+ * not follow (a constant, an integer tensor).
+ */
 export interface TapeNode {
   inputs: Tensor[];
   outputs: Tensor[];
+  inSlots: number[];
+  outSlots: number[];
   grad: GradFn;
 }
 
 /** What the recorder needs of a tape; implemented by GradientTape. */
 export interface Recorder {
-  readonly watched: Set<number>;
+  /** Tensor id → slot, for every tensor the tape follows. */
+  readonly slots: Map<number, number>;
   readonly watchAccessedVariables: boolean;
   readonly nodes: TapeNode[];
   onVariableAccessed(v: Tensor): void;
@@ -37,15 +45,32 @@ export function record(inputs: Tensor[], outputs: Tensor[], grad: GradFn): void 
   if (recordingTapes.length === 0) return;
   for (let t = 0; t < recordingTapes.length; t++) {
     const tape = recordingTapes[t];
+    const slots = tape.slots;
     let watched = false;
+    const inSlots = new Array<number>(inputs.length);
     for (let i = 0; i < inputs.length; i++) {
       const x = inputs[i];
-      if (x.autoWatch && tape.watchAccessedVariables && !tape.watched.has(x.id)) tape.onVariableAccessed(x);
-      if (tape.watched.has(x.id)) watched = true;
+      let slot = slots.get(x.id);
+      if (slot === undefined && x.autoWatch && tape.watchAccessedVariables) {
+        tape.onVariableAccessed(x);
+        slot = slots.get(x.id);
+      }
+      if (slot === undefined) inSlots[i] = -1;
+      else {
+        inSlots[i] = slot;
+        watched = true;
+      }
     }
     if (!watched) continue;
-    tape.nodes.push({ inputs, outputs, grad });
-    for (let i = 0; i < outputs.length; i++) if (isFloat(outputs[i].dtype)) tape.watched.add(outputs[i].id);
+    const outSlots = new Array<number>(outputs.length);
+    for (let i = 0; i < outputs.length; i++) {
+      const y = outputs[i];
+      if (isFloat(y.dtype)) {
+        outSlots[i] = slots.size;
+        slots.set(y.id, slots.size);
+      } else outSlots[i] = -1;
+    }
+    tape.nodes.push({ inputs, outputs, inSlots, outSlots, grad });
   }
 }
 

@@ -38,6 +38,13 @@ function unbroadcast(g: Tensor, shape: number[]): Tensor {
   return reshape(axes.length > 0 ? sum(g, axes) : g, shape);
 }
 
+/** n zeros as a packed small-integer array: for tape-sized n, cheaper than a typed array or fill(). */
+function zeroFlags(n: number): number[] {
+  const flags: number[] = [];
+  for (let i = 0; i < n; i++) flags.push(0);
+  return flags;
+}
+
 function flattenSources(s: unknown, out: Tensor[], op: string): void {
   if (s instanceof Tensor) out.push(s);
   else if (Array.isArray(s)) for (const x of s) flattenSources(x, out, op);
@@ -56,7 +63,7 @@ function rebuild(s: unknown, grads: (Tensor | null)[], pos: { i: number }): unkn
 export class GradientTape implements Recorder {
   readonly persistent: boolean;
   readonly watchAccessedVariables: boolean;
-  readonly watched = new Set<number>();
+  readonly slots = new Map<number, number>();
   readonly nodes: TapeNode[] = [];
   private readonly accessed: Tensor[] = [];
   private used = false;
@@ -97,7 +104,7 @@ export class GradientTape implements Recorder {
   /** Forgets everything recorded so far (watched tensors included). */
   reset(): void {
     this.nodes.length = 0;
-    this.watched.clear();
+    this.slots.clear();
     this.accessed.length = 0;
     this.used = false;
   }
@@ -106,7 +113,7 @@ export class GradientTape implements Recorder {
   watch(tensors: Tensor | Tensor[] | Sources): void {
     const list: Tensor[] = [];
     flattenSources(tensors, list, 'GradientTape.watch');
-    for (const t of list) if (isFloat(t.dtype)) this.watched.add(t.id);
+    for (const t of list) if (isFloat(t.dtype)) this.follow(t);
   }
 
   /** The variables read by recorded ops while this tape watched accessed variables. */
@@ -116,7 +123,7 @@ export class GradientTape implements Recorder {
 
   /** @internal Called by the recorder when a recorded op reads a trainable variable. */
   onVariableAccessed(v: Tensor): void {
-    this.watched.add(v.id);
+    this.follow(v);
     this.accessed.push(v);
   }
 
@@ -178,10 +185,14 @@ export class GradientTape implements Recorder {
 
   private lastConnected = false;
 
+  private follow(t: Tensor): void {
+    if (!this.slots.has(t.id)) this.slots.set(t.id, this.slots.size);
+  }
+
   private release(): void {
     this.used = true;
     this.nodes.length = 0;
-    this.watched.clear();
+    this.slots.clear();
   }
 
   private backprop(target: Tensor, sources: Tensor[], options: GradientOptions, op: string): (Tensor | null)[] {
@@ -195,7 +206,6 @@ export class GradientTape implements Recorder {
     }
     // The tape does not record its own gradient computation (outer tapes do).
     return this.stopRecording(() => {
-      const grads = new Map<number, Tensor>();
       this.lastConnected = false;
       if (isFloat(target.dtype)) {
         let seed: Tensor;
@@ -205,56 +215,61 @@ export class GradientTape implements Recorder {
             throw new Error(`GradientTape.${op}: outputGradients shape ${fmt(seed.shape)} does not match target shape ${fmt(target.shape)}`);
           }
         } else seed = onesLike(target);
-        grads.set(target.id, seed);
-        // Only nodes on a path from a source matter.
-        const reachable = new Set<number>();
-        // A source the tape does not watch gets no gradient (TF: None), even when a recorded
-        // op read it next to a watched tensor.
-        for (let i = 0; i < sources.length; i++) if (this.watched.has(sources[i].id)) reachable.add(sources[i].id);
-        const nodes = this.nodes;
-        const relevant = new Uint8Array(nodes.length);
-        for (let n = 0; n < nodes.length; n++) {
-          const { inputs, outputs } = nodes[n];
-          for (let i = 0; i < inputs.length; i++) {
-            if (reachable.has(inputs[i].id)) {
-              relevant[n] = 1;
-              for (let j = 0; j < outputs.length; j++) reachable.add(outputs[j].id);
-              break;
+        const slotOf = this.slots;
+        const targetSlot = slotOf.get(target.id);
+        const grads = new Array<Tensor | undefined>(slotOf.size);
+        // Only nodes on a path from a source matter. A source the tape does not follow gets
+        // no gradient (TF: None), even when a recorded op read it next to a watched tensor.
+        const reachable = zeroFlags(slotOf.size);
+        const sourceSlots = sources.map((s) => (isFloat(s.dtype) ? slotOf.get(s.id) ?? -1 : -1));
+        for (const slot of sourceSlots) if (slot >= 0) reachable[slot] = 1;
+        if (targetSlot !== undefined) {
+          grads[targetSlot] = seed;
+          const nodes = this.nodes;
+          const relevant = zeroFlags(nodes.length);
+          for (let n = 0; n < nodes.length; n++) {
+            const { inSlots, outSlots } = nodes[n];
+            for (let i = 0; i < inSlots.length; i++) {
+              if (inSlots[i] >= 0 && reachable[inSlots[i]] === 1) {
+                relevant[n] = 1;
+                for (let j = 0; j < outSlots.length; j++) if (outSlots[j] >= 0) reachable[outSlots[j]] = 1;
+                break;
+              }
+            }
+          }
+          for (let n = nodes.length - 1; n >= 0; n--) {
+            if (relevant[n] === 0) continue;
+            const { inputs, outputs, inSlots, outSlots, grad } = nodes[n];
+            let any = false;
+            const upstream = new Array<Tensor>(outputs.length);
+            for (let j = 0; j < outputs.length; j++) {
+              const g = outSlots[j] >= 0 ? grads[outSlots[j]] : undefined;
+              if (g !== undefined) {
+                any = true;
+                upstream[j] = g;
+              }
+            }
+            if (!any) continue;
+            for (let j = 0; j < outputs.length; j++) if (upstream[j] === undefined) upstream[j] = zerosLike(outputs[j]);
+            const needs = new Array<boolean>(inputs.length);
+            for (let i = 0; i < inputs.length; i++) needs[i] = inSlots[i] >= 0 && reachable[inSlots[i]] === 1;
+            const inGrads = grad(upstream, needs);
+            for (let i = 0; i < inputs.length; i++) {
+              const g = inGrads[i];
+              if (!needs[i] || g === null || g === undefined) continue;
+              const shaped = unbroadcast(g, inputs[i].shape);
+              const prev = grads[inSlots[i]];
+              grads[inSlots[i]] = prev ? add(prev, shaped) : shaped;
             }
           }
         }
-        for (let n = nodes.length - 1; n >= 0; n--) {
-          if (relevant[n] === 0) continue;
-          const { inputs, outputs, grad } = nodes[n];
-          let any = false;
-          const upstream = new Array<Tensor>(outputs.length);
-          for (let j = 0; j < outputs.length; j++) {
-            const g = grads.get(outputs[j].id);
-            if (g) {
-              any = true;
-              upstream[j] = g;
-            }
-          }
-          if (!any) continue;
-          for (let j = 0; j < outputs.length; j++) if (upstream[j] === undefined) upstream[j] = zerosLike(outputs[j]);
-          const needs = new Array<boolean>(inputs.length);
-          for (let i = 0; i < inputs.length; i++) needs[i] = reachable.has(inputs[i].id) && isFloat(inputs[i].dtype);
-          const inGrads = grad(upstream, needs);
-          for (let i = 0; i < inputs.length; i++) {
-            const g = inGrads[i];
-            if (!needs[i] || g === null || g === undefined) continue;
-            const x = inputs[i];
-            const shaped = unbroadcast(g, x.shape);
-            const prev = grads.get(x.id);
-            grads.set(x.id, prev ? add(prev, shaped) : shaped);
-          }
-        }
+        return sources.map((s, k) => {
+          const g = sourceSlots[k] >= 0 ? grads[sourceSlots[k]] : undefined;
+          if (g) this.lastConnected = true;
+          return g ?? (zero ? zerosLike(s) : null);
+        });
       }
-      return sources.map((s) => {
-        const g = isFloat(s.dtype) && this.watched.has(s.id) ? grads.get(s.id) : undefined;
-        if (g) this.lastConnected = true;
-        return g ?? (zero ? zerosLike(s) : null);
-      });
+      return sources.map((s) => (zero ? zerosLike(s) : null));
     });
   }
 }
