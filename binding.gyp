@@ -27,10 +27,20 @@
       "xcode_settings": {
         "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "CLANG_CXX_LIBRARY": "libc++",
+        "MACOSX_DEPLOYMENT_TARGET": "10.15",
         "GCC_OPTIMIZATION_LEVEL": "3",
         "OTHER_CFLAGS": ["-ffp-contract=off"]
       },
-      "msvs_settings": { "VCCLCompilerTool": { "ExceptionHandling": 1 } }
+      "msvs_settings": {
+        "VCCLCompilerTool": {
+          "ExceptionHandling": 1,
+          "AdditionalOptions": ["/std:c++17", "/fp:precise", "/Zc:__cplusplus"]
+        }
+      },
+      "configurations": {
+        "Release": { "msvs_settings": { "VCCLCompilerTool": { "Optimization": 2 } } }
+      }
     }
   ]
 }

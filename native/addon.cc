@@ -53,7 +53,7 @@ Napi::Value guarded(const Napi::CallbackInfo& info) {
 }
 
 int64_t product(const Args& args, int64_t a, int64_t b, int64_t c = 1) {
-  __int128 p = __int128(a) * b * c;
+  int128 p = int128(a) * b * c;
   if (p > kMaxExtent) args.range_error("sizes describe more than 2^53 elements");
   return int64_t(p);
 }
@@ -180,7 +180,7 @@ Napi::Value matmul(const Napi::CallbackInfo& info) {
   args.need_dtype(out, a.dtype, "out");
   auto need = [&](const Array& arr, int64_t stride, int64_t per, const char* name) {
     if (g.batch == 0 || per == 0) return;
-    __int128 last = __int128(g.batch - 1) * stride + per;
+    int128 last = int128(g.batch - 1) * stride + per;
     if (last > arr.length)
       args.range_error(std::string(name) + " has " + std::to_string(arr.length) + " elements, too few for batch " +
                        std::to_string(g.batch) + " with batch stride " + std::to_string(stride));
@@ -245,7 +245,7 @@ Napi::Value concat(const Napi::CallbackInfo& info) {
     args.range_error("inners has " + std::to_string(inners.size()) + " entries for " + std::to_string(hs.size()) + " inputs");
   Array out = args.resolve(ho, "out");
   std::vector<const void*> ptrs;
-  __int128 total = 0;
+  int128 total = 0;
   for (size_t q = 0; q < hs.size(); q++) {
     std::string name = "inputs[" + std::to_string(q) + "]";
     Array in = args.resolve(hs[q], name.c_str());
@@ -271,7 +271,7 @@ Napi::Value pad(const Napi::CallbackInfo& info) {
                      std::to_string(2 * shape.size()) + ")");
   std::vector<int64_t> out_shape(shape.size());
   for (size_t i = 0; i < shape.size(); i++) {
-    __int128 e = __int128(shape[i]) + paddings[2 * i] + paddings[2 * i + 1];
+    int128 e = int128(shape[i]) + paddings[2 * i] + paddings[2 * i + 1];
     if (e > kMaxExtent) args.range_error("padded shape is too large");
     out_shape[i] = int64_t(e);
   }

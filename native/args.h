@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dtype.h"
+#include "platform.h"
 
 namespace tapeflow {
 
@@ -174,7 +175,7 @@ class Args {
 
 // Product of extents, or throws if it passes 2^53.
 inline int64_t checked_size(const Args& args, const std::vector<int64_t>& shape, const char* name) {
-  __int128 n = 1;
+  int128 n = 1;
   for (int64_t d : shape) {
     n *= d;
     if (n > kMaxExtent) args.range_error(std::string(name) + " describes more than 2^53 elements");
@@ -188,10 +189,10 @@ inline void check_strided(const Args& args, const std::vector<int64_t>& shape, c
   if (strides.size() != shape.size())
     args.range_error(std::string(name) + " strides have " + std::to_string(strides.size()) + " entries for rank " +
                      std::to_string(shape.size()));
-  __int128 lo = offset, hi = offset;
+  int128 lo = offset, hi = offset;
   for (size_t d = 0; d < shape.size(); d++) {
     if (shape[d] == 0) return;  // nothing is read
-    __int128 span = __int128(shape[d] - 1) * strides[d];
+    int128 span = int128(shape[d] - 1) * strides[d];
     if (span > 0) hi += span; else lo += span;
   }
   if (lo < 0 || hi >= length)

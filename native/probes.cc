@@ -26,11 +26,10 @@
 #include <thread>
 #include <vector>
 
+#include "platform.h"
 #include "simd/simd.h"
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#elif defined(__aarch64__)
+#if TAPEFLOW_AARCH64
 #include <arm_neon.h>
 #endif
 
@@ -70,14 +69,14 @@ double fma_generic(int64_t iters) {
   return double(iters) * 8 * 2;
 }
 
-#if defined(__x86_64__)
-__attribute__((target("avx512f"))) void triad_avx512(float* a, const float* b, const float* c, float s, int64_t n) {
+#if TAPEFLOW_X86_64
+TAPEFLOW_TARGET_AVX512 void triad_avx512(float* a, const float* b, const float* c, float s, int64_t n) {
   __m512 vs = _mm512_set1_ps(s);
   int64_t i = 0;
   for (; i + 16 <= n; i += 16) _mm512_storeu_ps(a + i, _mm512_fmadd_ps(vs, _mm512_loadu_ps(c + i), _mm512_loadu_ps(b + i)));
   for (; i < n; i++) a[i] = b[i] + s * c[i];
 }
-__attribute__((target("avx512f"))) float sum_avx512(const float* x, int64_t n) {
+TAPEFLOW_TARGET_AVX512 float sum_avx512(const float* x, int64_t n) {
   __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
   int64_t i = 0;
   for (; i + 64 <= n; i += 64) {
@@ -91,12 +90,12 @@ __attribute__((target("avx512f"))) float sum_avx512(const float* x, int64_t n) {
   return t;
 }
 // 12 independent chains × 16 lanes: covers FMA latency (4) × 2 ports with room to spare.
-__attribute__((target("avx512f"))) double fma_avx512(int64_t iters) {
+TAPEFLOW_TARGET_AVX512 double fma_avx512(int64_t iters) {
   __m512 acc[12];
   for (int j = 0; j < 12; j++) acc[j] = _mm512_set1_ps(1.0f + 0.01f * float(j));
   const __m512 x = _mm512_set1_ps(g_sink * 0.0f + 0.999999f), y = _mm512_set1_ps(g_sink * 0.0f + 1e-7f);
   for (int64_t i = 0; i < iters; i++) {
-#pragma GCC unroll 12
+    TAPEFLOW_UNROLL(12)
     for (int j = 0; j < 12; j++) acc[j] = _mm512_fmadd_ps(acc[j], x, y);
   }
   __m512 t = acc[0];
@@ -105,13 +104,13 @@ __attribute__((target("avx512f"))) double fma_avx512(int64_t iters) {
   return double(iters) * 12 * 16 * 2;
 }
 
-__attribute__((target("avx2,fma"))) void triad_avx2(float* a, const float* b, const float* c, float s, int64_t n) {
+TAPEFLOW_TARGET_AVX2 void triad_avx2(float* a, const float* b, const float* c, float s, int64_t n) {
   __m256 vs = _mm256_set1_ps(s);
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) _mm256_storeu_ps(a + i, _mm256_fmadd_ps(vs, _mm256_loadu_ps(c + i), _mm256_loadu_ps(b + i)));
   for (; i < n; i++) a[i] = b[i] + s * c[i];
 }
-__attribute__((target("avx2,fma"))) float sum_avx2(const float* x, int64_t n) {
+TAPEFLOW_TARGET_AVX2 float sum_avx2(const float* x, int64_t n) {
   __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
   int64_t i = 0;
   for (; i + 32 <= n; i += 32) {
@@ -127,12 +126,12 @@ __attribute__((target("avx2,fma"))) float sum_avx2(const float* x, int64_t n) {
   for (; i < n; i++) t += x[i];
   return t;
 }
-__attribute__((target("avx2,fma"))) double fma_avx2(int64_t iters) {
+TAPEFLOW_TARGET_AVX2 double fma_avx2(int64_t iters) {
   __m256 acc[12];
   for (int j = 0; j < 12; j++) acc[j] = _mm256_set1_ps(1.0f + 0.01f * float(j));
   const __m256 x = _mm256_set1_ps(g_sink * 0.0f + 0.999999f), y = _mm256_set1_ps(g_sink * 0.0f + 1e-7f);
   for (int64_t i = 0; i < iters; i++) {
-#pragma GCC unroll 12
+    TAPEFLOW_UNROLL(12)
     for (int j = 0; j < 12; j++) acc[j] = _mm256_fmadd_ps(acc[j], x, y);
   }
   float lanes[8];
@@ -144,13 +143,13 @@ __attribute__((target("avx2,fma"))) double fma_avx2(int64_t iters) {
 }
 #endif
 
-#if defined(__aarch64__)
+#if TAPEFLOW_AARCH64
 double fma_neon(int64_t iters) {
   float32x4_t acc[12];
   for (int j = 0; j < 12; j++) acc[j] = vdupq_n_f32(1.0f + 0.01f * float(j));
   const float32x4_t x = vdupq_n_f32(g_sink * 0.0f + 0.999999f), y = vdupq_n_f32(g_sink * 0.0f + 1e-7f);
   for (int64_t i = 0; i < iters; i++) {
-#pragma GCC unroll 12
+    TAPEFLOW_UNROLL(12)
     for (int j = 0; j < 12; j++) acc[j] = vfmaq_f32(y, acc[j], x);
   }
   float32x4_t t = acc[0];
@@ -181,10 +180,10 @@ struct Kernels {
 
 Kernels kernels_for_active_level() {
   std::string level = simd::active()->name;
-#if defined(__x86_64__)
+#if TAPEFLOW_X86_64
   if (level == "avx512") return {triad_avx512, sum_avx512, fma_avx512};
   if (level == "avx2") return {triad_avx2, sum_avx2, fma_avx2};
-#elif defined(__aarch64__)
+#elif TAPEFLOW_AARCH64
   if (level == "neon") return {triad_generic, sum_neon, fma_neon};  // triad auto-vectorizes on armv8
 #endif
   return {triad_generic, sum_generic, fma_generic};
@@ -224,10 +223,10 @@ void run_threads(int threads, F body) {
 struct Buffer {
   float* p = nullptr;
   explicit Buffer(int64_t n) {
-    p = static_cast<float*>(std::aligned_alloc(64, size_t((n * 4 + 63) / 64 * 64)));
+    p = static_cast<float*>(platform::aligned_malloc(64, size_t((n * 4 + 63) / 64 * 64)));
     if (!p) throw std::bad_alloc();
   }
-  ~Buffer() { std::free(p); }
+  ~Buffer() { platform::aligned_free(p); }
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
 };

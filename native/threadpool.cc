@@ -8,13 +8,7 @@
 #include <thread>
 #include <vector>
 
-#if defined(__x86_64__) || defined(__i386__)
-#define TAPEFLOW_PAUSE() __builtin_ia32_pause()
-#elif defined(__aarch64__)
-#define TAPEFLOW_PAUSE() asm volatile("yield")
-#else
-#define TAPEFLOW_PAUSE() ((void)0)
-#endif
+#include "platform.h"
 
 namespace tapeflow {
 namespace {

@@ -9,7 +9,9 @@
 // just inner loops with strides (1,1), (1,0), (0,1).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -85,9 +87,9 @@ void for_runs(const Plan<K>& p, int64_t begin, int64_t end, F&& fn) {
 
 // JS typed-array store conversions (what `int32Array[i] = x` does): ToInt32 and ToUint8.
 inline int32_t to_int32(double x) {
-  if (!(x == x) || x == __builtin_inf() || x == -__builtin_inf()) return 0;
-  double t = __builtin_trunc(x);
-  double m = __builtin_fmod(t, 4294967296.0);
+  if (!(x == x) || x == std::numeric_limits<double>::infinity() || x == -std::numeric_limits<double>::infinity()) return 0;
+  double t = std::trunc(x);
+  double m = std::fmod(t, 4294967296.0);
   if (m < 0) m += 4294967296.0;
   return int32_t(uint32_t(m));
 }

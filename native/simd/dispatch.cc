@@ -4,18 +4,18 @@
 #include <cstring>
 #include <string>
 
+#include "../platform.h"
 #include "simd.h"
 
 namespace tapeflow::simd {
 namespace {
 
 bool cpu_has(const char* level) {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_cpu_init();
-  if (!strcmp(level, "avx512")) return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (!strcmp(level, "avx2")) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#if TAPEFLOW_X86_64
+  if (!strcmp(level, "avx512")) return platform::cpu_avx512f();
+  if (!strcmp(level, "avx2")) return platform::cpu_avx2_fma();
   return !strcmp(level, "scalar");
-#elif defined(__aarch64__)
+#elif TAPEFLOW_AARCH64
   return !strcmp(level, "neon") || !strcmp(level, "scalar");
 #else
   return !strcmp(level, "scalar");

@@ -1,7 +1,7 @@
 // The float32 SIMD kernels, written once against the vector layer `Vec` (vec_<level>.h).
 //
-// Included by each level_<level>.cc inside its own namespace, after `#pragma GCC target`, so
-// every function here is compiled once per level and no symbol is shared between levels. The
+// Included by each level_<level>.cc inside its own namespace, between its TAPEFLOW_TARGET_*_BEGIN
+// and _END (platform.h), so every function here is compiled once per level and no symbol is shared between levels. The
 // level file defines GEMM_MR and GEMM_NV (micro-tile rows, and columns in vectors) first.
 //
 // Vec provides: W, V (vector), M (mask), I (int vector); load store set1 add sub mul div
@@ -72,9 +72,9 @@ inline V v_log(V x) {
   y = Vec::fmadd(z, k(-0.5f), y);
   V r = Vec::add(f, y);
   r = Vec::fmadd(e, k(0.693359375f), r);
-  r = Vec::select(Vec::eq(x, k(0.0f)), k(-__builtin_inff()), r);
-  r = Vec::select(Vec::lt(x, k(0.0f)), k(__builtin_nanf("")), r);
-  r = Vec::select(Vec::eq(x, k(__builtin_inff())), x, r);
+  r = Vec::select(Vec::eq(x, k(0.0f)), k(-std::numeric_limits<float>::infinity()), r);
+  r = Vec::select(Vec::lt(x, k(0.0f)), k(std::numeric_limits<float>::quiet_NaN()), r);
+  r = Vec::select(Vec::eq(x, k(std::numeric_limits<float>::infinity())), x, r);
   return Vec::select(Vec::unord(x, x), x, r);
 }
 
@@ -205,35 +205,35 @@ float extreme_kernel(const float* x, int64_t n) {
 // packed as kc steps of GEMM_NV·W floats. Every C element is the same sequence of fmas over p
 // whatever R, NVU or Direct, so edge tiles round exactly as full ones.
 template <int R, int NVU, bool Direct>
-__attribute__((noinline)) void gemm_tile(int64_t kc, const float* pa, int64_t lda, const float* pb, float* c,
-                                         int64_t ldc, int accumulate, int nr) {
+TAPEFLOW_NOINLINE void gemm_tile(int64_t kc, const float* pa, int64_t lda, const float* pb, float* c,
+                                 int64_t ldc, int accumulate, int nr) {
   constexpr int NR = GEMM_NV * W;
   V acc[R][NVU];
-#pragma GCC unroll 32
+  TAPEFLOW_UNROLL(32)
   for (int i = 0; i < R; i++)
-#pragma GCC unroll 8
+    TAPEFLOW_UNROLL(8)
     for (int j = 0; j < NVU; j++) acc[i][j] = Vec::set1(0.0f);
   const float* ar[Direct ? R : 1];
   if (Direct)
     for (int i = 0; i < R; i++) ar[i] = pa + i * lda;
   for (int64_t p = 0; p < kc; p++) {
     V b[NVU];
-#pragma GCC unroll 8
+    TAPEFLOW_UNROLL(8)
     for (int j = 0; j < NVU; j++) b[j] = Vec::load(pb + j * W);
-#pragma GCC unroll 32
+    TAPEFLOW_UNROLL(32)
     for (int i = 0; i < R; i++) {
       V a = Vec::set1(Direct ? ar[i][p] : pa[i]);
-#pragma GCC unroll 8
+      TAPEFLOW_UNROLL(8)
       for (int j = 0; j < NVU; j++) acc[i][j] = Vec::fmadd(a, b[j], acc[i][j]);
     }
     if (!Direct) pa += GEMM_MR;
     pb += NR;
   }
   const int last = nr - (NVU - 1) * W;  // lanes of the last vector, 1..W
-#pragma GCC unroll 32
+  TAPEFLOW_UNROLL(32)
   for (int i = 0; i < R; i++) {
     float* cr = c + i * ldc;
-#pragma GCC unroll 8
+    TAPEFLOW_UNROLL(8)
     for (int j = 0; j + 1 < NVU; j++) {
       V r = acc[i][j];
       if (accumulate) r = Vec::add(r, Vec::load(cr + j * W));

@@ -1,10 +1,12 @@
 // NEON level (AArch64, where NEON is baseline): the 128-bit vector layer.
 #include <cstdint>
 #include <cstring>
+#include <limits>
 
+#include "../platform.h"
 #include "simd.h"
 
-#if defined(__aarch64__)
+#if TAPEFLOW_AARCH64
 #include <arm_neon.h>
 namespace tapeflow::simd::neon_level {
 #define GEMM_MR 8

@@ -2,7 +2,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 
+#include "../platform.h"
 #include "simd.h"
 
 namespace tapeflow::simd::scalar_level {
