@@ -22,9 +22,14 @@ export function arrayConstructor(dtype: DType): ArrayCtor {
   }
 }
 
-/** Zero-filled storage. */
+/** Zero-filled storage. (One literal `new` per dtype keeps each allocation site monomorphic.) */
 export function allocate(dtype: DType, size: number): TypedArray {
-  return new (arrayConstructor(dtype))(size);
+  switch (dtype) {
+    case 'float32': return new Float32Array(size);
+    case 'float64': return new Float64Array(size);
+    case 'int32': return new Int32Array(size);
+    case 'bool': return new Uint8Array(size);
+  }
 }
 
 const UNINITIALISED_MIN_BYTES = 1 << 16;
@@ -37,8 +42,9 @@ const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1
  * allocation is cheapest.
  */
 export function allocateOutput(dtype: DType, size: number): TypedArray {
+  if (size < UNINITIALISED_MIN_BYTES / 8) return allocate(dtype, size);
   const bytes = size * BYTES[dtype];
-  if (bytes < UNINITIALISED_MIN_BYTES) return new (arrayConstructor(dtype))(size);
+  if (bytes < UNINITIALISED_MIN_BYTES) return allocate(dtype, size);
   return new (arrayConstructor(dtype))(Buffer.allocUnsafeSlow(bytes).buffer, 0, size);
 }
 

@@ -6,7 +6,7 @@
 import type { ArithmeticOp, BinaryOp } from '../backend/backend.js';
 import { kernels } from '../backend/select.js';
 import { allocateOutput, type DType } from '../dtype.js';
-import { record } from '../autodiff/record.js';
+import { isRecording, record } from '../autodiff/record.js';
 import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf, stridesOf } from '../shape.js';
 import { Tensor, toTensorPair, type TensorLike } from '../tensor.js';
 import { greaterEqual, lessEqual, greater } from './compare.js';
@@ -50,32 +50,36 @@ export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, outDType: DType
   return new Tensor(out, outShape, outDType);
 }
 
-function arithmetic(op: ArithmeticOp, aLike: TensorLike, bLike: TensorLike): Tensor {
-  const [a, b] = toTensorPair(aLike, bLike, op);
-  if (a.dtype === 'bool') throw new TypeError(`${op}: bool tensors are not supported; cast them first`);
-  const y = binaryKernel(op, a, b, a.dtype);
+/** The op function for one table entry (its gradient rule looked up once, not per call). */
+function arithmetic(op: ArithmeticOp): (aLike: TensorLike, bLike: TensorLike) => Tensor {
   const grad = ARITHMETIC[op];
-  record([a, b], [y], ([dy], needs) => grad(dy, a, b, y, needs));
-  return y;
+  return (aLike, bLike) => {
+    const [a, b] = toTensorPair(aLike, bLike, op);
+    if (a.dtype === 'bool') throw new TypeError(`${op}: bool tensors are not supported; cast them first`);
+    const y = binaryKernel(op, a, b, a.dtype);
+    if (isRecording()) record([a, b], [y], ([dy], needs) => grad(dy, a, b, y, needs));
+    return y;
+  };
 }
 
 /** a + b, broadcasting. */
-export const add = (a: TensorLike, b: TensorLike) => arithmetic('add', a, b);
+export const add = arithmetic('add');
 /** a − b, broadcasting. */
-export const sub = (a: TensorLike, b: TensorLike) => arithmetic('sub', a, b);
+export const sub = arithmetic('sub');
 /** a · b elementwise, broadcasting. */
-export const mul = (a: TensorLike, b: TensorLike) => arithmetic('mul', a, b);
+export const mul = arithmetic('mul');
+const trueDiv = arithmetic('div');
 /** a / b elementwise, broadcasting. int32 operands give float64, as TF's true division. */
 export const div = (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = toTensorPair(a, b, 'div');
-  return x.dtype === 'int32' ? arithmetic('div', cast(x, 'float64'), cast(y, 'float64')) : arithmetic('div', x, y);
+  return x.dtype === 'int32' ? trueDiv(cast(x, 'float64'), cast(y, 'float64')) : trueDiv(x, y);
 };
 /** a to the power b elementwise, broadcasting. */
-export const pow = (a: TensorLike, b: TensorLike) => arithmetic('pow', a, b);
+export const pow = arithmetic('pow');
 /** Elementwise maximum (NaN propagates). */
-export const maximum = (a: TensorLike, b: TensorLike) => arithmetic('maximum', a, b);
+export const maximum = arithmetic('maximum');
 /** Elementwise minimum (NaN propagates). */
-export const minimum = (a: TensorLike, b: TensorLike) => arithmetic('minimum', a, b);
+export const minimum = arithmetic('minimum');
 
 /** (a − b)², a common building block. */
 export const squaredDifference = (a: TensorLike, b: TensorLike) => square(sub(a, b));

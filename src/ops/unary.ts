@@ -6,7 +6,7 @@
 import type { UnaryOp } from '../backend/backend.js';
 import { kernels } from '../backend/select.js';
 import { allocateOutput, isFloat } from '../dtype.js';
-import { record } from '../autodiff/record.js';
+import { isRecording, record } from '../autodiff/record.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
 import { greater } from './compare.js';
@@ -58,7 +58,7 @@ export function unaryOp(op: UnaryOp, xLike: TensorLike, alpha = 0): Tensor {
   kernels(x.size).unary(op, x.values, out, alpha);
   const y = new Tensor(out, x.shape.slice(), x.dtype);
   const grad = spec.grad;
-  if (grad) record([x], [y], ([dy]) => [grad(dy, x, y, alpha)]);
+  if (grad && isRecording()) record([x], [y], ([dy]) => [grad(dy, x, y, alpha)]);
   return y;
 }
 
