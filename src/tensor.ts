@@ -22,6 +22,10 @@ export class Tensor {
   values: TypedArray;
   /** @internal True for trainable variables: tapes watch them when a recorded op reads them. */
   autoWatch = false;
+  /** @internal The key of the first tape that followed this tensor (0: none), and its slot there. */
+  slotOwner = 0;
+  /** @internal */
+  slot = -1;
 
   /** @internal Use `tf.tensor(…)`. Takes ownership of `values`. */
   constructor(values: TypedArray, shape: number[], dtype: DType) {

@@ -24,13 +24,46 @@ export interface TapeNode {
   grad: GradFn;
 }
 
-/** What the recorder needs of a tape; implemented by GradientTape. */
+/**
+ * What the recorder needs of a tape; implemented by GradientTape. A tensor's slot is kept on
+ * the tensor itself (`slotOwner`, `slot`) for the first tape that follows it, which is nearly
+ * always the only one; other tapes keep theirs in `otherSlots`. Hashing every op output into
+ * a Map cost more than the op itself on small graphs.
+ */
 export interface Recorder {
-  /** Tensor id → slot, for every tensor the tape follows. */
-  readonly slots: Map<number, number>;
+  /** Unique per tape and per reset: tensors owned under an old key are no longer followed. */
+  key: number;
+  slotCount: number;
+  readonly otherSlots: Map<number, number>;
   readonly watchAccessedVariables: boolean;
   readonly nodes: TapeNode[];
   onVariableAccessed(v: Tensor): void;
+}
+
+let lastTapeKey = 0;
+
+/** A fresh tape key (0 is never used: it marks a tensor no tape owns). */
+export function newTapeKey(): number {
+  return ++lastTapeKey;
+}
+
+/** The tensor's slot on `tape`, or -1 when the tape does not follow it. */
+export function slotIn(tape: Recorder, t: Tensor): number {
+  if (t.slotOwner === tape.key) return t.slot;
+  const s = tape.otherSlots.get(t.id);
+  return s === undefined ? -1 : s;
+}
+
+/** Makes `tape` follow `t` (if it does not yet) and returns its slot. */
+export function follow(tape: Recorder, t: Tensor): number {
+  const existing = slotIn(tape, t);
+  if (existing >= 0) return existing;
+  const slot = tape.slotCount++;
+  if (t.slotOwner === 0) {
+    t.slotOwner = tape.key;
+    t.slot = slot;
+  } else tape.otherSlots.set(t.id, slot);
+  return slot;
 }
 
 /** Tapes currently recording, innermost last. */
@@ -45,31 +78,21 @@ export function record(inputs: Tensor[], outputs: Tensor[], grad: GradFn): void 
   if (recordingTapes.length === 0) return;
   for (let t = 0; t < recordingTapes.length; t++) {
     const tape = recordingTapes[t];
-    const slots = tape.slots;
     let watched = false;
     const inSlots = new Array<number>(inputs.length);
     for (let i = 0; i < inputs.length; i++) {
       const x = inputs[i];
-      let slot = slots.get(x.id);
-      if (slot === undefined && x.autoWatch && tape.watchAccessedVariables) {
+      let slot = slotIn(tape, x);
+      if (slot < 0 && x.autoWatch && tape.watchAccessedVariables) {
         tape.onVariableAccessed(x);
-        slot = slots.get(x.id);
+        slot = slotIn(tape, x);
       }
-      if (slot === undefined) inSlots[i] = -1;
-      else {
-        inSlots[i] = slot;
-        watched = true;
-      }
+      inSlots[i] = slot;
+      if (slot >= 0) watched = true;
     }
     if (!watched) continue;
     const outSlots = new Array<number>(outputs.length);
-    for (let i = 0; i < outputs.length; i++) {
-      const y = outputs[i];
-      if (isFloat(y.dtype)) {
-        outSlots[i] = slots.size;
-        slots.set(y.id, slots.size);
-      } else outSlots[i] = -1;
-    }
+    for (let i = 0; i < outputs.length; i++) outSlots[i] = isFloat(outputs[i].dtype) ? follow(tape, outputs[i]) : -1;
     tape.nodes.push({ inputs, outputs, inSlots, outSlots, grad });
   }
 }

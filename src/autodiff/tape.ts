@@ -8,7 +8,7 @@
 import { isFloat } from '../dtype.js';
 import { fmt, shapesEqual, unbroadcastAxes } from '../shape.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
-import { record, recordingTapes, withoutRecording, type Recorder, type TapeNode } from './record.js';
+import { follow, newTapeKey, record, recordingTapes, slotIn, withoutRecording, type Recorder, type TapeNode } from './record.js';
 import { add } from '../ops/binary.js';
 import { onesLike, zeros, zerosLike } from '../ops/create.js';
 import { reshape } from '../ops/reshape.js';
@@ -63,7 +63,9 @@ function rebuild(s: unknown, grads: (Tensor | null)[], pos: { i: number }): unkn
 export class GradientTape implements Recorder {
   readonly persistent: boolean;
   readonly watchAccessedVariables: boolean;
-  readonly slots = new Map<number, number>();
+  key = newTapeKey();
+  slotCount = 0;
+  readonly otherSlots = new Map<number, number>();
   readonly nodes: TapeNode[] = [];
   private readonly accessed: Tensor[] = [];
   private used = false;
@@ -104,7 +106,7 @@ export class GradientTape implements Recorder {
   /** Forgets everything recorded so far (watched tensors included). */
   reset(): void {
     this.nodes.length = 0;
-    this.slots.clear();
+    this.forgetSlots();
     this.accessed.length = 0;
     this.used = false;
   }
@@ -186,13 +188,20 @@ export class GradientTape implements Recorder {
   private lastConnected = false;
 
   private follow(t: Tensor): void {
-    if (!this.slots.has(t.id)) this.slots.set(t.id, this.slots.size);
+    follow(this, t);
+  }
+
+  /** A new key disowns every tensor this tape followed. */
+  private forgetSlots(): void {
+    this.key = newTapeKey();
+    this.slotCount = 0;
+    this.otherSlots.clear();
   }
 
   private release(): void {
     this.used = true;
     this.nodes.length = 0;
-    this.slots.clear();
+    this.forgetSlots();
   }
 
   private backprop(target: Tensor, sources: Tensor[], options: GradientOptions, op: string): (Tensor | null)[] {
@@ -215,15 +224,14 @@ export class GradientTape implements Recorder {
             throw new Error(`GradientTape.${op}: outputGradients shape ${fmt(seed.shape)} does not match target shape ${fmt(target.shape)}`);
           }
         } else seed = onesLike(target);
-        const slotOf = this.slots;
-        const targetSlot = slotOf.get(target.id);
-        const grads = new Array<Tensor | undefined>(slotOf.size);
+        const targetSlot = slotIn(this, target);
+        const grads = new Array<Tensor | undefined>(this.slotCount);
         // Only nodes on a path from a source matter. A source the tape does not follow gets
         // no gradient (TF: None), even when a recorded op read it next to a watched tensor.
-        const reachable = zeroFlags(slotOf.size);
-        const sourceSlots = sources.map((s) => (isFloat(s.dtype) ? slotOf.get(s.id) ?? -1 : -1));
+        const reachable = zeroFlags(this.slotCount);
+        const sourceSlots = sources.map((s) => (isFloat(s.dtype) ? slotIn(this, s) : -1));
         for (const slot of sourceSlots) if (slot >= 0) reachable[slot] = 1;
-        if (targetSlot !== undefined) {
+        if (targetSlot >= 0) {
           grads[targetSlot] = seed;
           const nodes = this.nodes;
           const relevant = zeroFlags(nodes.length);

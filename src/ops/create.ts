@@ -36,12 +36,12 @@ export function ones(shape: number[], dtype: DType = 'float32'): Tensor {
 
 export function zerosLike(x: TensorLike): Tensor {
   const t = toTensor(x, 'zerosLike', 'x');
-  return fill(t.shape, 0, t.dtype);
+  return new Tensor(allocate(t.dtype, t.size), t.shape.slice(), t.dtype);
 }
 
 export function onesLike(x: TensorLike): Tensor {
   const t = toTensor(x, 'onesLike', 'x');
-  return fill(t.shape, 1, t.dtype);
+  return new Tensor(allocate(t.dtype, t.size).fill(1), t.shape.slice(), t.dtype);
 }
 
 /** start, start+delta, … up to (not including) limit; `range(n)` is 0…n-1. */

@@ -45,7 +45,8 @@ export interface OptimizerOptions {
 
 /** Rounds like arithmetic in the variable's dtype (Keras casts hyperparameters to it). */
 export type Rounder = (x: number) => number;
-export const roundFor = (v: Tensor): Rounder => (v.dtype === 'float32' ? Math.fround : (x: number) => x);
+const exact: Rounder = (x) => x;
+export const roundFor = (v: Tensor): Rounder => (v.dtype === 'float32' ? Math.fround : exact);
 
 /** Options every optimizer accepts (the base class's). */
 export const BASE_OPTION_KEYS: readonly string[] = [
