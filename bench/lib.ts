@@ -11,12 +11,16 @@ export function median(xs: number[]): number {
 }
 
 /**
- * Median seconds per call of `fn`. Warm-up: calls for about targetMs / 3 (one call if a call is
+ * Median seconds per call of `fn`, from a freshly collected heap. Warm-up: calls for about targetMs / 3 (one call if a call is
  * slower than that), so the JIT has settled whichever engine runs first. Then calls are batched
  * so a batch takes about targetMs / 10, and batches run until targetMs has passed and at least 5
  * batches (3 when a single call takes more than 1 s) were timed.
  */
 export function time(fn: () => unknown): number {
+  // Start each measurement from a collected heap, so one workload's garbage (hundreds of MB
+  // of freed tensors) is not swept during the next one's timing. `npm run bench` passes
+  // --expose-gc.
+  (globalThis as { gc?: () => void }).gc?.();
   const warmEnd = performance.now() + targetMs / 3;
   let t0 = performance.now();
   do fn();
