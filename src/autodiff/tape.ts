@@ -85,8 +85,11 @@ export class GradientTape implements Recorder {
       return fn();
     } finally {
       this.depth--;
-      const i = recordingTapes.lastIndexOf(this);
-      if (i >= 0) recordingTapes.splice(i, 1);
+      if (recordingTapes[recordingTapes.length - 1] === this) recordingTapes.pop();
+      else {
+        const i = recordingTapes.lastIndexOf(this);
+        if (i >= 0) recordingTapes.splice(i, 1);
+      }
     }
   }
 
@@ -131,11 +134,13 @@ export class GradientTape implements Recorder {
 
   /** d target / d sources, in the structure of `sources`. */
   gradient<S extends Sources>(target: Tensor, sources: S, options: GradientOptions = {}): Gradients<S> {
-    const list: Tensor[] = [];
-    flattenSources(sources, list, 'GradientTape.gradient');
+    // A flat array of tensors (the usual call) needs no flattening or rebuilding.
+    const flat = Array.isArray(sources) && sources.every((s) => s instanceof Tensor);
+    const list: Tensor[] = flat ? (sources as Tensor[]) : [];
+    if (!flat) flattenSources(sources, list, 'GradientTape.gradient');
     const grads = this.backprop(target, list, options, 'gradient');
     if (!this.persistent) this.release();
-    return rebuild(sources, grads, { i: 0 }) as Gradients<S>;
+    return (flat ? grads : rebuild(sources, grads, { i: 0 })) as Gradients<S>;
   }
 
   /**
