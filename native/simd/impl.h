@@ -11,6 +11,8 @@
 // To add a unary op: a struct with `static V f(V x)` below (its scalar meaning in a comment),
 // a slot in simd.h, and one line in `make_table`. Accuracy of exp/log/tanh/sigmoid: about 2 ulp
 // (max relative error ~2e-7 against the float64 result); inf, nan and overflow as std::exp etc.
+// The fused optimizer kinds are not added here but in kernels/optim_kinds.h, which this file
+// includes and instantiates (float32 on `Lanes`, float64 scalar) into the table's `optim` rows.
 
 using V = Vec::V;
 using M = Vec::M;
@@ -317,6 +319,86 @@ void gemm_pack_b(const float* b, int64_t rs, int64_t cs, int nr, int64_t kc, flo
   }
 }
 
+// ---- fused optimizer updates (the kinds' math: kernels/optim_kinds.h) ----
+
+// W float32 lanes as a number type for the optimizer steps: each operator is one Vec operation
+// (never fmadd), so a step rounds lane by lane exactly as its scalar float form.
+struct Lanes {
+  V v;
+  Lanes() = default;
+  explicit Lanes(float x) : v(Vec::set1(x)) {}
+  static Lanes of(V x) { Lanes r; r.v = x; return r; }
+};
+struct LaneMask { M m; };
+inline Lanes operator+(Lanes a, Lanes b) { return Lanes::of(Vec::add(a.v, b.v)); }
+inline Lanes operator-(Lanes a, Lanes b) { return Lanes::of(Vec::sub(a.v, b.v)); }
+inline Lanes operator*(Lanes a, Lanes b) { return Lanes::of(Vec::mul(a.v, b.v)); }
+inline Lanes operator/(Lanes a, Lanes b) { return Lanes::of(Vec::div(a.v, b.v)); }
+inline Lanes operator-(Lanes a) { return Lanes::of(Vec::vxor(a.v, sign_bit())); }
+inline LaneMask operator<(Lanes a, Lanes b) { return {Vec::lt(a.v, b.v)}; }
+inline LaneMask operator>(Lanes a, Lanes b) { return {Vec::gt(a.v, b.v)}; }
+inline LaneMask operator==(Lanes a, Lanes b) { return {Vec::eq(a.v, b.v)}; }
+inline Lanes where(LaneMask c, Lanes t, Lanes f) { return Lanes::of(Vec::select(c.m, t.v, f.v)); }
+inline Lanes sqrt(Lanes a) { return Lanes::of(Vec::sqrt(a.v)); }
+inline Lanes abs(Lanes a) { return Lanes::of(Vec::vand(a.v, abs_mask())); }
+// Lane by lane through std::pow in double (ftrl; no vector pow rounds as the reference does).
+inline Lanes pow_in_double(Lanes x, Lanes y) {
+  float xs[W], ys[W];
+  Vec::store(xs, x.v);
+  Vec::store(ys, y.v);
+  for (int j = 0; j < W; j++) xs[j] = float(std::pow(double(xs[j]), double(ys[j])));
+  return Lanes::of(Vec::load(xs));
+}
+
+#include "../kernels/optim_kinds.h"
+
+// x = [var, grad, slots…] of W elements, K::step, then all but the gradient stored back; the
+// tail (fewer than W elements) through load_part / store_part, so it runs the same vector code.
+template <class K>
+void optim_f32(void* const* arrays, int64_t begin, int64_t end, const double* scalars) {
+  constexpr int A = K::arrays;
+  float* p[A];
+  Lanes s[K::scalars > 0 ? K::scalars : 1];
+  for (int q = 0; q < A; q++) p[q] = static_cast<float*>(arrays[q]);
+  for (int q = 0; q < K::scalars; q++) s[q] = Lanes(float(scalars[q]));
+  int64_t i = begin;
+  for (; i + W <= end; i += W) {
+    Lanes x[A];
+    for (int q = 0; q < A; q++) x[q] = Lanes::of(Vec::load(p[q] + i));
+    K::step(x, s);
+    for (int q = 0; q < A; q++)
+      if (q != 1) Vec::store(p[q] + i, x[q].v);
+  }
+  if (i < end) {
+    const int n = int(end - i);
+    Lanes x[A];
+    for (int q = 0; q < A; q++) x[q] = Lanes::of(Vec::load_part(p[q] + i, n));
+    K::step(x, s);
+    for (int q = 0; q < A; q++)
+      if (q != 1) Vec::store_part(p[q] + i, x[q].v, n);
+  }
+}
+
+// float64: the same step one element at a time (the vector layer is float32 only).
+template <class K>
+void optim_f64(void* const* arrays, int64_t begin, int64_t end, const double* scalars) {
+  constexpr int A = K::arrays;
+  double* p[A];
+  for (int q = 0; q < A; q++) p[q] = static_cast<double*>(arrays[q]);
+  for (int64_t i = begin; i < end; i++) {
+    double x[A];
+    for (int q = 0; q < A; q++) x[q] = p[q][i];
+    K::step(x, scalars);
+    for (int q = 0; q < A; q++)
+      if (q != 1) p[q][i] = x[q];
+  }
+}
+
+constexpr auto kOptimRows = optim::kinds([](auto kind, const char* name) {
+  using K = decltype(kind);
+  return OptimRow{name, K::arrays, K::scalars, &optim_f32<K>, &optim_f64<K>};
+});
+
 template <class Op> constexpr BinaryFn bvv() { return &binary_kernel<Op, 0>; }
 template <class Op> constexpr BinaryFn bvs() { return &binary_kernel<Op, 1>; }
 template <class Op> constexpr BinaryFn bsv() { return &binary_kernel<Op, 2>; }
@@ -341,5 +423,7 @@ constexpr Table make_table(const char* name) {
       &gemm_micro_direct,
       &gemm_pack_a,
       &gemm_pack_b,
+      kOptimRows.data(),
+      int(kOptimRows.size()),
   };
 }

@@ -1,4 +1,6 @@
 // AVX2+FMA level (x86-64): compiled for that target here only; chosen at load if the CPU has it.
+#include <array>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>

@@ -1,4 +1,6 @@
 // NEON level (AArch64, where NEON is baseline): the 128-bit vector layer.
+#include <array>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>

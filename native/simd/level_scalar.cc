@@ -1,4 +1,5 @@
 // Scalar level: the vector layer holds one float; runs on any CPU.
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>

@@ -18,6 +18,13 @@ enum UnaryF32 { kNeg, kSquare, kSqrt, kRsqrt, kExp, kLog, kAbs, kSign, kRelu, kS
 enum BinaryF32 { kAdd, kSub, kMul, kDiv, kMaximum, kMinimum, kBinaryCount };
 
 using UnaryFn = void (*)(const float* x, float* out, int64_t n);
+// Fused optimizer update of elements [begin, end) of arrays (kernels/optim_kinds.h).
+using OptimLoop = void (*)(void* const* arrays, int64_t begin, int64_t end, const double* scalars);
+struct OptimRow {
+  const char* name;
+  int arrays, scalars;
+  OptimLoop f32, f64;  // f32 on the level's vectors; f64 one element at a time
+};
 // vv: a[i] op b[i]; vs: a[i] op b[0]; sv: a[0] op b[i].
 using BinaryFn = void (*)(const float* a, const float* b, float* out, int64_t n);
 
@@ -46,6 +53,9 @@ struct Table {
   // B(p, j) = b[p·rs + j·cs] (j < nr <= gemm_nr) into kc steps of gemm_nr values.
   void (*gemm_pack_a)(const float* a, int64_t rs, int64_t cs, int mr, int64_t kc, float* pa);
   void (*gemm_pack_b)(const float* b, int64_t rs, int64_t cs, int nr, int64_t kc, float* pb);
+  // Fused optimizer updates: every kind of optim_kinds.h, in the same order on every level.
+  const OptimRow* optim;
+  int optim_count;
 };
 
 const Table* table_scalar();
