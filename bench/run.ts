@@ -26,7 +26,6 @@ const started = performance.now();
 // ---- environment ------------------------------------------------------------------------------
 const info = tf.backendInfo();
 const hasNative = info.nativeAvailable;
-const peers = process.env.BENCH_PEERS === '0' ? null : await loadPeers();
 const env = {
   date: new Date().toISOString(),
   cpu: cpus()[0]?.model ?? 'unknown',
@@ -35,7 +34,7 @@ const env = {
   node: process.version,
   quick,
   tapeflow: info,
-  tfjs: peers ? { version: peers.version, wasm: peers.wasm } : null,
+  tfjs: null as null | { version: string; wasm: unknown },
 };
 log(`tapeflow bench${quick ? ' (BENCH_QUICK)' : ''}: ${env.cpu}, ${env.cores} cores, node ${env.node}`);
 
@@ -67,6 +66,11 @@ for (const w of WORKLOADS) {
 }
 if (hasNative) tf.setBackend('native');
 const peakRssTapeflow = peakRssMiB();
+
+// TF.js is loaded only now: with it in the process (its wasm module and backends), tapeflow's
+// small-op and MLP timings measured ~1.5-2x slower than in a process without it.
+const peers = process.env.BENCH_PEERS === '0' ? null : await loadPeers();
+if (peers) env.tfjs = { version: peers.version, wasm: peers.wasm };
 
 for (const backend of ['cpu', 'wasm'] as const) {
   const ok = peers && (backend === 'cpu' || peers.wasm.available) && (await peers.use(backend));
