@@ -35,6 +35,8 @@ function simdLevels(): string[] {
 const nativeError = nativeStatus();
 const suite = ['test/**/*.test.ts'];
 const exclude = ['test/native-unavailable.test.ts', '**/node_modules/**'];
+// Process-level checks that pick their own backend run once, in the js project.
+const jsOnly = ['test/examples.test.ts', 'test/package/**'];
 
 export default defineConfig({
   test: {
@@ -46,7 +48,7 @@ export default defineConfig({
       ...simdLevels().map((simd) => ({
         extends: true,
         test: nativeError === null
-          ? { name: `native-${simd}`, include: suite, exclude, env: { TAPEFLOW_BACKEND: 'native', TAPEFLOW_SIMD: simd } }
+          ? { name: `native-${simd}`, include: suite, exclude: [...exclude, ...jsOnly], env: { TAPEFLOW_BACKEND: 'native', TAPEFLOW_SIMD: simd } }
           : { name: `native-${simd}`, include: ['test/native-unavailable.test.ts'], env: { TAPEFLOW_NATIVE_ERROR: nativeError } },
       })),
     ],

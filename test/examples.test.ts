@@ -1,0 +1,37 @@
+// The examples and the demo run as a user runs them (tsx, package name resolved to src/) and
+// print what they claim. Runs in the js project only: they choose their backend themselves.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..');
+
+function run(file: string): string {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join('examples', file)], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+describe('examples', () => {
+  it('seed.ts: both seed programs end at w = 5.000001, as TF prints', () => {
+    const out = run('seed.ts').trim().split('\n');
+    expect(out[0]).toBe("<tf.Variable 'Variable:0' shape=() dtype=float32, numpy=5.000001>");
+    expect(out[1]).toBe("<tf.Variable 'Variable_1:0' shape=() dtype=float32, numpy=0.0>");
+    expect(out[2]).toBe("<tf.Variable 'Variable_1:0' shape=() dtype=float32, numpy=5.000001>");
+  });
+
+  it('demo.ts: the seed, then the spiral classifier above 90% accuracy', () => {
+    const out = run('demo.ts');
+    expect(out).toContain('numpy=5.000001');
+    const acc = Number(/final accuracy ([\d.]+)%/.exec(out)?.[1]);
+    expect(acc).toBeGreaterThan(90);
+  });
+
+  it('autodiff.ts: derivatives of x³ at 2 are 12 and 12', () => {
+    expect(run('autodiff.ts')).toContain('dy/dx   = 12   d2y/dx2 = 12');
+  });
+
+  it('optimizers.ts: the resumed run is bit-identical to the uninterrupted one', () => {
+    expect(run('optimizers.ts')).toContain('bit-identical: true');
+  });
+});
