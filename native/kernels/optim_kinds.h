@@ -62,12 +62,17 @@ struct SgdMomentum {
 // m += (g - m)·oneMinusBeta1; v += (g·g - v)·oneMinusBeta2; var -= alpha·m / (sqrt(v) + epsilon)
 struct Adam {
   static constexpr int arrays = 4, scalars = 4;
-  template <class T> static void step(T* x, const T* s) {
+  // The moment updates, shared with AdamAmsgrad; returns m and v (already stored).
+  template <class T> static void moments(T* x, const T* s, T& m, T& v) {
     const T g = x[1];
-    const T m = x[2] + (g - x[2]) * s[1];
-    const T v = x[3] + (g * g - x[3]) * s[2];
+    m = x[2] + (g - x[2]) * s[1];
+    v = x[3] + (g * g - x[3]) * s[2];
     x[2] = m;
     x[3] = v;
+  }
+  template <class T> static void step(T* x, const T* s) {
+    T m, v;
+    moments(x, s, m, v);
     x[0] = x[0] - s[0] * m / (sqrt(v) + s[3]);
   }
 };
@@ -76,13 +81,9 @@ struct Adam {
 struct AdamAmsgrad {
   static constexpr int arrays = 5, scalars = 4;
   template <class T> static void step(T* x, const T* s) {
-    const T g = x[1];
-    const T m = x[2] + (g - x[2]) * s[1];
-    const T v = x[3] + (g * g - x[3]) * s[2];
-    T h = x[4];
-    h = where(h < v, v, h);
-    x[2] = m;
-    x[3] = v;
+    T m, v;
+    Adam::moments(x, s, m, v);
+    const T h = where(x[4] < v, v, x[4]);
     x[4] = h;
     x[0] = x[0] - s[0] * m / (sqrt(h) + s[3]);
   }
