@@ -85,7 +85,10 @@ export function checkNumber(op: string, name: string, value: unknown, { min = -I
   const low = minExclusive ? value <= min : value < min;
   const high = maxExclusive ? value >= max : value > max;
   if (low || high) {
-    throw new RangeError(`${op}: ${name} must be in ${minExclusive ? '(' : '['}${min}, ${max}${maxExclusive ? ')' : ']'}, got ${value}`);
+    const range = max === Infinity
+      ? `${minExclusive ? '>' : '>='} ${min}`
+      : `in ${minExclusive ? '(' : '['}${min}, ${max}${maxExclusive ? ')' : ']'}`;
+    throw new RangeError(`${op}: ${name} must be ${range}, got ${value}`);
   }
   return value;
 }
