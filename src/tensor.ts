@@ -4,7 +4,7 @@
  * `ops/methods.ts`, next to the ops themselves; conversion of user values (numbers, nested
  * arrays, typed arrays) lives here in `toTensor`.
  */
-import { allocate, arrayConstructor, assertDType, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
+import { allocate, assertDType, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
 import { fmt, sizeOf } from './shape.js';
 
@@ -242,7 +242,7 @@ function scalarConstant(x: number, dtype: DType): Tensor {
   const cache = constants[dtype];
   let t = cache.get(x);
   if (t === undefined) {
-    const out = new (arrayConstructor(dtype))(1);
+    const out = allocate(dtype, 1);
     out[0] = x;
     t = new Tensor(out, [], dtype);
     if (x === 0 && 1 / x < 0) return t;

@@ -91,57 +91,51 @@ struct AdamAmsgrad {
 
 // The kinds below take every coefficient precomputed by the optimizer (never derived here).
 
-// [var, grad, velocity]; [lr, rho, oneMinusRho, epsilon, momentum (unused)]:
-// v = rho·v + oneMinusRho·g²; var -= lr·g / sqrt(v + epsilon)
-struct Rmsprop {
-  static constexpr int arrays = 3, scalars = 5;
-  template <class T> static void step(T* x, const T* s) {
+// RMSprop, four layouts; scalars are always [lr, rho, oneMinusRho, epsilon, momentum].
+// Shared: v = rho·v + oneMinusRho·g² (x[2]); centered also av = rho·av + oneMinusRho·g (x[3]);
+// the increment is lr·g / sqrt(v + epsilon), or lr·g / sqrt((v - av²) + epsilon) when centered.
+template <bool centered> struct RmspropIncrement {
+  template <class T> static T of(T* x, const T* s) {
     const T g = x[1];
     const T v = s[1] * x[2] + s[2] * (g * g);
     x[2] = v;
-    x[0] = x[0] - (s[0] * g) / sqrt(v + s[3]);
+    if constexpr (centered) {
+      const T av = s[1] * x[3] + s[2] * g;
+      x[3] = av;
+      return (s[0] * g) / sqrt((v - av * av) + s[3]);
+    } else {
+      return (s[0] * g) / sqrt(v + s[3]);
+    }
   }
 };
 
-// [var, grad, velocity, m]; [lr, rho, oneMinusRho, epsilon, momentum]:
-// v = rho·v + oneMinusRho·g²; m = momentum·m + lr·g / sqrt(v + epsilon); var -= m
+// [var, grad, velocity]: var -= increment (momentum unused)
+struct Rmsprop {
+  static constexpr int arrays = 3, scalars = 5;
+  template <class T> static void step(T* x, const T* s) { x[0] = x[0] - RmspropIncrement<false>::of(x, s); }
+};
+
+// [var, grad, velocity, m]: m = momentum·m + increment; var -= m
 struct RmspropMomentum {
   static constexpr int arrays = 4, scalars = 5;
   template <class T> static void step(T* x, const T* s) {
-    const T g = x[1];
-    const T v = s[1] * x[2] + s[2] * (g * g);
-    x[2] = v;
-    const T m = s[4] * x[3] + (s[0] * g) / sqrt(v + s[3]);
+    const T m = s[4] * x[3] + RmspropIncrement<false>::of(x, s);
     x[3] = m;
     x[0] = x[0] - m;
   }
 };
 
-// [var, grad, velocity, averageGrad]; [lr, rho, oneMinusRho, epsilon, momentum (unused)]:
-// v = rho·v + oneMinusRho·g²; av = rho·av + oneMinusRho·g; var -= lr·g / sqrt((v - av²) + epsilon)
+// [var, grad, velocity, averageGrad]: var -= centered increment (momentum unused)
 struct RmspropCentered {
   static constexpr int arrays = 4, scalars = 5;
-  template <class T> static void step(T* x, const T* s) {
-    const T g = x[1];
-    const T v = s[1] * x[2] + s[2] * (g * g);
-    const T av = s[1] * x[3] + s[2] * g;
-    x[2] = v;
-    x[3] = av;
-    x[0] = x[0] - (s[0] * g) / sqrt((v - av * av) + s[3]);
-  }
+  template <class T> static void step(T* x, const T* s) { x[0] = x[0] - RmspropIncrement<true>::of(x, s); }
 };
 
-// [var, grad, velocity, averageGrad, m]; as rmspropCentered, then
-// m = momentum·m + lr·g / sqrt((v - av²) + epsilon); var -= m
+// [var, grad, velocity, averageGrad, m]: m = momentum·m + centered increment; var -= m
 struct RmspropCenteredMomentum {
   static constexpr int arrays = 5, scalars = 5;
   template <class T> static void step(T* x, const T* s) {
-    const T g = x[1];
-    const T v = s[1] * x[2] + s[2] * (g * g);
-    const T av = s[1] * x[3] + s[2] * g;
-    x[2] = v;
-    x[3] = av;
-    const T m = s[4] * x[4] + (s[0] * g) / sqrt((v - av * av) + s[3]);
+    const T m = s[4] * x[4] + RmspropIncrement<true>::of(x, s);
     x[4] = m;
     x[0] = x[0] - m;
   }

@@ -12,7 +12,6 @@ import { Tensor, toTensorPair, type TensorLike } from '../tensor.js';
 import { greaterEqual, lessEqual, greater } from './compare.js';
 import { where } from './where.js';
 import { cast } from './cast.js';
-import { zerosLike } from './create.js';
 import { log, neg, square } from './unary.js';
 
 type BinaryGrad = (dy: Tensor, a: Tensor, b: Tensor, y: Tensor, needs: boolean[]) => (Tensor | null)[];
@@ -84,4 +83,3 @@ export const minimum = arithmetic('minimum');
 /** (a − b)², a common building block. */
 export const squaredDifference = (a: TensorLike, b: TensorLike) => square(sub(a, b));
 
-export { zerosLike };
