@@ -92,6 +92,20 @@ Napi::Value binary(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value mul_add(const Napi::CallbackInfo& info) {
+  Args args(info, "mulAdd", 4);
+  napi_value ha = args.typed(0, "a"), hb = args.typed(1, "b"), hc = args.typed(2, "c"), ho = args.typed(3, "out");
+  Array a = args.resolve(ha, "a"), b = args.resolve(hb, "b"), c = args.resolve(hc, "c"), out = args.resolve(ho, "out");
+  args.need_dtype(b, a.dtype, "b");
+  args.need_dtype(c, a.dtype, "c");
+  args.need_dtype(out, a.dtype, "out");
+  args.need_length(a, out.length, "a");
+  args.need_length(b, out.length, "b");
+  args.need_length(c, out.length, "c");
+  if (!mul_add_run(a.dtype, a.data, b.data, c.data, out.data, out.length)) no_kernel(args, "mulAdd", a.dtype);
+  return info.Env().Undefined();
+}
+
 Napi::Value select(const Napi::CallbackInfo& info) {
   Args args(info, "select", 8);
   std::vector<int64_t> sc = args.int_list(1, "condStrides", -kMaxExtent, kMaxExtent);
@@ -354,6 +368,7 @@ struct Export {
 const Export kExports[] = {
     {"unary", &guarded<unary>},
     {"binary", &guarded<binary>},
+    {"mulAdd", &guarded<mul_add>},
     {"select", &guarded<select>},
     {"reduce", &guarded<reduce>},
     {"argReduce", &guarded<arg_reduce>},

@@ -10,6 +10,14 @@ import { fmt, sizeOf } from './shape.js';
 
 let nextId = 1;
 
+/**
+ * @internal Work whose result is computed on the first read of a tensor's `values`: large
+ * float products wait so that an `add` reading them can run both in one pass (ops/binary.ts).
+ */
+export interface Deferred {
+  compute(): TypedArray;
+}
+
 export type NestedArray = number | boolean | NestedArray[];
 export type TensorLike = Tensor | number | boolean | NestedArray[] | TypedArray;
 
@@ -18,8 +26,10 @@ export class Tensor {
   readonly id: number;
   readonly shape: number[];
   readonly dtype: DType;
-  /** @internal Storage, row-major, never mutated after creation (except a Variable's). */
-  values: TypedArray;
+  /** @internal Storage, row-major, never mutated after creation (except a Variable's); null while deferred. */
+  private storage: TypedArray | null;
+  /** @internal What computes `storage` on first read, or null once it exists. */
+  deferred: Deferred | null;
   /** @internal True for trainable variables: tapes watch them when a recorded op reads them. */
   autoWatch = false;
   /** @internal The key of the first tape that followed this tensor (0: none), and its slot there. */
@@ -27,12 +37,29 @@ export class Tensor {
   /** @internal */
   slot = -1;
 
-  /** @internal Use `tf.tensor(…)`. Takes ownership of `values`. */
-  constructor(values: TypedArray, shape: number[], dtype: DType) {
+  /** @internal Use `tf.tensor(…)`. Takes ownership of `values` (null: computed by `deferred`). */
+  constructor(values: TypedArray | null, shape: number[], dtype: DType, deferred: Deferred | null = null) {
     this.id = nextId++;
-    this.values = values;
+    this.storage = values;
+    this.deferred = deferred;
     this.shape = shape;
     this.dtype = dtype;
+  }
+
+  /** @internal The storage, row-major; reading it runs deferred work. */
+  get values(): TypedArray {
+    const s = this.storage;
+    return s !== null ? s : this.materialize();
+  }
+
+  set values(v: TypedArray) {
+    this.storage = v;
+  }
+
+  private materialize(): TypedArray {
+    const s = this.deferred!.compute();
+    this.deferred = null;
+    return (this.storage = s);
   }
 
   /** @internal True for Variables, whose values change on assignment (so views must copy). */
@@ -46,7 +73,8 @@ export class Tensor {
   }
 
   get size(): number {
-    return this.values.length;
+    const s = this.storage;
+    return s !== null ? s.length : sizeOf(this.shape);
   }
 
   get rank(): number {

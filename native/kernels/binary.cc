@@ -5,7 +5,9 @@
 // SIMD table for the first three. One table row per op: name, SIMD slot, and a functor giving
 // the op for double/float (`f`) and int32 (`i`, wrapping, as the TS kernel). To add an op: one
 // functor and one row.
+#include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "../simd/simd.h"
 #include "../threadpool.h"
@@ -141,7 +143,41 @@ void select_loop(const uint8_t* c, const void* av, const void* bv, void* ov, con
   });
 }
 
+// out = a*b + c, rounding the product before the sum (no FMA) so the result is bit-identical to
+// mul then add. Runs in L1-sized pieces: the product is written into `out` and read straight
+// back, so memory sees three reads and one write, as one triad.
+template <class T>
+void mul_add_loop(const T* a, const T* b, const T* c, T* out, int64_t n) {
+  constexpr int64_t kPiece = 2048;
+  const simd::Table* s = std::is_same<T, float>::value ? simd::active() : nullptr;
+  parallel_range(n, kElementwiseGrain, kElementwiseMin, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; i += kPiece) {
+      const int64_t m = std::min(kPiece, end - i);
+      if constexpr (std::is_same<T, float>::value) {
+        if (s) {
+          s->binary_vv[simd::kMul](a + i, b + i, out + i, m);
+          s->binary_vv[simd::kAdd](out + i, c + i, out + i, m);
+          continue;
+        }
+      }
+      for (int64_t j = i; j < i + m; j++) out[j] = a[j] * b[j] + c[j];
+    }
+  });
+}
+
 }  // namespace
+
+bool mul_add_run(DType d, const void* a, const void* b, const void* c, void* out, int64_t n) {
+  if (d == DType::f32) {
+    mul_add_loop(static_cast<const float*>(a), static_cast<const float*>(b), static_cast<const float*>(c), static_cast<float*>(out), n);
+    return true;
+  }
+  if (d == DType::f64) {
+    mul_add_loop(static_cast<const double*>(a), static_cast<const double*>(b), static_cast<const double*>(c), static_cast<double*>(out), n);
+    return true;
+  }
+  return false;
+}
 
 int binary_find(const std::string& name) {
   for (int i = 0; i < kBinaryRows; i++)

@@ -104,6 +104,8 @@ int binary_find(const std::string& name);
 bool binary_is_compare(int op);
 bool binary_run(int op, DType d, const void* a, const std::vector<int64_t>& sa, const void* b,
                 const std::vector<int64_t>& sb, const std::vector<int64_t>& shape, void* out);
+// out[i] = a[i]*b[i] + c[i] (contiguous, float dtypes; product rounded before the sum).
+bool mul_add_run(DType d, const void* a, const void* b, const void* c, void* out, int64_t n);
 void select_run(DType d, const uint8_t* cond, const std::vector<int64_t>& sc, const void* a,
                 const std::vector<int64_t>& sa, const void* b, const std::vector<int64_t>& sb,
                 const std::vector<int64_t>& shape, void* out);

@@ -51,6 +51,12 @@ export interface Backend {
    */
   binary(op: BinaryOp, a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void;
 
+  /**
+   * out[i] = a[i]·b[i] + c[i] over contiguous arrays of one float dtype, the product rounded to
+   * the dtype before the sum: bit-identical to `mul` then `add`, in one pass over memory.
+   */
+  mulAdd(a: FloatArray, b: FloatArray, c: FloatArray, out: FloatArray): void;
+
   /** out[idx] = cond[idx] ? a[idx] : b[idx], each read through its (broadcast) strides. */
   select(cond: Uint8Array, condStrides: number[], a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void;
 

@@ -16,6 +16,13 @@ export const NATIVE_MIN_ELEMENTS = 64;
  */
 export const NATIVE_MIN_UPDATE_ELEMENTS = 256;
 
+/**
+ * Float products at least this large are deferred until read, so that an `add` reading one
+ * runs product and sum in one pass (`mulAdd`) and never writes the product (ops/binary.ts).
+ * Below it the product fits in cache and writing it costs little.
+ */
+export const DEFER_PRODUCT_MIN_ELEMENTS = 1 << 14;
+
 type Name = 'js' | 'native';
 
 let native: Backend | null | undefined;

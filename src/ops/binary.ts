@@ -2,13 +2,17 @@
  * Elementwise arithmetic with NumPy broadcasting: one table entry per op with its gradient
  * rule. Rules return gradients shaped like the output; the tape sums them back to each
  * input's shape. Comparisons (not differentiable) live in compare.ts.
+ *
+ * One fusion lives here too: a large float product is deferred (its tensor computes on first
+ * read), and an `add` of it runs product and sum in one pass, so `a.mul(b).add(c)` moves
+ * memory once, as a triad, and never writes the product.
  */
 import type { ArithmeticOp, BinaryOp } from '../backend/backend.js';
-import { kernels } from '../backend/select.js';
-import { allocateOutput, type DType } from '../dtype.js';
+import { DEFER_PRODUCT_MIN_ELEMENTS, kernels } from '../backend/select.js';
+import { allocateOutput, isFloat, type DType, type FloatArray, type TypedArray } from '../dtype.js';
 import { isRecording, record } from '../autodiff/record.js';
 import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf, stridesOf } from '../shape.js';
-import { Tensor, toTensorPair, type TensorLike } from '../tensor.js';
+import { Tensor, toTensorPair, type Deferred, type TensorLike } from '../tensor.js';
 import { greaterEqual, lessEqual, greater } from './compare.js';
 import { where } from './where.js';
 import { cast } from './cast.js';
@@ -49,13 +53,51 @@ export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, outDType: DType
   return new Tensor(out, outShape, outDType);
 }
 
+/**
+ * The product of two same-shape float tensors, not yet computed. Its operands are immutable
+ * and already computed (never deferred themselves), so its value is fixed and chains stay one deep.
+ */
+class DeferredProduct implements Deferred {
+  constructor(readonly a: Tensor, readonly b: Tensor) {}
+
+  compute(): TypedArray {
+    return binaryKernel('mul', this.a, this.b, this.a.dtype).values;
+  }
+
+  /** this + c in one pass (c has the product's shape and dtype). */
+  plus(c: Tensor): Tensor {
+    const size = c.size;
+    const out = allocateOutput(c.dtype, size) as FloatArray;
+    kernels(size).mulAdd(this.a.values as FloatArray, this.b.values as FloatArray, c.values as FloatArray, out);
+    return new Tensor(out, c.shape.slice(), c.dtype);
+  }
+}
+
+function mulForward(a: Tensor, b: Tensor): Tensor {
+  if (isFloat(a.dtype) && a.deferred === null && b.deferred === null && !a.mutable && !b.mutable &&
+      a.size >= DEFER_PRODUCT_MIN_ELEMENTS && shapesEqual(a.shape, b.shape)) {
+    return new Tensor(null, a.shape.slice(), a.dtype, new DeferredProduct(a, b));
+  }
+  return binaryKernel('mul', a, b, a.dtype);
+}
+
+function addForward(a: Tensor, b: Tensor): Tensor {
+  if (a.deferred instanceof DeferredProduct && shapesEqual(a.shape, b.shape)) return a.deferred.plus(b);
+  if (b.deferred instanceof DeferredProduct && shapesEqual(a.shape, b.shape)) return b.deferred.plus(a);
+  return binaryKernel('add', a, b, a.dtype);
+}
+
+/** Forward passes that are more than one kernel call; every other op is `binaryKernel`. */
+const FORWARD: Partial<Record<ArithmeticOp, (a: Tensor, b: Tensor) => Tensor>> = { mul: mulForward, add: addForward };
+
 /** The op function for one table entry (its gradient rule looked up once, not per call). */
 function arithmetic(op: ArithmeticOp): (aLike: TensorLike, bLike: TensorLike) => Tensor {
   const grad = ARITHMETIC[op];
+  const forward = FORWARD[op] ?? ((a: Tensor, b: Tensor) => binaryKernel(op, a, b, a.dtype));
   return (aLike, bLike) => {
     const [a, b] = toTensorPair(aLike, bLike, op);
     if (a.dtype === 'bool') throw new TypeError(`${op}: bool tensors are not supported; cast them first`);
-    const y = binaryKernel(op, a, b, a.dtype);
+    const y = forward(a, b);
     if (isRecording()) record([a, b], [y], ([dy], needs) => grad(dy, a, b, y, needs));
     return y;
   };

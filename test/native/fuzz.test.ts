@@ -20,6 +20,7 @@ const VALID: Case[] = [
   { name: 'unary', args: () => ['exp', f32(6), f32(6), 0.1] },
   { name: 'binary', args: () => ['add', f32(6), [3, 1], f32(3), [0, 1], [2, 3], f32(6)] },
   { name: 'binary', args: () => ['less', f32(6), [3, 1], f32(3), [0, 1], [2, 3], new Uint8Array(6)] },
+  { name: 'mulAdd', args: () => [f32(6), f32(6), f32(6), f32(6)] },
   { name: 'select', args: () => [new Uint8Array(6), [3, 1], f32(6), [3, 1], f32(6), [3, 1], [2, 3], f32(6)] },
   { name: 'reduce', args: () => ['sum', f32(6), [2, 3], [1], f32(2)] },
   { name: 'argReduce', args: () => ['argMax', f32(6), [2, 3], 1, new Int32Array(2)] },
@@ -120,7 +121,7 @@ describe.skipIf(!binding)(nativeLabel, () => {
   it('short buffers throw RangeError', () => {
     // typed-array arguments whose length is exactly what the call needs
     const exact: Record<string, number[]> = {
-      unary: [1], binary: [1, 3, 6], select: [0, 2, 4, 7], reduce: [1, 4], argReduce: [1, 4], matmul: [0, 1, 2],
+      unary: [1], binary: [1, 3, 6], mulAdd: [0, 1, 2], select: [0, 2, 4, 7], reduce: [1, 4], argReduce: [1, 4], matmul: [0, 1, 2],
       copyStrided: [0, 4], gather: [0, 5], scatterAdd: [0, 5], pad: [0, 4], cast: [0],
     };
     for (const c of VALID) {

@@ -113,6 +113,18 @@ describe.skipIf(!binding)(nativeLabel, () => {
         }
       });
 
+      it('mulAdd: bit-identical to TS (product rounded before the sum) at every length', () => {
+        raw.setSimdLevel(level);
+        const rand = rng(7);
+        for (const dtype of ['float32', 'float64'] as const) for (const n of [...SIZES, 70000, 300001]) {
+          const [x, y, z] = [0, 1, 2].map(() => randomArray(dtype, n, rand)) as Float32Array[];
+          const a = new CTORS[dtype](n), b = new CTORS[dtype](n);
+          raw.mulAdd(x, y, z, a);
+          tsBackend.mulAdd(x, y, z, b);
+          expect(Buffer.compare(Buffer.from(a.buffer), Buffer.from(b.buffer)), `mulAdd ${dtype} n=${n}`).toBe(0);
+        }
+      });
+
       it('select: every dtype under random broadcasts', () => {
         const rand = rng(3);
         for (const dtype of DTYPES) for (let trial = 0; trial < 30; trial++) {

@@ -13,6 +13,7 @@ import { fallsBack } from './fallback.js';
 export interface RawBinding {
   unary(op: string, x: TypedArray, out: TypedArray, alpha: number): void;
   binary(op: string, a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void;
+  mulAdd(a: FloatArray, b: FloatArray, c: FloatArray, out: FloatArray): void;
   select(cond: Uint8Array, condStrides: number[], a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void;
   reduce(op: string, x: TypedArray, shape: number[], axes: number[], out: TypedArray): void;
   argReduce(op: string, x: TypedArray, shape: number[], axis: number, out: Int32Array): void;
@@ -40,7 +41,7 @@ export interface RawBinding {
 }
 
 export const RAW_EXPORTS = [
-  'unary', 'binary', 'select', 'reduce', 'argReduce', 'matmul', 'copyStrided', 'gather', 'scatterAdd',
+  'unary', 'binary', 'mulAdd', 'select', 'reduce', 'argReduce', 'matmul', 'copyStrided', 'gather', 'scatterAdd',
   'concat', 'pad', 'cast', 'fusedUpdate', 'info', 'setSimdLevel', 'setNumThreads',
 ] as const;
 
@@ -57,6 +58,10 @@ export class NativeBackend implements Backend {
   binary(op: BinaryOp, a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void {
     if (fallsBack('binary', dtypeOfArray(a), op)) return tsBackend.binary(op, a, aStrides, b, bStrides, outShape, out);
     this.raw.binary(op, a, aStrides, b, bStrides, outShape, out);
+  }
+
+  mulAdd(a: FloatArray, b: FloatArray, c: FloatArray, out: FloatArray): void {
+    this.raw.mulAdd(a, b, c, out);
   }
 
   select(cond: Uint8Array, condStrides: number[], a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void {

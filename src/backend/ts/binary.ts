@@ -7,7 +7,7 @@
  * column broadcast), the reverse, and general strides. To add an op: one entry in `FLOAT`.
  */
 import type { BinaryOp } from '../backend.js';
-import type { TypedArray } from '../../dtype.js';
+import type { FloatArray, TypedArray } from '../../dtype.js';
 import { cls, collapse, compile, loopCache, odometerStep } from './strided.js';
 
 const FLOAT: Record<BinaryOp, string> = {
@@ -56,6 +56,16 @@ function source(op: BinaryOp, expr: string): string {
       ${odometerStep([['ao', 'sa'], ['bo', 'sb']])}
     }
   }`;
+}
+
+/** See `Backend.mulAdd`. Float32 products are rounded with fround; a double sum of two floats then rounds exactly as float32 addition. */
+export function mulAdd(a: FloatArray, b: FloatArray, c: FloatArray, out: FloatArray): void {
+  const n = out.length;
+  if (out instanceof Float32Array) {
+    for (let i = 0; i < n; i++) out[i] = Math.fround(a[i] * b[i]) + c[i];
+  } else {
+    for (let i = 0; i < n; i++) out[i] = a[i] * b[i] + c[i];
+  }
 }
 
 const loops = loopCache<BinaryLoop>();

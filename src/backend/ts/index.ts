@@ -5,7 +5,7 @@
  */
 import type { Backend } from '../backend.js';
 import { unary } from './unary.js';
-import { binary } from './binary.js';
+import { binary, mulAdd } from './binary.js';
 import { argReduce, reduce } from './reduce.js';
 import { matmul } from './matmul.js';
 import { cast, concat, copyStrided, gather, pad, scatterAdd, select } from './copy.js';
@@ -15,6 +15,7 @@ export const tsBackend: Backend = {
   name: 'js',
   unary,
   binary,
+  mulAdd,
   select,
   reduce,
   argReduce,
