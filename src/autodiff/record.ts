@@ -34,9 +34,10 @@ export interface Recorder {
   /** Unique per tape and per reset: tensors owned under an old key are no longer followed. */
   key: number;
   slotCount: number;
-  readonly otherSlots: Map<number, number>;
+  /** Slots of tensors another tape owns; null until the first one (most tapes never need it). */
+  otherSlots: Map<number, number> | null;
   readonly watchAccessedVariables: boolean;
-  readonly nodes: TapeNode[];
+  nodes: TapeNode[];
   onVariableAccessed(v: Tensor): void;
 }
 
@@ -50,6 +51,7 @@ export function newTapeKey(): number {
 /** The tensor's slot on `tape`, or -1 when the tape does not follow it. */
 export function slotIn(tape: Recorder, t: Tensor): number {
   if (t.slotOwner === tape.key) return t.slot;
+  if (tape.otherSlots === null) return -1;
   const s = tape.otherSlots.get(t.id);
   return s === undefined ? -1 : s;
 }
@@ -62,7 +64,7 @@ export function follow(tape: Recorder, t: Tensor): number {
   if (t.slotOwner === 0) {
     t.slotOwner = tape.key;
     t.slot = slot;
-  } else tape.otherSlots.set(t.id, slot);
+  } else (tape.otherSlots ??= new Map()).set(t.id, slot);
   return slot;
 }
 

@@ -65,8 +65,8 @@ export class GradientTape implements Recorder {
   readonly watchAccessedVariables: boolean;
   key = newTapeKey();
   slotCount = 0;
-  readonly otherSlots = new Map<number, number>();
-  readonly nodes: TapeNode[] = [];
+  otherSlots: Map<number, number> | null = null;
+  nodes: TapeNode[] = [];
   private readonly accessed: Tensor[] = [];
   private used = false;
   private depth = 0;
@@ -108,7 +108,7 @@ export class GradientTape implements Recorder {
 
   /** Forgets everything recorded so far (watched tensors included). */
   reset(): void {
-    this.nodes.length = 0;
+    this.nodes = [];
     this.forgetSlots();
     this.accessed.length = 0;
     this.used = false;
@@ -200,12 +200,12 @@ export class GradientTape implements Recorder {
   private forgetSlots(): void {
     this.key = newTapeKey();
     this.slotCount = 0;
-    this.otherSlots.clear();
+    this.otherSlots = null;
   }
 
   private release(): void {
     this.used = true;
-    this.nodes.length = 0;
+    this.nodes = [];
     this.forgetSlots();
   }
 
@@ -219,71 +219,75 @@ export class GradientTape implements Recorder {
       throw new Error(`GradientTape.${op}: unconnectedGradients must be 'none' or 'zero', got ${JSON.stringify(options.unconnectedGradients)}`);
     }
     // The tape does not record its own gradient computation (outer tapes do).
-    return this.stopRecording(() => {
-      this.lastConnected = false;
-      if (isFloat(target.dtype)) {
-        let seed: Tensor;
-        if (options.outputGradients !== undefined) {
-          seed = toTensor(options.outputGradients, `GradientTape.${op}`, 'outputGradients', target.dtype);
-          if (!shapesEqual(seed.shape, target.shape)) {
-            throw new Error(`GradientTape.${op}: outputGradients shape ${fmt(seed.shape)} does not match target shape ${fmt(target.shape)}`);
-          }
-        } else seed = onesLike(target);
-        const targetSlot = slotIn(this, target);
-        const grads = new Array<Tensor | undefined>(this.slotCount);
-        // Only nodes on a path from a source matter. A source the tape does not follow gets
-        // no gradient (TF: None), even when a recorded op read it next to a watched tensor.
-        const reachable = zeroFlags(this.slotCount);
-        const sourceSlots = sources.map((s) => (isFloat(s.dtype) ? slotIn(this, s) : -1));
-        for (const slot of sourceSlots) if (slot >= 0) reachable[slot] = 1;
-        if (targetSlot >= 0) {
-          grads[targetSlot] = seed;
-          const nodes = this.nodes;
-          const relevant = zeroFlags(nodes.length);
-          for (let n = 0; n < nodes.length; n++) {
-            const { inSlots, outSlots } = nodes[n];
-            for (let i = 0; i < inSlots.length; i++) {
-              if (inSlots[i] >= 0 && reachable[inSlots[i]] === 1) {
-                relevant[n] = 1;
-                for (let j = 0; j < outSlots.length; j++) if (outSlots[j] >= 0) reachable[outSlots[j]] = 1;
-                break;
-              }
-            }
-          }
-          for (let n = nodes.length - 1; n >= 0; n--) {
-            if (relevant[n] === 0) continue;
-            const { inputs, outputs, inSlots, outSlots, grad } = nodes[n];
-            let any = false;
-            const upstream = new Array<Tensor>(outputs.length);
-            for (let j = 0; j < outputs.length; j++) {
-              const g = outSlots[j] >= 0 ? grads[outSlots[j]] : undefined;
-              if (g !== undefined) {
-                any = true;
-                upstream[j] = g;
-              }
-            }
-            if (!any) continue;
-            for (let j = 0; j < outputs.length; j++) if (upstream[j] === undefined) upstream[j] = zerosLike(outputs[j]);
-            const needs = new Array<boolean>(inputs.length);
-            for (let i = 0; i < inputs.length; i++) needs[i] = inSlots[i] >= 0 && reachable[inSlots[i]] === 1;
-            const inGrads = grad(upstream, needs);
-            for (let i = 0; i < inputs.length; i++) {
-              const g = inGrads[i];
-              if (!needs[i] || g === null || g === undefined) continue;
-              const shaped = unbroadcast(g, inputs[i].shape);
-              const prev = grads[inSlots[i]];
-              grads[inSlots[i]] = prev ? add(prev, shaped) : shaped;
+    if (recordingTapes.includes(this)) return this.stopRecording(() => this.walk(target, sources, options, op, zero));
+    return this.walk(target, sources, options, op, zero);
+  }
+
+  /** The backward pass proper: gradients of `target` for each source (null or zeros when unconnected). */
+  private walk(target: Tensor, sources: Tensor[], options: GradientOptions, op: string, zero: boolean): (Tensor | null)[] {
+    this.lastConnected = false;
+    if (isFloat(target.dtype)) {
+      let seed: Tensor;
+      if (options.outputGradients !== undefined) {
+        seed = toTensor(options.outputGradients, `GradientTape.${op}`, 'outputGradients', target.dtype);
+        if (!shapesEqual(seed.shape, target.shape)) {
+          throw new Error(`GradientTape.${op}: outputGradients shape ${fmt(seed.shape)} does not match target shape ${fmt(target.shape)}`);
+        }
+      } else seed = onesLike(target);
+      const targetSlot = slotIn(this, target);
+      const grads = new Array<Tensor | undefined>(this.slotCount);
+      // Only nodes on a path from a source matter. A source the tape does not follow gets
+      // no gradient (TF: None), even when a recorded op read it next to a watched tensor.
+      const reachable = zeroFlags(this.slotCount);
+      const sourceSlots = sources.map((s) => (isFloat(s.dtype) ? slotIn(this, s) : -1));
+      for (const slot of sourceSlots) if (slot >= 0) reachable[slot] = 1;
+      if (targetSlot >= 0) {
+        grads[targetSlot] = seed;
+        const nodes = this.nodes;
+        const relevant = zeroFlags(nodes.length);
+        for (let n = 0; n < nodes.length; n++) {
+          const { inSlots, outSlots } = nodes[n];
+          for (let i = 0; i < inSlots.length; i++) {
+            if (inSlots[i] >= 0 && reachable[inSlots[i]] === 1) {
+              relevant[n] = 1;
+              for (let j = 0; j < outSlots.length; j++) if (outSlots[j] >= 0) reachable[outSlots[j]] = 1;
+              break;
             }
           }
         }
-        return sources.map((s, k) => {
-          const g = sourceSlots[k] >= 0 ? grads[sourceSlots[k]] : undefined;
-          if (g) this.lastConnected = true;
-          return g ?? (zero ? zerosLike(s) : null);
-        });
+        for (let n = nodes.length - 1; n >= 0; n--) {
+          if (relevant[n] === 0) continue;
+          const { inputs, outputs, inSlots, outSlots, grad } = nodes[n];
+          let any = false;
+          const upstream = new Array<Tensor>(outputs.length);
+          for (let j = 0; j < outputs.length; j++) {
+            const g = outSlots[j] >= 0 ? grads[outSlots[j]] : undefined;
+            if (g !== undefined) {
+              any = true;
+              upstream[j] = g;
+            }
+          }
+          if (!any) continue;
+          for (let j = 0; j < outputs.length; j++) if (upstream[j] === undefined) upstream[j] = zerosLike(outputs[j]);
+          const needs = new Array<boolean>(inputs.length);
+          for (let i = 0; i < inputs.length; i++) needs[i] = inSlots[i] >= 0 && reachable[inSlots[i]] === 1;
+          const inGrads = grad(upstream, needs);
+          for (let i = 0; i < inputs.length; i++) {
+            const g = inGrads[i];
+            if (!needs[i] || g === null || g === undefined) continue;
+            const shaped = unbroadcast(g, inputs[i].shape);
+            const prev = grads[inSlots[i]];
+            grads[inSlots[i]] = prev ? add(prev, shaped) : shaped;
+          }
+        }
       }
-      return sources.map((s) => (zero ? zerosLike(s) : null));
-    });
+      return sources.map((s, k) => {
+        const g = sourceSlots[k] >= 0 ? grads[sourceSlots[k]] : undefined;
+        if (g) this.lastConnected = true;
+        return g ?? (zero ? zerosLike(s) : null);
+      });
+    }
+    return sources.map((s) => (zero ? zerosLike(s) : null));
   }
 }
 
