@@ -36,6 +36,8 @@ export interface Recorder {
   slotCount: number;
   /** Slots of tensors another tape owns; null until the first one (most tapes never need it). */
   otherSlots: Map<number, number> | null;
+  /** The tensors whose slot is stored on them for this tape: disowned when the tape is done. */
+  readonly owned: Tensor[];
   readonly watchAccessedVariables: boolean;
   nodes: TapeNode[];
   onVariableAccessed(v: Tensor): void;
@@ -64,8 +66,19 @@ export function follow(tape: Recorder, t: Tensor): number {
   if (t.slotOwner === 0) {
     t.slotOwner = tape.key;
     t.slot = slot;
+    tape.owned.push(t);
   } else (tape.otherSlots ??= new Map()).set(t.id, slot);
   return slot;
+}
+
+/**
+ * Gives back the tensors `tape` owns, so the next tape (the next training step's) keeps its
+ * slots on them too instead of in its map: variables outlive every tape that follows them.
+ */
+export function disown(tape: Recorder): void {
+  const owned = tape.owned;
+  for (let i = 0; i < owned.length; i++) if (owned[i].slotOwner === tape.key) owned[i].slotOwner = 0;
+  owned.length = 0;
 }
 
 /** Tapes currently recording, innermost last. */

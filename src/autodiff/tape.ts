@@ -8,7 +8,7 @@
 import { isFloat } from '../dtype.js';
 import { fmt, shapesEqual, unbroadcastAxes } from '../shape.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
-import { follow, newTapeKey, record, recordingTapes, slotIn, withoutRecording, type Recorder, type TapeNode } from './record.js';
+import { disown, follow, newTapeKey, record, recordingTapes, slotIn, withoutRecording, type Recorder, type TapeNode } from './record.js';
 import { add } from '../ops/binary.js';
 import { onesLike, zeros, zerosLike } from '../ops/create.js';
 import { reshape } from '../ops/reshape.js';
@@ -67,6 +67,7 @@ export class GradientTape implements Recorder {
   slotCount = 0;
   otherSlots: Map<number, number> | null = null;
   nodes: TapeNode[] = [];
+  readonly owned: Tensor[] = [];
   private readonly accessed: Tensor[] = [];
   private used = false;
   private depth = 0;
@@ -198,6 +199,7 @@ export class GradientTape implements Recorder {
 
   /** A new key disowns every tensor this tape followed. */
   private forgetSlots(): void {
+    disown(this);
     this.key = newTapeKey();
     this.slotCount = 0;
     this.otherSlots = null;

@@ -23,6 +23,13 @@ export const NATIVE_MIN_UPDATE_ELEMENTS = 256;
  */
 export const DEFER_PRODUCT_MIN_ELEMENTS = 1 << 14;
 
+/**
+ * One-element tensors skip the Backend interface: their ops apply the TS backend's scalar
+ * function for the op (resolved once per op) inline, which costs less than planning a loop
+ * over shapes and strides. Same expression and rounding as the TS loops, on every backend.
+ */
+export { scalarBinary, scalarUnary } from './ts/index.js';
+
 type Name = 'js' | 'native';
 
 let native: Backend | null | undefined;

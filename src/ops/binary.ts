@@ -8,8 +8,8 @@
  * memory once, as a triad, and never writes the product.
  */
 import type { ArithmeticOp, BinaryOp } from '../backend/backend.js';
-import { DEFER_PRODUCT_MIN_ELEMENTS, kernels } from '../backend/select.js';
-import { allocateOutput, isFloat, type DType, type FloatArray, type TypedArray } from '../dtype.js';
+import { DEFER_PRODUCT_MIN_ELEMENTS, kernels, scalarBinary } from '../backend/select.js';
+import { allocate, allocateOutput, isFloat, type DType, type FloatArray, type TypedArray } from '../dtype.js';
 import { isRecording, record } from '../autodiff/record.js';
 import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf, stridesOf } from '../shape.js';
 import { Tensor, toTensorPair, type Deferred, type TensorLike } from '../tensor.js';
@@ -87,6 +87,13 @@ function addForward(a: Tensor, b: Tensor): Tensor {
   return binaryKernel('add', a, b, a.dtype);
 }
 
+/** a op b for one-element a and b (the broadcast shape is the longer of two all-ones shapes). */
+function oneElement(a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor {
+  const out = allocate(a.dtype, 1);
+  out[0] = f(a.values[0], b.values[0]);
+  return new Tensor(out, (a.shape.length >= b.shape.length ? a : b).shape.slice(), a.dtype);
+}
+
 /** Forward passes that are more than one kernel call; every other op is `binaryKernel`. */
 const FORWARD: Partial<Record<ArithmeticOp, (a: Tensor, b: Tensor) => Tensor>> = { mul: mulForward, add: addForward };
 
@@ -94,10 +101,12 @@ const FORWARD: Partial<Record<ArithmeticOp, (a: Tensor, b: Tensor) => Tensor>> =
 function arithmetic(op: ArithmeticOp): (aLike: TensorLike, bLike: TensorLike) => Tensor {
   const grad = ARITHMETIC[op];
   const forward = FORWARD[op] ?? ((a: Tensor, b: Tensor) => binaryKernel(op, a, b, a.dtype));
+  let onFloats: ((x: number, y: number) => number) | undefined, onInts: typeof onFloats; // built on first use
   return (aLike, bLike) => {
     const [a, b] = toTensorPair(aLike, bLike, op);
     if (a.dtype === 'bool') throw new TypeError(`${op}: bool tensors are not supported; cast them first`);
-    const y = forward(a, b);
+    const y = a.size !== 1 || b.size !== 1 ? forward(a, b)
+      : oneElement(a, b, a.dtype === 'int32' ? (onInts ??= scalarBinary(op, true)) : (onFloats ??= scalarBinary(op, false)));
     if (isRecording()) record([a, b], [y], ([dy], needs) => grad(dy, a, b, y, needs));
     return y;
   };

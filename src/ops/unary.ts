@@ -4,8 +4,8 @@
  * to `UnaryOp` in backend.ts, a loop in each backend's unary family, and an entry here.
  */
 import type { UnaryOp } from '../backend/backend.js';
-import { kernels } from '../backend/select.js';
-import { allocateOutput, isFloat } from '../dtype.js';
+import { kernels, scalarUnary } from '../backend/select.js';
+import { allocate, allocateOutput, isFloat } from '../dtype.js';
 import { isRecording, record } from '../autodiff/record.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
@@ -47,56 +47,88 @@ const UNARY: Record<UnaryOp, UnarySpec> = {
   round: { grad: null },
 };
 
-/** @internal Runs a unary kernel and records its gradient. */
-export function unaryOp(op: UnaryOp, xLike: TensorLike, alpha = 0): Tensor {
-  const x = toTensor(xLike, op, 'x');
-  const spec = UNARY[op];
-  if (!isFloat(x.dtype) && !(spec.int && x.dtype === 'int32')) {
-    throw new TypeError(`${op}: x must be ${spec.int ? 'float32, float64 or int32' : 'float32 or float64'}, got ${x.dtype}`);
+interface UnaryEntry extends UnarySpec {
+  op: UnaryOp;
+  onFloats: (x: number, alpha: number) => number;
+  onInts: (x: number, alpha: number) => number;
+}
+
+const entries = new Map<UnaryOp, UnaryEntry>();
+function entry(op: UnaryOp): UnaryEntry {
+  let e = entries.get(op);
+  if (e === undefined) {
+    e = { ...UNARY[op], op, onFloats: scalarUnary(op, false), onInts: scalarUnary(op, true) };
+    entries.set(op, e);
   }
-  const out = allocateOutput(x.dtype, x.size);
-  kernels(x.size).unary(op, x.values, out, alpha);
+  return e;
+}
+
+function applyUnary(e: UnaryEntry, xLike: TensorLike, alpha: number): Tensor {
+  const { op } = e;
+  const x = toTensor(xLike, op, 'x');
+  if (!isFloat(x.dtype) && !(e.int && x.dtype === 'int32')) {
+    throw new TypeError(`${op}: x must be ${e.int ? 'float32, float64 or int32' : 'float32 or float64'}, got ${x.dtype}`);
+  }
+  let out;
+  if (x.size === 1) {
+    out = allocate(x.dtype, 1);
+    out[0] = (x.dtype === 'int32' ? e.onInts : e.onFloats)(x.values[0], alpha);
+  } else {
+    out = allocateOutput(x.dtype, x.size);
+    kernels(x.size).unary(op, x.values, out, alpha);
+  }
   const y = new Tensor(out, x.shape.slice(), x.dtype);
-  const grad = spec.grad;
+  const grad = e.grad;
   if (grad && isRecording()) record([x], [y], ([dy]) => [grad(dy, x, y, alpha)]);
   return y;
 }
 
+/** @internal Runs a unary kernel and records its gradient. */
+export function unaryOp(op: UnaryOp, xLike: TensorLike, alpha = 0): Tensor {
+  return applyUnary(entry(op), xLike, alpha);
+}
+
+/** The op function for one table entry, resolved once. */
+function unaryFunction(op: UnaryOp): (x: TensorLike) => Tensor {
+  let e: UnaryEntry | undefined;
+  return (x) => applyUnary((e ??= entry(op)), x, 0);
+}
+
 /** -x */
-export const neg = (x: TensorLike) => unaryOp('neg', x);
+export const neg = unaryFunction('neg');
 /** x² */
-export const square = (x: TensorLike) => unaryOp('square', x);
+export const square = unaryFunction('square');
 /** √x */
-export const sqrt = (x: TensorLike) => unaryOp('sqrt', x);
+export const sqrt = unaryFunction('sqrt');
 /** 1/√x */
-export const rsqrt = (x: TensorLike) => unaryOp('rsqrt', x);
+export const rsqrt = unaryFunction('rsqrt');
 /** eˣ */
-export const exp = (x: TensorLike) => unaryOp('exp', x);
+export const exp = unaryFunction('exp');
 /** Natural logarithm. */
-export const log = (x: TensorLike) => unaryOp('log', x);
+export const log = unaryFunction('log');
 /** log(1 + x), accurate for small x. */
-export const log1p = (x: TensorLike) => unaryOp('log1p', x);
+export const log1p = unaryFunction('log1p');
 /** |x|; its gradient at 0 is 0, as TF's. */
-export const abs = (x: TensorLike) => unaryOp('abs', x);
+export const abs = unaryFunction('abs');
 /** -1, 0 or 1 (NaN stays NaN). */
-export const sign = (x: TensorLike) => unaryOp('sign', x);
+export const sign = unaryFunction('sign');
 /** max(x, 0). */
-export const relu = (x: TensorLike) => unaryOp('relu', x);
+export const relu = unaryFunction('relu');
 /** 1 / (1 + e⁻ˣ), computed stably. */
-export const sigmoid = (x: TensorLike) => unaryOp('sigmoid', x);
+export const sigmoid = unaryFunction('sigmoid');
 /** Hyperbolic tangent. */
-export const tanh = (x: TensorLike) => unaryOp('tanh', x);
+export const tanh = unaryFunction('tanh');
 /** log(1 + eˣ), computed stably. */
-export const softplus = (x: TensorLike) => unaryOp('softplus', x);
+export const softplus = unaryFunction('softplus');
 /** x for x > 0, eˣ − 1 otherwise. */
-export const elu = (x: TensorLike) => unaryOp('elu', x);
+export const elu = unaryFunction('elu');
 /** x for x > 0, alpha·x otherwise (TF's default alpha is 0.2). */
 export const leakyRelu = (x: TensorLike, alpha = 0.2) => unaryOp('leakyRelu', x, alpha);
 /** 1/x */
-export const reciprocal = (x: TensorLike) => unaryOp('reciprocal', x);
+export const reciprocal = unaryFunction('reciprocal');
 /** Largest integer not above x (not differentiable). */
-export const floor = (x: TensorLike) => unaryOp('floor', x);
+export const floor = unaryFunction('floor');
 /** Smallest integer not below x (not differentiable). */
-export const ceil = (x: TensorLike) => unaryOp('ceil', x);
+export const ceil = unaryFunction('ceil');
 /** Round half to even, as TF (not differentiable). */
-export const round = (x: TensorLike) => unaryOp('round', x);
+export const round = unaryFunction('round');

@@ -69,6 +69,16 @@ export function mulAdd(a: FloatArray, b: FloatArray, c: FloatArray, out: FloatAr
 }
 
 const loops = loopCache<BinaryLoop>();
+
+/**
+ * The op on one pair of numbers, generated from the same expression as the loops: ops apply
+ * it inline to one-element tensors (select.ts). Storing the result in the output's typed
+ * array rounds or wraps it exactly as the loops' stores do.
+ */
+export function scalarBinary(op: BinaryOp, int32: boolean): (x: number, y: number) => number {
+  const expr = (int32 ? INT32[op] : undefined) ?? FLOAT[op];
+  return compile(`binary:${op}:scalar:${int32}`, () => `function binary_${op}_scalar(x, y) { return ${expr}; }`);
+}
 const ONE = [1];
 const ZERO = [0];
 

@@ -40,6 +40,12 @@ type UnaryLoop = (x: TypedArray, out: TypedArray, alpha: number) => void;
 
 const loops = loopCache<UnaryLoop>();
 
+/** The op on one number, generated from the same expression as the loops (see `scalarBinary`). */
+export function scalarUnary(op: UnaryOp, int32: boolean): (x: number, alpha: number) => number {
+  const expr = (int32 ? INT32[op] : undefined) ?? FLOAT[op];
+  return compile(`unary:${op}:scalar:${int32}`, () => `function unary_${op}_scalar(x, alpha) { return ${expr}; }`);
+}
+
 export function unary(op: UnaryOp, x: TypedArray, out: TypedArray, alpha: number): void {
   const fn = loops(op, x, out, () => {
     const xc = cls(x);
