@@ -61,6 +61,18 @@ describe('GradientTape: recording and watching', () => {
     expectValues(gb, 2);
   });
 
+  it('an op recorded before watch(x) does not connect x (TF records only ops on watched tensors)', () => {
+    // z = 2x + x with x watched between the two ops: only the sum sees a watched x, so dz/dx = 1.
+    const x = tf.scalar(3);
+    const tape = new tf.GradientTape();
+    const z = tape.record(() => {
+      const y = x.mul(2);
+      tape.watch(x);
+      return y.add(x);
+    });
+    expectValues(tape.gradient(z, x), 1);
+  });
+
   it('ops run outside record are not recorded', () => {
     const x = tf.scalar(3);
     const tape = new tf.GradientTape();

@@ -13,15 +13,22 @@ export type GradFn = (dys: Tensor[], needs: boolean[]) => (Tensor | null)[];
 
 /**
  * One recorded op. Every tensor a tape follows gets a slot (its index in the tape's arrays),
- * so the backward pass indexes arrays instead of hashing ids; -1 marks an input the tape does
- * not follow (a constant, an integer tensor).
+ * so the backward pass indexes arrays instead of hashing ids. Slots only grow, so `slotLimit`
+ * (the tape's slot count once the op's outputs were followed) tells which of its inputs the
+ * tape followed when the op ran: one whose slot is at or above it was watched later, and an
+ * op recorded before a watch does not connect it (TF).
  */
 export interface TapeNode {
   inputs: Tensor[];
   outputs: Tensor[];
-  inSlots: number[];
-  outSlots: number[];
   grad: GradFn;
+  slotLimit: number;
+}
+
+/** The slot of `t` as node input or output, or -1 when the tape did not follow it when the node ran. */
+export function slotAt(tape: Recorder, node: TapeNode, t: Tensor): number {
+  const s = slotIn(tape, t);
+  return s < node.slotLimit ? s : -1;
 }
 
 /**
@@ -94,21 +101,17 @@ export function record(inputs: Tensor[], outputs: Tensor[], grad: GradFn): void 
   for (let t = 0; t < recordingTapes.length; t++) {
     const tape = recordingTapes[t];
     let watched = false;
-    const inSlots = new Array<number>(inputs.length);
     for (let i = 0; i < inputs.length; i++) {
       const x = inputs[i];
-      let slot = slotIn(tape, x);
-      if (slot < 0 && x.autoWatch && tape.watchAccessedVariables) {
+      if (slotIn(tape, x) >= 0) watched = true;
+      else if (x.autoWatch && tape.watchAccessedVariables) {
         tape.onVariableAccessed(x);
-        slot = slotIn(tape, x);
+        watched = true;
       }
-      inSlots[i] = slot;
-      if (slot >= 0) watched = true;
     }
     if (!watched) continue;
-    const outSlots = new Array<number>(outputs.length);
-    for (let i = 0; i < outputs.length; i++) outSlots[i] = isFloat(outputs[i].dtype) ? follow(tape, outputs[i]) : -1;
-    tape.nodes.push({ inputs, outputs, inSlots, outSlots, grad });
+    for (let i = 0; i < outputs.length; i++) if (isFloat(outputs[i].dtype)) follow(tape, outputs[i]);
+    tape.nodes.push({ inputs, outputs, grad, slotLimit: tape.slotCount });
   }
 }
 

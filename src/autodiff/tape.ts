@@ -8,7 +8,7 @@
 import { isFloat } from '../dtype.js';
 import { fmt, shapesEqual, unbroadcastAxes } from '../shape.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
-import { disown, follow, newTapeKey, record, recordingTapes, slotIn, withoutRecording, type Recorder, type TapeNode } from './record.js';
+import { disown, follow, newTapeKey, record, recordingTapes, slotAt, slotIn, withoutRecording, type Recorder, type TapeNode } from './record.js';
 import { add } from '../ops/binary.js';
 import { onesLike, zeros, zerosLike } from '../ops/create.js';
 import { reshape } from '../ops/reshape.js';
@@ -193,6 +193,12 @@ export class GradientTape implements Recorder {
 
   private lastConnected = false;
 
+  /** Whether input `x` of `node` lies on a path from a source. */
+  private reaches(reachable: number[], node: TapeNode, x: Tensor): boolean {
+    const s = slotAt(this, node, x);
+    return s >= 0 && reachable[s] === 1;
+  }
+
   private follow(t: Tensor): void {
     follow(this, t);
   }
@@ -221,7 +227,7 @@ export class GradientTape implements Recorder {
       throw new Error(`GradientTape.${op}: unconnectedGradients must be 'none' or 'zero', got ${JSON.stringify(options.unconnectedGradients)}`);
     }
     // The tape does not record its own gradient computation (outer tapes do).
-    if (recordingTapes.includes(this)) return this.stopRecording(() => this.walk(target, sources, options, op, zero));
+    if (recordingTapes.length > 0 && recordingTapes.includes(this)) return this.stopRecording(() => this.walk(target, sources, options, op, zero));
     return this.walk(target, sources, options, op, zero);
   }
 
@@ -241,53 +247,61 @@ export class GradientTape implements Recorder {
       // Only nodes on a path from a source matter. A source the tape does not follow gets
       // no gradient (TF: None), even when a recorded op read it next to a watched tensor.
       const reachable = zeroFlags(this.slotCount);
-      const sourceSlots = sources.map((s) => (isFloat(s.dtype) ? slotIn(this, s) : -1));
-      for (const slot of sourceSlots) if (slot >= 0) reachable[slot] = 1;
+      const sourceSlots: number[] = [];
+      for (const s of sources) {
+        const slot = isFloat(s.dtype) ? slotIn(this, s) : -1;
+        sourceSlots.push(slot);
+        if (slot >= 0) reachable[slot] = 1;
+      }
       if (targetSlot >= 0) {
         grads[targetSlot] = seed;
         const nodes = this.nodes;
         const relevant = zeroFlags(nodes.length);
         for (let n = 0; n < nodes.length; n++) {
-          const { inSlots, outSlots } = nodes[n];
-          for (let i = 0; i < inSlots.length; i++) {
-            if (inSlots[i] >= 0 && reachable[inSlots[i]] === 1) {
-              relevant[n] = 1;
-              for (let j = 0; j < outSlots.length; j++) if (outSlots[j] >= 0) reachable[outSlots[j]] = 1;
-              break;
-            }
+          const node = nodes[n];
+          let fromSource = false;
+          for (const x of node.inputs) if (this.reaches(reachable, node, x)) fromSource = true;
+          if (!fromSource) continue;
+          relevant[n] = 1;
+          for (const y of node.outputs) {
+            const s = slotAt(this, node, y);
+            if (s >= 0) reachable[s] = 1;
           }
         }
         for (let n = nodes.length - 1; n >= 0; n--) {
           if (relevant[n] === 0) continue;
-          const { inputs, outputs, inSlots, outSlots, grad } = nodes[n];
+          const node = nodes[n];
+          const { inputs, outputs } = node;
           let any = false;
-          const upstream = new Array<Tensor>(outputs.length);
-          for (let j = 0; j < outputs.length; j++) {
-            const g = outSlots[j] >= 0 ? grads[outSlots[j]] : undefined;
-            if (g !== undefined) {
-              any = true;
-              upstream[j] = g;
-            }
+          const upstream: Tensor[] = [];
+          for (const y of outputs) {
+            const s = slotAt(this, node, y);
+            const g = s >= 0 ? grads[s] : undefined;
+            if (g !== undefined) any = true;
+            upstream.push(g ?? (undefined as unknown as Tensor)); // filled below if any
           }
           if (!any) continue;
           for (let j = 0; j < outputs.length; j++) if (upstream[j] === undefined) upstream[j] = zerosLike(outputs[j]);
-          const needs = new Array<boolean>(inputs.length);
-          for (let i = 0; i < inputs.length; i++) needs[i] = inSlots[i] >= 0 && reachable[inSlots[i]] === 1;
-          const inGrads = grad(upstream, needs);
+          const needs: boolean[] = [];
+          for (const x of inputs) needs.push(this.reaches(reachable, node, x));
+          const inGrads = node.grad(upstream, needs);
           for (let i = 0; i < inputs.length; i++) {
             const g = inGrads[i];
             if (!needs[i] || g === null || g === undefined) continue;
+            const slot = slotAt(this, node, inputs[i]);
             const shaped = unbroadcast(g, inputs[i].shape);
-            const prev = grads[inSlots[i]];
-            grads[inSlots[i]] = prev ? add(prev, shaped) : shaped;
+            const prev = grads[slot];
+            grads[slot] = prev ? add(prev, shaped) : shaped;
           }
         }
       }
-      return sources.map((s, k) => {
+      const result: (Tensor | null)[] = [];
+      for (let k = 0; k < sources.length; k++) {
         const g = sourceSlots[k] >= 0 ? grads[sourceSlots[k]] : undefined;
         if (g) this.lastConnected = true;
-        return g ?? (zero ? zerosLike(s) : null);
-      });
+        result.push(g ?? (zero ? zerosLike(sources[k]) : null));
+      }
+      return result;
     }
     return sources.map((s) => (zero ? zerosLike(s) : null));
   }
