@@ -4,7 +4,7 @@
  * `ops/methods.ts`, next to the ops themselves; conversion of user values (numbers, nested
  * arrays, typed arrays) lives here in `toTensor`.
  */
-import { allocate, assertDType, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
+import { allocate, assertDType, dtypeOfArray, roundTo, type DType, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
 import { fmt, sizeOf } from './shape.js';
 
@@ -12,11 +12,25 @@ let nextId = 1;
 
 /**
  * @internal Work whose result is computed on the first read of a tensor's `values`: large
- * float products wait so that an `add` reading them can run both in one pass (ops/binary.ts).
+ * float products wait so that an `add` reading them can run both in one pass (ops/binary.ts),
+ * and one-element results keep their value as a number (`BOXED`).
  */
 export interface Deferred {
-  compute(): TypedArray;
+  compute(t: Tensor): TypedArray;
 }
+
+/**
+ * One-element op results hold their value in `num` until something needs the array: scalar
+ * graphs (losses, the seed loop) then chain ops on plain numbers, and a one-element typed array
+ * costs more than the op itself.
+ */
+const BOXED: Deferred = {
+  compute(t: Tensor): TypedArray {
+    const out = allocate(t.dtype, 1);
+    out[0] = t.num;
+    return out;
+  },
+};
 
 export type NestedArray = number | boolean | NestedArray[];
 export type TensorLike = Tensor | number | boolean | NestedArray[] | TypedArray;
@@ -36,6 +50,8 @@ export class Tensor {
   slotOwner = 0;
   /** @internal */
   slot = -1;
+  /** @internal The value of a one-element tensor whose array is not made yet (see `BOXED`). */
+  num = 0;
 
   /** @internal Use `tf.tensor(…)`. Takes ownership of `values` (null: computed by `deferred`). */
   constructor(values: TypedArray | null, shape: number[], dtype: DType, deferred: Deferred | null = null) {
@@ -56,8 +72,14 @@ export class Tensor {
     this.storage = v;
   }
 
+  /** @internal The first element; for a one-element op result, without making its array. */
+  first(): number {
+    const s = this.storage;
+    return s !== null ? s[0] : this.deferred === BOXED ? this.num : this.values[0];
+  }
+
   private materialize(): TypedArray {
-    const s = this.deferred!.compute();
+    const s = this.deferred!.compute(this);
     this.deferred = null;
     return (this.storage = s);
   }
@@ -119,10 +141,10 @@ export class Tensor {
 
   /** The single value of a one-element tensor as a JS number (booleans as 0/1 are returned as boolean). */
   item(): number {
-    if (this.values.length !== 1) {
+    if (this.size !== 1) {
       throw new Error(`item: tensor must have exactly one element, got shape ${fmt(this.shape)}`);
     }
-    return this.values[0];
+    return this.first();
   }
 
   toString(): string {
@@ -277,6 +299,16 @@ function scalarConstant(x: number, dtype: DType): Tensor {
     if (cache.size >= CONSTANT_CACHE_LIMIT) cache.clear();
     cache.set(x, t);
   }
+  return t;
+}
+
+/**
+ * @internal A one-element tensor holding `x` as stored in `dtype` (rounded or wrapped as its
+ * typed array would), its array made only when read.
+ */
+export function oneElementTensor(x: number, shape: number[], dtype: DType): Tensor {
+  const t = new Tensor(null, shape, dtype, BOXED);
+  t.num = roundTo(dtype, x);
   return t;
 }
 

@@ -44,7 +44,7 @@ export interface Recorder {
   /** Slots of tensors another tape owns; null until the first one (most tapes never need it). */
   otherSlots: Map<number, number> | null;
   /** The tensors whose slot is stored on them for this tape: disowned when the tape is done. */
-  readonly owned: Tensor[];
+  owned: Tensor[];
   readonly watchAccessedVariables: boolean;
   nodes: TapeNode[];
   onVariableAccessed(v: Tensor): void;
@@ -85,7 +85,7 @@ export function follow(tape: Recorder, t: Tensor): number {
 export function disown(tape: Recorder): void {
   const owned = tape.owned;
   for (let i = 0; i < owned.length; i++) if (owned[i].slotOwner === tape.key) owned[i].slotOwner = 0;
-  owned.length = 0;
+  tape.owned = [];
 }
 
 /** Tapes currently recording, innermost last. */

@@ -38,11 +38,18 @@ function unbroadcast(g: Tensor, shape: number[]): Tensor {
   return reshape(axes.length > 0 ? sum(g, axes) : g, shape);
 }
 
-/** n zeros as a packed small-integer array: for tape-sized n, cheaper than a typed array or fill(). */
+/** n zeros in an array of exactly n slots (growing by push would reserve 16 at the first). */
 function zeroFlags(n: number): number[] {
-  const flags: number[] = [];
-  for (let i = 0; i < n; i++) flags.push(0);
+  const flags = new Array<number>(n);
+  for (let i = 0; i < n; i++) flags[i] = 0;
   return flags;
+}
+
+const NO_OPTIONS: GradientOptions = Object.freeze({});
+
+function allTensors(xs: unknown[]): boolean {
+  for (let i = 0; i < xs.length; i++) if (!(xs[i] instanceof Tensor)) return false;
+  return true;
 }
 
 function flattenSources(s: unknown, out: Tensor[], op: string): void {
@@ -67,7 +74,7 @@ export class GradientTape implements Recorder {
   slotCount = 0;
   otherSlots: Map<number, number> | null = null;
   nodes: TapeNode[] = [];
-  readonly owned: Tensor[] = [];
+  owned: Tensor[] = [];
   private readonly accessed: Tensor[] = [];
   private used = false;
   private depth = 0;
@@ -134,9 +141,9 @@ export class GradientTape implements Recorder {
   }
 
   /** d target / d sources, in the structure of `sources`. */
-  gradient<S extends Sources>(target: Tensor, sources: S, options: GradientOptions = {}): Gradients<S> {
+  gradient<S extends Sources>(target: Tensor, sources: S, options: GradientOptions = NO_OPTIONS): Gradients<S> {
     // A flat array of tensors (the usual call) needs no flattening or rebuilding.
-    const flat = Array.isArray(sources) && sources.every((s) => s instanceof Tensor);
+    const flat = Array.isArray(sources) && allTensors(sources);
     const list: Tensor[] = flat ? (sources as Tensor[]) : [];
     if (!flat) flattenSources(sources, list, 'GradientTape.gradient');
     const grads = this.backprop(target, list, options, 'gradient');
@@ -247,10 +254,10 @@ export class GradientTape implements Recorder {
       // Only nodes on a path from a source matter. A source the tape does not follow gets
       // no gradient (TF: None), even when a recorded op read it next to a watched tensor.
       const reachable = zeroFlags(this.slotCount);
-      const sourceSlots: number[] = [];
-      for (const s of sources) {
-        const slot = isFloat(s.dtype) ? slotIn(this, s) : -1;
-        sourceSlots.push(slot);
+      const sourceSlots = new Array<number>(sources.length);
+      for (let k = 0; k < sources.length; k++) {
+        const slot = isFloat(sources[k].dtype) ? slotIn(this, sources[k]) : -1;
+        sourceSlots[k] = slot;
         if (slot >= 0) reachable[slot] = 1;
       }
       if (targetSlot >= 0) {
@@ -260,11 +267,11 @@ export class GradientTape implements Recorder {
         for (let n = 0; n < nodes.length; n++) {
           const node = nodes[n];
           let fromSource = false;
-          for (const x of node.inputs) if (this.reaches(reachable, node, x)) fromSource = true;
+          for (let i = 0; i < node.inputs.length; i++) if (this.reaches(reachable, node, node.inputs[i])) fromSource = true;
           if (!fromSource) continue;
           relevant[n] = 1;
-          for (const y of node.outputs) {
-            const s = slotAt(this, node, y);
+          for (let j = 0; j < node.outputs.length; j++) {
+            const s = slotAt(this, node, node.outputs[j]);
             if (s >= 0) reachable[s] = 1;
           }
         }
@@ -273,17 +280,19 @@ export class GradientTape implements Recorder {
           const node = nodes[n];
           const { inputs, outputs } = node;
           let any = false;
-          const upstream: Tensor[] = [];
-          for (const y of outputs) {
-            const s = slotAt(this, node, y);
+          const upstream = new Array<Tensor>(outputs.length);
+          for (let j = 0; j < outputs.length; j++) {
+            const s = slotAt(this, node, outputs[j]);
             const g = s >= 0 ? grads[s] : undefined;
-            if (g !== undefined) any = true;
-            upstream.push(g ?? (undefined as unknown as Tensor)); // filled below if any
+            if (g !== undefined) {
+              any = true;
+              upstream[j] = g;
+            }
           }
           if (!any) continue;
           for (let j = 0; j < outputs.length; j++) if (upstream[j] === undefined) upstream[j] = zerosLike(outputs[j]);
-          const needs: boolean[] = [];
-          for (const x of inputs) needs.push(this.reaches(reachable, node, x));
+          const needs = new Array<boolean>(inputs.length);
+          for (let i = 0; i < inputs.length; i++) needs[i] = this.reaches(reachable, node, inputs[i]);
           const inGrads = node.grad(upstream, needs);
           for (let i = 0; i < inputs.length; i++) {
             const g = inGrads[i];
@@ -295,11 +304,11 @@ export class GradientTape implements Recorder {
           }
         }
       }
-      const result: (Tensor | null)[] = [];
+      const result = new Array<Tensor | null>(sources.length);
       for (let k = 0; k < sources.length; k++) {
         const g = sourceSlots[k] >= 0 ? grads[sourceSlots[k]] : undefined;
         if (g) this.lastConnected = true;
-        result.push(g ?? (zero ? zerosLike(sources[k]) : null));
+        result[k] = g ?? (zero ? zerosLike(sources[k]) : null);
       }
       return result;
     }

@@ -9,10 +9,10 @@
  */
 import type { ArithmeticOp, BinaryOp } from '../backend/backend.js';
 import { DEFER_PRODUCT_MIN_ELEMENTS, kernels, scalarBinary } from '../backend/select.js';
-import { allocate, allocateOutput, isFloat, type DType, type FloatArray, type TypedArray } from '../dtype.js';
+import { allocateOutput, isFloat, type DType, type FloatArray, type TypedArray } from '../dtype.js';
 import { isRecording, record } from '../autodiff/record.js';
 import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf, stridesOf } from '../shape.js';
-import { Tensor, toTensorPair, type Deferred, type TensorLike } from '../tensor.js';
+import { oneElementTensor, Tensor, toTensorPair, type Deferred, type TensorLike } from '../tensor.js';
 import { greaterEqual, lessEqual, greater } from './compare.js';
 import { where } from './where.js';
 import { cast } from './cast.js';
@@ -60,7 +60,7 @@ export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, outDType: DType
 class DeferredProduct implements Deferred {
   constructor(readonly a: Tensor, readonly b: Tensor) {}
 
-  compute(): TypedArray {
+  compute(_t: Tensor): TypedArray {
     return binaryKernel('mul', this.a, this.b, this.a.dtype).values;
   }
 
@@ -89,9 +89,7 @@ function addForward(a: Tensor, b: Tensor): Tensor {
 
 /** a op b for one-element a and b (the broadcast shape is the longer of two all-ones shapes). */
 function oneElement(a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor {
-  const out = allocate(a.dtype, 1);
-  out[0] = f(a.values[0], b.values[0]);
-  return new Tensor(out, (a.shape.length >= b.shape.length ? a : b).shape.slice(), a.dtype);
+  return oneElementTensor(f(a.first(), b.first()), (a.shape.length >= b.shape.length ? a : b).shape.slice(), a.dtype);
 }
 
 /** Forward passes that are more than one kernel call; every other op is `binaryKernel`. */

@@ -4,7 +4,7 @@
  */
 import { allocate, assertDType, type DType } from '../dtype.js';
 import { assertShape, sizeOf } from '../shape.js';
-import { makeTensor, Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { makeTensor, oneElementTensor, Tensor, toTensor, type TensorLike } from '../tensor.js';
 
 /** A tensor from a number, boolean, nested array or typed array; `shape` reshapes flat data. */
 export function tensor(values: TensorLike, shape?: number[], dtype?: DType): Tensor {
@@ -41,6 +41,7 @@ export function zerosLike(x: TensorLike): Tensor {
 
 export function onesLike(x: TensorLike): Tensor {
   const t = toTensor(x, 'onesLike', 'x');
+  if (t.size === 1) return oneElementTensor(1, t.shape.slice(), t.dtype);
   return new Tensor(allocate(t.dtype, t.size).fill(1), t.shape.slice(), t.dtype);
 }
 

@@ -5,9 +5,9 @@
  */
 import type { UnaryOp } from '../backend/backend.js';
 import { kernels, scalarUnary } from '../backend/select.js';
-import { allocate, allocateOutput, isFloat } from '../dtype.js';
+import { allocateOutput, isFloat } from '../dtype.js';
 import { isRecording, record } from '../autodiff/record.js';
-import { Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { oneElementTensor, Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
 import { greater } from './compare.js';
 import { cast } from './cast.js';
@@ -69,15 +69,14 @@ function applyUnary(e: UnaryEntry, xLike: TensorLike, alpha: number): Tensor {
   if (!isFloat(x.dtype) && !(e.int && x.dtype === 'int32')) {
     throw new TypeError(`${op}: x must be ${e.int ? 'float32, float64 or int32' : 'float32 or float64'}, got ${x.dtype}`);
   }
-  let out;
+  let y: Tensor;
   if (x.size === 1) {
-    out = allocate(x.dtype, 1);
-    out[0] = (x.dtype === 'int32' ? e.onInts : e.onFloats)(x.values[0], alpha);
+    y = oneElementTensor((x.dtype === 'int32' ? e.onInts : e.onFloats)(x.first(), alpha), x.shape.slice(), x.dtype);
   } else {
-    out = allocateOutput(x.dtype, x.size);
+    const out = allocateOutput(x.dtype, x.size);
     kernels(x.size).unary(op, x.values, out, alpha);
+    y = new Tensor(out, x.shape.slice(), x.dtype);
   }
-  const y = new Tensor(out, x.shape.slice(), x.dtype);
   const grad = e.grad;
   if (grad && isRecording()) record([x], [y], ([dy]) => [grad(dy, x, y, alpha)]);
   return y;
