@@ -1,8 +1,10 @@
 /**
- * The deferred product (ops/binary.ts): large float products compute on first read, and an
- * `add` of one runs product and sum in one pass. Users must not be able to tell, except by
- * speed: every value here equals the unfused definition bit for bit — float32 as
- * fround(fround(a·b) + c), the product rounded before the sum (no FMA) — whatever order,
+ * Deferred storage (tensor.ts `Deferred`): large float products compute on first read, and an
+ * `add` of one runs product and sum in one pass (ops/binary.ts); one-element results keep
+ * their value as a number until an array is needed. Users must not be able to tell, except by
+ * speed: every value here equals the eager definition bit for bit — float32 products as
+ * fround(fround(a·b) + c), the product rounded before the sum (no FMA); one-element results as
+ * element 0 of the same op on a two-element tensor (the kernel path) — whatever order,
  * backend or later assignment.
  */
 import { describe, expect, it } from 'vitest';
@@ -99,5 +101,46 @@ describe(`deferred products on ${backendLabel()}`, () => {
     expect(firstDifference(ga.dataSync(), b)).toBe(-1);
     expect(firstDifference(gb.dataSync(), a)).toBe(-1);
     expect(firstDifference(gc.dataSync(), new Float64Array(N).fill(1))).toBe(-1);
+  });
+});
+
+// [op, dtype, x, y]: values chosen to round (float32), wrap (int32) or hit special cases.
+const ONE_ELEMENT_BINARY: [string, 'float32' | 'float64' | 'int32', number, number][] = [
+  ['add', 'float32', 0.1, 0.2], ['sub', 'float32', 1e-8, 1], ['mul', 'float32', 1 / 3, 3], ['div', 'float32', 1, 3],
+  ['pow', 'float32', 1.1, 2.5], ['pow', 'float32', -1, Infinity], ['maximum', 'float32', NaN, 1], ['minimum', 'float32', -0, 0],
+  ['add', 'float64', 0.1, 0.2], ['div', 'float64', -1, 0], ['pow', 'float64', 2, 0.5],
+  ['add', 'int32', 2 ** 31 - 1, 1], ['mul', 'int32', 65537, 65537], ['sub', 'int32', -(2 ** 31), 1], ['pow', 'int32', 3, 21],
+];
+const ONE_ELEMENT_UNARY: [string, 'float32' | 'float64' | 'int32', number][] = [
+  ['exp', 'float32', 0.1], ['sqrt', 'float32', 2], ['tanh', 'float32', 0.3], ['sigmoid', 'float64', -40], ['neg', 'float32', 0],
+  ['square', 'int32', 65537], ['round', 'float32', 2.5], ['softplus', 'float32', 30], ['log', 'float32', -1],
+];
+
+describe(`one-element results on ${backendLabel()}`, () => {
+  const call = (name: string, ...args: unknown[]) => (tf as unknown as Record<string, (...a: unknown[]) => tf.Tensor>)[name](...args);
+  const typed = (dtype: 'float32' | 'float64' | 'int32', values: number[]) =>
+    dtype === 'float32' ? Float32Array.from(values) : dtype === 'float64' ? Float64Array.from(values) : Int32Array.from(values);
+
+  it.each(ONE_ELEMENT_BINARY)('%s %s (%s, %s) equals element 0 of the kernel path, bit for bit', (op, dtype, x, y) => {
+    const one = call(op, tf.tensor(typed(dtype, [x]), [], dtype), tf.tensor(typed(dtype, [y]), [], dtype));
+    const two = call(op, tf.tensor(typed(dtype, [x, 5])), tf.tensor(typed(dtype, [y, 7])));
+    expect(one.dtype).toBe(two.dtype);
+    expect(firstDifference(one.dataSync(), two.dataSync().subarray(0, 1))).toBe(-1);
+    expect(Object.is(one.item(), two.dataSync()[0])).toBe(true);
+  });
+
+  it.each(ONE_ELEMENT_UNARY)('%s %s (%s) equals element 0 of the kernel path, bit for bit', (op, dtype, x) => {
+    const one = call(op, tf.tensor(typed(dtype, [x]), [1, 1], dtype));
+    const two = call(op, tf.tensor(typed(dtype, [x, 0.5])));
+    expect(one.shape).toEqual([1, 1]);
+    expect(firstDifference(one.dataSync(), two.dataSync().subarray(0, 1))).toBe(-1);
+  });
+
+  it('a chain of scalar ops prints, reads and feeds kernels like any tensor', () => {
+    const y = tf.scalar(3).square().sub(tf.scalar(3).mul(10)).add(25); // 9 - 30 + 25 = 4
+    expect(y.item()).toBe(4);
+    expect(String(y)).toBe('tf.Tensor(4.0, shape=(), dtype=float32)');
+    expect(Array.from(y.reshape([1]).add(tf.ones([3])).dataSync())).toEqual([5, 5, 5]);
+    expect(tf.onesLike(tf.scalar(2, 'int32')).item()).toBe(1);
   });
 });
