@@ -125,8 +125,9 @@ describe(`one-element results on ${backendLabel()}`, () => {
     const one = call(op, tf.tensor(typed(dtype, [x]), [], dtype), tf.tensor(typed(dtype, [y]), [], dtype));
     const two = call(op, tf.tensor(typed(dtype, [x, 5])), tf.tensor(typed(dtype, [y, 7])));
     expect(one.dtype).toBe(two.dtype);
+    expect(Object.is(one.item(), two.dataSync()[0])).toBe(true); // before anything makes its array
+    expect(Object.is(one.neg().item(), two.neg().dataSync()[0])).toBe(true); // fed on as a number
     expect(firstDifference(one.dataSync(), two.dataSync().subarray(0, 1))).toBe(-1);
-    expect(Object.is(one.item(), two.dataSync()[0])).toBe(true);
   });
 
   it.each(ONE_ELEMENT_UNARY)('%s %s (%s) equals element 0 of the kernel path, bit for bit', (op, dtype, x) => {
