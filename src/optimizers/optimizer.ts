@@ -338,7 +338,7 @@ export abstract class Optimizer {
       const [g, v] = pair;
       if (!(v instanceof Variable)) throw new TypeError(`${this.name}.applyGradients: the second element of each pair must be a tf.Variable`);
       if (g === null || g === undefined) continue;
-      const gt = toTensor(g, `${this.name}.applyGradients`, 'gradient', v.dtype);
+      const gt = g instanceof Tensor ? g : toTensor(g, `${this.name}.applyGradients`, 'gradient', v.dtype);
       if (!isFloat(v.dtype)) throw new TypeError(`${this.name}.applyGradients: variable '${v.name}' has dtype ${v.dtype}; only float variables can be trained`);
       if (gt.dtype !== v.dtype) throw new TypeError(`${this.name}.applyGradients: gradient dtype ${gt.dtype} does not match variable '${v.name}' of dtype ${v.dtype}`);
       if (!shapesEqual(gt.shape, v.shape)) {
