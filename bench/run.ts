@@ -120,7 +120,7 @@ const importMs = Object.fromEntries(Object.entries(importSamples).filter(([, v])
 const srcNewest = Math.max(...listFiles(join(root, 'src')).map((f) => statSync(f).mtimeMs));
 let distStale = false;
 try {
-  distStale = statSync(join(root, 'dist', 'index.js')).mtimeMs < srcNewest;
+  distStale = statSync(join(root, 'dist', 'tapeflow.js')).mtimeMs < srcNewest;
 } catch {
   distStale = true;
 }

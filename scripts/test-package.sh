@@ -38,6 +38,7 @@ prebuild=$(ls prebuilds/"$platform"/*.node 2>/dev/null | head -1 || true)
 if [[ -z "$prebuild" || -n "$(find native binding.gyp -newer "$prebuild" -type f 2>/dev/null | head -1)" ]]; then
   say "prebuilds/$platform missing or stale: npm run prebuild"
   npm run prebuild
+  prebuild=$(ls prebuilds/"$platform"/*.node | head -1)
 fi
 
 # --- pack ------------------------------------------------------------------------------------
@@ -48,7 +49,7 @@ tarball="$work/$(npm pack --silent --pack-destination "$work" | tail -1)"
 listing=$(tar tzf "$tarball")
 size=$(wc -c <"$tarball")
 echo "tarball: $(basename "$tarball"): $size bytes ($(awk -v s="$size" 'BEGIN { printf "%.0f KiB", s / 1024 }')), $(wc -l <<<"$listing") files, unpacked $(tar xzf "$tarball" -O | wc -c) bytes ($(since "$t"))"
-for f in package/package.json package/README.md package/LICENSE package/binding.gyp package/dist/index.js \
+for f in package/package.json package/README.md package/LICENSE package/binding.gyp package/dist/tapeflow.js \
   package/dist/index.d.ts package/native/addon.cc "package/prebuilds/$platform/$(basename "$prebuild")"; do
   grep -qx "$f" <<<"$listing" || fail "tarball lacks $f"
 done
