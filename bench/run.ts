@@ -208,6 +208,18 @@ for (const w of WORKLOADS) {
     },
   });
 }
+// The issue's bound on gradients: the backward pass of matmul, bias add and ReLU (the MLP's
+// forward+gradients time minus its forward time) at most twice the forward.
+const byName = (n: string) => WORKLOADS.find((w) => w.name === n);
+const fwd = byName('MLP forward (loss only)'), fwdGrad = byName('MLP forward + gradients');
+let backwardRatio: Partial<Record<Engine, number>> = {};
+if (fwd && fwdGrad) {
+  const f = results.get(fwd)!.seconds, g = results.get(fwdGrad)!.seconds;
+  backwardRatio = Object.fromEntries(ENGINES.filter((e) => f[e] !== undefined && g[e] !== undefined).map((e) => [e, (g[e]! - f[e]!) / f[e]!]));
+  const part = (e: Engine) => (backwardRatio[e] === undefined ? '' : `${e} ${fmtTime(g[e]! - f[e]!)} = ${backwardRatio[e]!.toFixed(2)}x its forward`);
+  out.push('');
+  out.push(`MLP backward (forward+gradients − forward; target ≤ 2x the forward): ${ENGINES.map(part).filter(Boolean).join(', ')}`);
+}
 out.push('');
 out.push('Throughput (GB/s or GFLOP/s)       native        ts  tfjs-cpu tfjs-wasm');
 for (const w of WORKLOADS.filter((x) => x.units)) {
@@ -248,6 +260,7 @@ writeFileSync(join(root, 'bench', 'results', 'latest.json'), JSON.stringify({
   limits: probeError ? { error: probeError } : { ...limits, bytesPerArray: probeMiB * 2 ** 20, simd: info.simd, comparedAtThreads: limitThreads },
   importMs: { ...importMs, rounds: importRounds, errors: importErrors, overBare: Object.fromEntries(Object.entries(importMs).filter(([k]) => k !== 'bare').map(([k, v]) => [k, v - importMs.bare])), distStale },
   peakRssMiB: { tapeflow: peakRssTapeflow, all: peakRssAll },
+  mlpBackwardOverForward: backwardRatio,
   memory,
   totalSeconds,
   table: out.join('\n'),

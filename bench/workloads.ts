@@ -99,8 +99,8 @@ function matmul(n: number): Workload {
 const MLP_FORWARD = 2 * 128 * (784 * 256 + 256 * 256 + 256 * 10);
 const MLP_FLOPS = 3 * MLP_FORWARD - 2 * 128 * 784 * 256;
 
-/** One training step of the MLP with Adam (exported for bench/memory.ts). */
-export function tapeflowMlpStep(): () => unknown {
+/** The MLP's parameters and loss on one batch, for the three MLP workloads. */
+function tapeflowMlp() {
   const x = rnd([128, 784], 1);
   const labels = tf.tensor(Int32Array.from({ length: 128 }, (_, i) => i % 10));
   const layer = (i: number, o: number, s: number) => [
@@ -109,13 +109,66 @@ export function tapeflowMlpStep(): () => unknown {
   ];
   const params = [...layer(784, 256, 1), ...layer(256, 256, 2), ...layer(256, 10, 3)] as tf.Variable[];
   const [w1, b1, w2, b2, w3, b3] = params;
-  const opt = new tf.optimizers.Adam({ learningRate: 1e-3 });
   const loss = () => {
     const h1 = tf.relu(x.matmul(w1).add(b1));
     const h2 = tf.relu(h1.matmul(w2).add(b2));
     return tf.losses.sparseCategoricalCrossentropy(labels, h2.matmul(w3).add(b3), { fromLogits: true });
   };
+  return { params, loss };
+}
+
+/** One training step of the MLP with Adam (exported for bench/memory.ts). */
+export function tapeflowMlpStep(): () => unknown {
+  const { params, loss } = tapeflowMlp();
+  const opt = new tf.optimizers.Adam({ learningRate: 1e-3 });
   return () => opt.minimize(loss, params);
+}
+
+/** The parts of a step: the forward pass alone, and forward plus gradients (no update). */
+function mlpParts(): Workload[] {
+  return [
+    {
+      name: 'MLP forward (loss only)',
+      units: { count: MLP_FORWARD, unit: 'GFLOP/s' },
+      tapeflow: () => tapeflowMlp().loss,
+      tfjs: (t) => {
+        const { loss } = tfjsMlp(t);
+        return () => t.tidy(loss);
+      },
+    },
+    {
+      name: 'MLP forward + gradients',
+      units: { count: MLP_FLOPS, unit: 'GFLOP/s' },
+      tapeflow: () => {
+        const { params, loss } = tapeflowMlp();
+        return () => {
+          const tape = new tf.GradientTape();
+          return tape.gradient(tape.record(loss), params);
+        };
+      },
+      tfjs: (t) => {
+        const { params, loss } = tfjsMlp(t);
+        return () => t.tidy(() => { t.variableGrads(loss, params); });
+      },
+    },
+  ];
+}
+
+function tfjsMlp(t: TF) {
+  const x = trnd(t, [128, 784], 1);
+  const labels = t.oneHot(t.tensor1d(Int32Array.from({ length: 128 }, (_, i) => i % 10), 'int32'), 10);
+  const layer = (i: number, o: number, s: number) => [
+    t.variable(t.randomNormal([i, o], 0, Math.sqrt(2 / i), 'float32', s)),
+    t.variable(t.zeros([o])),
+  ];
+  const params = [...layer(784, 256, 1), ...layer(256, 256, 2), ...layer(256, 10, 3)];
+  const [w1, b1, w2, b2, w3, b3] = params;
+  const loss = () => {
+    const h1 = t.relu(t.add(t.matMul(x, w1), b1));
+    const h2 = t.relu(t.add(t.matMul(h1, w2), b2));
+    return t.losses.softmaxCrossEntropy(labels, t.add(t.matMul(h2, w3), b3)) as ReturnType<TF['scalar']>;
+  };
+  return { params, loss };
 }
 
 function mlp(): Workload {
@@ -125,20 +178,8 @@ function mlp(): Workload {
     limit: 'peak',
     tapeflow: tapeflowMlpStep,
     tfjs: (t) => {
-      const x = trnd(t, [128, 784], 1);
-      const labels = t.oneHot(t.tensor1d(Int32Array.from({ length: 128 }, (_, i) => i % 10), 'int32'), 10);
-      const layer = (i: number, o: number, s: number) => [
-        t.variable(t.randomNormal([i, o], 0, Math.sqrt(2 / i), 'float32', s)),
-        t.variable(t.zeros([o])),
-      ];
-      const params = [...layer(784, 256, 1), ...layer(256, 256, 2), ...layer(256, 10, 3)];
-      const [w1, b1, w2, b2, w3, b3] = params;
+      const { params, loss } = tfjsMlp(t);
       const opt = t.train.adam(1e-3);
-      const loss = () => {
-        const h1 = t.relu(t.add(t.matMul(x, w1), b1));
-        const h2 = t.relu(t.add(t.matMul(h1, w2), b2));
-        return t.losses.softmaxCrossEntropy(labels, t.add(t.matMul(h2, w3), b3)) as ReturnType<TF['scalar']>;
-      };
       return () => t.tidy(() => { opt.minimize(loss, false, params); });
     },
   };
@@ -187,5 +228,6 @@ export const WORKLOADS: Workload[] = [
   matmul(512),
   matmul(1024),
   matmul(2048),
+  ...mlpParts(),
   mlp(),
 ];
