@@ -31,6 +31,8 @@ constexpr int64_t kMC = 144;            // rows per A block packed by one task (
 constexpr int64_t kNC = 1536;           // widest B panel (kc·nc floats in L2)
 constexpr int64_t kSharedA = 1 << 18;   // pack A once per slice when m·kc floats fit (1 MB)
 constexpr int64_t kPackGroup = 4;       // slivers per packing task
+constexpr int64_t kRowsMaxM = 2;        // up to this many rows of A, B is streamed, not packed
+constexpr int64_t kRowsChunk = 256;     // columns per task when streaming B
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -63,16 +65,26 @@ void gemm_f32(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t 
   }
   const simd::Table* t = simd::active();
   const int MR = t->gemm_mr, NR = t->gemm_nr;
-  const int threads = threaded ? num_threads() : 1;
+  // Compute-bound paths split from kMatmulMinFlops; streaming B is memory-bound and splits earlier.
+  const int threads = threaded && m * n * k >= kMatmulMinFlops ? num_threads() : 1;
   const int64_t kcs = ceil_div(k, ceil_div(k, kKC));  // balanced slices
   const int64_t ncs = NR * ceil_div(ceil_div(n, ceil_div(n, kNC)), NR);
+
+  if (m <= kRowsMaxM && csb == 1 && n > NR) {  // a few rows: stream B rows once per row of A
+    run_tasks(ceil_div(n, kRowsChunk), threaded && n * k >= kMatmulMinFlops / 8, [&](int64_t task) {
+      const int64_t j0 = task * kRowsChunk;
+      t->gemm_rows(k, a, rsa, csa, b + j0, rsb, c + j0, n, int(m), std::min(kRowsChunk, n - j0));
+    });
+    return;
+  }
 
   if (n <= NR && csa == 1) {  // one B sliver: stream rows of A in place
     float* pb = scratch(0, ceil_div(k, 1) * NR);
     t->gemm_pack_b(b, rsb, csb, int(n), k, pb);
     const int64_t row_slivers = ceil_div(m, MR);
-    const int64_t per_task = threads > 1 ? std::max<int64_t>(1, ceil_div(row_slivers, 4 * threads)) : row_slivers;
-    run_tasks(ceil_div(row_slivers, per_task), threads > 1, [&](int64_t task) {
+    const int streams = threaded && m * k >= kMatmulMinFlops / 8 ? num_threads() : 1;
+    const int64_t per_task = streams > 1 ? std::max<int64_t>(1, ceil_div(row_slivers, 4 * streams)) : row_slivers;
+    run_tasks(ceil_div(row_slivers, per_task), streams > 1, [&](int64_t task) {
       const int64_t q1 = std::min(row_slivers, (task + 1) * per_task);
       for (int64_t q = task * per_task; q < q1; q++) {
         const int64_t i0 = q * MR;
@@ -195,7 +207,7 @@ void gemm_f64(const double* a, int64_t rsa, int64_t csa, const double* b, int64_
       }
     }
   };
-  if (threaded) parallel_range(m, 16, 2, rows);
+  if (threaded && m * n * k >= kMatmulMinFlops) parallel_range(m, 16, 2, rows);
   else rows(0, m);
 }
 
@@ -208,7 +220,8 @@ bool matmul_run(DType d, const void* av, const void* bv, void* ov, const MatmulA
   const int64_t rsa = g.transpose_a ? 1 : k, csa = g.transpose_a ? m : 1;
   const int64_t rsb = g.transpose_b ? 1 : n, csb = g.transpose_b ? k : 1;
   if (g.batch == 0 || m == 0 || n == 0) return true;
-  const bool big = m * n * k >= kMatmulMinFlops && num_threads() > 1;
+  const bool pool = num_threads() > 1;
+  const bool big = m * n * k >= kMatmulMinFlops && pool;
   auto one = [&](int64_t i, bool threaded) {
     if (d == DType::f32)
       gemm_f32(static_cast<const float*>(av) + i * g.a_batch_stride, rsa, csa,
@@ -222,7 +235,7 @@ bool matmul_run(DType d, const void* av, const void* bv, void* ov, const MatmulA
   if (!big && g.batch > 1 && g.batch * m * n * k >= kMatmulMinFlops) {
     parallel_for(g.batch, [&](int64_t i) { one(i, false); });
   } else {
-    for (int64_t i = 0; i < g.batch; i++) one(i, big);
+    for (int64_t i = 0; i < g.batch; i++) one(i, pool);
   }
   return true;
 }

@@ -319,6 +319,39 @@ void gemm_pack_b(const float* b, int64_t rs, int64_t cs, int nr, int64_t kc, flo
   }
 }
 
+// C[i, 0:n] = Σ_p A(i, p)·B[p, 0:n] for i < m, A(i, p) = a[i·rsa + p·csa], B rows contiguous
+// (row stride ldb): for a few rows of A, where packing B would cost more than the product.
+// Columns go in pieces of 4 vectors held in registers down all of k, so each B row is read
+// once per row of A; fmas over p in order.
+void gemm_rows(int64_t k, const float* a, int64_t rsa, int64_t csa, const float* b, int64_t ldb, float* c,
+               int64_t ldc, int m, int64_t n) {
+  constexpr int U = 4;
+  for (int i = 0; i < m; i++) {
+    const float* ai = a + i * rsa;
+    float* ci = c + i * ldc;
+    int64_t j = 0;
+    for (; j + U * W <= n; j += U * W) {
+      V acc[U];
+      TAPEFLOW_UNROLL(4)
+      for (int u = 0; u < U; u++) acc[u] = Vec::set1(0.0f);
+      for (int64_t p = 0; p < k; p++) {
+        const V av = Vec::set1(ai[p * csa]);
+        const float* bp = b + p * ldb + j;
+        TAPEFLOW_UNROLL(4)
+        for (int u = 0; u < U; u++) acc[u] = Vec::fmadd(av, Vec::load(bp + u * W), acc[u]);
+      }
+      TAPEFLOW_UNROLL(4)
+      for (int u = 0; u < U; u++) Vec::store(ci + j + u * W, acc[u]);
+    }
+    for (; j < n; j += W) {
+      const int w = int(std::min<int64_t>(W, n - j));
+      V acc = Vec::set1(0.0f);
+      for (int64_t p = 0; p < k; p++) acc = Vec::fmadd(Vec::set1(ai[p * csa]), Vec::load_part(b + p * ldb + j, w), acc);
+      Vec::store_part(ci + j, acc, w);
+    }
+  }
+}
+
 // ---- fused optimizer updates (the kinds' math: kernels/optim_kinds.h) ----
 
 // W float32 lanes as a number type for the optimizer steps: each operator is one Vec operation
@@ -423,6 +456,7 @@ constexpr Table make_table(const char* name) {
       &gemm_micro_direct,
       &gemm_pack_a,
       &gemm_pack_b,
+      &gemm_rows,
       kOptimRows.data(),
       int(kOptimRows.size()),
   };

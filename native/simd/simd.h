@@ -53,6 +53,10 @@ struct Table {
   // B(p, j) = b[p·rs + j·cs] (j < nr <= gemm_nr) into kc steps of gemm_nr values.
   void (*gemm_pack_a)(const float* a, int64_t rs, int64_t cs, int mr, int64_t kc, float* pa);
   void (*gemm_pack_b)(const float* b, int64_t rs, int64_t cs, int nr, int64_t kc, float* pb);
+  // C[i, 0:n] = Σ_p A(i, p)·B[p, 0:n] for i < m rows of A = a[i·rsa + p·csa], B rows contiguous
+  // (stride ldb): the GEMM of a few rows, reading B once per row instead of packing it.
+  void (*gemm_rows)(int64_t k, const float* a, int64_t rsa, int64_t csa, const float* b, int64_t ldb, float* c,
+                    int64_t ldc, int m, int64_t n);
   // Fused optimizer updates: every kind of optim_kinds.h, in the same order on every level.
   const OptimRow* optim;
   int optim_count;

@@ -173,11 +173,15 @@ describe.skipIf(!binding)(nativeLabel, () => {
 
       it('matmul: transposes, batch strides (0 broadcasts), blocked and threaded sizes', () => {
         const rand = rng(6);
-        const dims: number[][] = [[0, 3, 4], [3, 0, 4], [3, 4, 0], [1, 1, 1], [130, 150, 270], [300, 200, 300], [17, 33, 9]];
+        // [m, n, k] (transposes random) or [m, n, k, ta, tb]: 1-2 rows stream B (threaded from n·k
+        // of 2^18); one column streams rows of A (threaded from m·k of 2^18)
+        const dims: number[][] = [[0, 3, 4], [3, 0, 4], [3, 4, 0], [1, 1, 1], [130, 150, 270], [300, 200, 300], [17, 33, 9],
+          [1, 1000, 300, 0, 0], [2, 777, 400, 1, 0], [1, 70, 5, 0, 0], [2, 33, 3, 0, 0], [1000, 1, 300, 0, 0], [900, 1, 400, 0, 1]];
         for (const dtype of ['float32', 'float64'] as const) for (let trial = 0; trial < 40; trial++) {
           const [m, n, k] = dims[trial] ?? [1 + Math.floor(rand() * 40), 1 + Math.floor(rand() * 40), 1 + Math.floor(rand() * 40)];
           const batch = trial < dims.length ? 1 : 1 + Math.floor(rand() * 3);
-          const ta = rand() < 0.5, tb = rand() < 0.5;
+          const ta = trial < dims.length && dims[trial].length > 3 ? dims[trial][3] === 1 : rand() < 0.5;
+          const tb = trial < dims.length && dims[trial].length > 3 ? dims[trial][4] === 1 : rand() < 0.5;
           const aBS = batch > 1 && rand() < 0.3 ? 0 : m * k, bBS = batch > 1 && rand() < 0.3 ? 0 : k * n;
           const x = randomArray(dtype, aBS === 0 ? m * k : batch * m * k, rand, false) as Float32Array;
           const y = randomArray(dtype, bBS === 0 ? k * n : batch * k * n, rand, false) as Float32Array;
