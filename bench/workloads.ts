@@ -94,6 +94,25 @@ function matmul(n: number): Workload {
   };
 }
 
+/** Non-square and transposed products: [m, k] · [k, n] with the given transposes. */
+function matmulShape(name: string, m: number, k: number, n: number, transposeA = false, transposeB = false): Workload {
+  const aShape = transposeA ? [k, m] : [m, k], bShape = transposeB ? [n, k] : [k, n];
+  return {
+    name: `matmul ${name}`,
+    units: { count: 2 * m * n * k, unit: 'GFLOP/s' },
+    limit: 'peak',
+    tapeflow: () => {
+      const a = rnd(aShape, 1), b = rnd(bShape, 2);
+      return () => tf.matmul(a, b, transposeA, transposeB);
+    },
+    tfjs: (t) => {
+      const a = trnd(t, aShape, 1), b = trnd(t, bShape, 2);
+      return () => t.matMul(a, b, transposeA, transposeB).dispose();
+    },
+    skip: m * n * k >= 2 ** 30 ? { ts: 'too slow', cpu: 'too slow' } : undefined,
+  };
+}
+
 // MLP 784-256-256-10, batch 128: forward 2·128·(784·256 + 256·256 + 256·10) FLOPs; backward twice
 // that, minus the gradient with respect to the input batch (not needed).
 const MLP_FORWARD = 2 * 128 * (784 * 256 + 256 * 256 + 256 * 10);
@@ -228,6 +247,12 @@ export const WORKLOADS: Workload[] = [
   matmul(512),
   matmul(1024),
   matmul(2048),
+  matmulShape('1024² aᵀ·b', 1024, 1024, 1024, true, false),
+  matmulShape('1024² a·bᵀ', 1024, 1024, 1024, false, true),
+  matmulShape('4096×64 · 64×4096', 4096, 64, 4096),
+  matmulShape('64×4096 · 4096×64', 64, 4096, 64),
+  matmulShape('1×1024 · 1024×1024', 1, 1024, 1024),
+  matmulShape('1024×1024 · 1024×1', 1024, 1024, 1),
   ...mlpParts(),
   mlp(),
 ];
