@@ -39,7 +39,8 @@ export function matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: Matm
     out.fill(0, 0, batch * mn);
     return;
   }
-  const small = m * n * k <= SMALL;
+  // One or two rows: the plain loop reads B once per row; packing would copy all of it first.
+  const small = m * n * k <= SMALL || m <= 2;
   for (let t = 0; t < batch; t++) {
     const aOff = t * aBatchStride;
     const bOff = t * bBatchStride;
