@@ -1,15 +1,15 @@
 // Batched matmul: out[b] = op(a[b]) · op(b[b]), out contiguous [batch, m, n].
 //
 // float32: a packed, cache-blocked GEMM (the Goto/BLIS loop nest). k is cut into balanced
-// slices of at most kKC and n into panels of at most kNC columns. For each (panel, slice), B is
-// packed into NR-wide slivers and, when the slice of A is small enough to share (m·kc below
-// kSharedA) and not row-major, A into MR-tall slivers, both by parallel packing tasks (a small
-// row-major A is read in place by the micro-kernel instead); then tasks of (row block,
-// column group) run the SIMD micro-kernel from the active table (14×32 AVX-512, 6×16 AVX2,
-// 8×12 NEON, 4×4 scalar), which keeps an MR×NR tile of C in registers and takes any mr <= MR,
-// nr <= NR for edge tiles. A larger A is packed per row block by the task using it. When B is a
-// single sliver (n <= NR) and rows of A are contiguous, A is always read in place (packing it
-// would cost more than the product). Transposes are only different strides in packing.
+// slices of at most kKC and n into panels of at most kNC columns. For each (panel, slice), one
+// task per thread packs its own group of NR-wide B slivers and runs the SIMD micro-kernel from
+// the active table (14×32 AVX-512, 6×16 AVX2, 8×12 NEON, 4×4 scalar) over every MR-row sliver
+// of A against them; the kernel keeps an MR×NR tile of C in registers and takes any mr <= MR,
+// nr <= NR for edge tiles. Rows of A are read in place when contiguous, else packed first.
+// Splitting by columns keeps each core's B slivers in its own L2 (splitting by rows made both
+// cores stream all of B: 1024², 2 threads, same run: 256 -> 281-295 GFLOP/s). Two shapes skip
+// packing B: one or two rows of A stream B rows (gemm_rows), and a single B sliver (n <= NR)
+// streams rows of A. Transposes are only different strides in packing.
 //
 // Every C element is the same sequence of operations (fmas over p within a slice in order,
 // then slices added in order) whatever the thread count or task split, so results are
@@ -27,9 +27,9 @@ namespace tapeflow {
 namespace {
 
 constexpr int64_t kKC = 384;             // deepest k slice (256-512 measure the same on 1024²)
-constexpr int64_t kMC = 144;            // rows per A block packed by one task (mc·kc floats in L2)
 constexpr int64_t kNC = 1536;           // widest B panel (kc·nc floats in L2)
-constexpr int64_t kSharedA = 1 << 18;   // pack A once per slice when m·kc floats fit (1 MB)
+constexpr int64_t kPackedA = 1 << 21;   // a transposed A is packed in chunks of at most this many floats
+constexpr int64_t kMinSplit = 4;        // slivers per thread below which a tall product splits by rows
 constexpr int64_t kPackGroup = 4;       // slivers per packing task
 constexpr int64_t kRowsMaxM = 2;        // up to this many rows of A, B is streamed, not packed
 constexpr int64_t kRowsChunk = 256;     // columns per task when streaming B
@@ -97,87 +97,59 @@ void gemm_f32(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t 
     return;
   }
 
+  // Per (panel, slice): each column group packs its own B slivers (into the L2 of the core that
+  // runs it) and runs every row sliver against them, each A sliver staying in L1 across the
+  // group's B slivers. Rows of A are read in place when contiguous; a transposed A is packed
+  // first by parallel tasks, in chunks of rows of at most kPackedA floats. A narrow panel over
+  // a tall A is split by rows instead (each A sliver then read once), each row part with its
+  // own copy of the few slivers.
+  const bool direct_a = csa == 1;
   for (int64_t jc = 0; jc < n; jc += ncs) {
     const int64_t nc = std::min(ncs, n - jc);
     const int64_t slivers = ceil_div(nc, NR);
+    const bool by_rows = slivers < kMinSplit * threads && ceil_div(m, MR) >= kMinSplit * threads;
+    const int64_t groups = by_rows ? 1 : std::min<int64_t>(slivers, threads);
+    const int64_t row_parts = threads / groups;
+    const int64_t per_group = ceil_div(slivers, groups);
     for (int64_t pc = 0; pc < k; pc += kcs) {
       const int64_t kc = std::min(kcs, k - pc);
       const int accumulate = pc > 0;
-      const int64_t row_slivers = ceil_div(m, MR);
-      const bool small_a = m * kc <= kSharedA;
-      const bool direct_a = small_a && csa == 1;  // rows of A read in place
-      const bool shared_a = small_a && !direct_a;
-      float* pb = scratch(0, slivers * NR * kc);
-      float* pa_shared = shared_a ? scratch(1, row_slivers * MR * kc) : nullptr;
-
-      // Packing: B slivers, then (shared) A slivers, kPackGroup per task.
-      const int64_t b_tasks = ceil_div(slivers, kPackGroup);
-      const int64_t a_tasks = shared_a ? ceil_div(row_slivers, kPackGroup) : 0;
-      run_tasks(b_tasks + a_tasks, threads > 1, [&](int64_t task) {
-        if (task < b_tasks) {
-          const int64_t s1 = std::min(slivers, (task + 1) * kPackGroup);
-          for (int64_t s = task * kPackGroup; s < s1; s++) {
-            const int64_t j0 = s * NR;
-            t->gemm_pack_b(b + pc * rsb + (jc + j0) * csb, rsb, csb, int(std::min<int64_t>(NR, nc - j0)), kc,
-                           pb + s * NR * kc);
-          }
-        } else {
-          task -= b_tasks;
-          const int64_t q1 = std::min(row_slivers, (task + 1) * kPackGroup);
-          for (int64_t q = task * kPackGroup; q < q1; q++) {
-            const int64_t i0 = q * MR;
-            t->gemm_pack_a(a + i0 * rsa + pc * csa, rsa, csa, int(std::min<int64_t>(MR, m - i0)), kc,
-                           pa_shared + q * MR * kc);
-          }
+      const int64_t chunk = direct_a ? m : std::max<int64_t>(1, kPackedA / (MR * kc)) * MR;
+      float* pb = scratch(0, row_parts * slivers * NR * kc);
+      for (int64_t ic = 0; ic < m; ic += chunk) {
+        const int64_t mc = std::min(chunk, m - ic), row_slivers = ceil_div(mc, MR);
+        const int64_t per_part = ceil_div(row_slivers, row_parts);
+        const float* ac = a + ic * rsa + pc * csa;
+        float* pa = direct_a ? nullptr : scratch(1, row_slivers * MR * kc);
+        if (!direct_a) {
+          run_tasks(ceil_div(row_slivers, kPackGroup), threads > 1, [&](int64_t task) {
+            const int64_t q1 = std::min(row_slivers, (task + 1) * kPackGroup);
+            for (int64_t q = task * kPackGroup; q < q1; q++)
+              t->gemm_pack_a(ac + q * MR * rsa, rsa, csa, int(std::min<int64_t>(MR, mc - q * MR)), kc, pa + q * MR * kc);
+          });
         }
-      });
-
-      // Compute: row blocks × column groups; a task packs its own A block unless A is shared.
-      const int64_t row_blocks = ceil_div(m, kMC);
-      int64_t col_groups = 1;
-      if (threads > 1) {
-        const int64_t want = shared_a ? 4 * threads : 2 * threads;
-        col_groups = std::min(slivers, std::max<int64_t>(1, ceil_div(want, row_blocks)));
-      }
-      const int64_t block_slivers = ceil_div(row_slivers, row_blocks);
-      const int64_t group_slivers = ceil_div(slivers, col_groups);
-      run_tasks(row_blocks * col_groups, threads > 1, [&](int64_t task) {
-        const int64_t rb = task / col_groups, g = task % col_groups;
-        const int64_t q0 = rb * block_slivers, q1 = std::min(row_slivers, q0 + block_slivers);
-        const int64_t s0 = g * group_slivers, s1 = std::min(slivers, s0 + group_slivers);
-        if (q0 >= q1 || s0 >= s1) return;
-        const float* pa = pa_shared ? pa_shared + q0 * MR * kc : nullptr;
-        if (direct_a) {
-          for (int64_t s = s0; s < s1; s++) {
-            const int64_t j0 = s * NR;
-            const int nr = int(std::min<int64_t>(NR, nc - j0));
-            for (int64_t q = q0; q < q1; q++) {
-              const int64_t i0 = q * MR;
-              t->gemm_micro_direct(kc, a + i0 * rsa + pc, rsa, pb + s * NR * kc, c + i0 * n + jc + j0, n, accumulate, int(std::min<int64_t>(MR, m - i0)), nr);
+        run_tasks(groups * row_parts, threads > 1, [&](int64_t task) {
+          const int64_t g = task / row_parts, r = task % row_parts;
+          const int64_t s0 = g * per_group, s1 = std::min(slivers, s0 + per_group);
+          const int64_t q0 = r * per_part, q1 = std::min(row_slivers, q0 + per_part);
+          float* own = pb + r * slivers * NR * kc;
+          for (int64_t s = s0; s < s1; s++)
+            t->gemm_pack_b(b + pc * rsb + (jc + s * NR) * csb, rsb, csb, int(std::min<int64_t>(NR, nc - s * NR)), kc,
+                           own + s * NR * kc);
+          for (int64_t q = q0; q < q1; q++) {
+            const int64_t i0 = q * MR;
+            const int mr = int(std::min<int64_t>(MR, mc - i0));
+            float* cq = c + (ic + i0) * n + jc;
+            for (int64_t s = s0; s < s1; s++) {
+              const int nr = int(std::min<int64_t>(NR, nc - s * NR));
+              if (direct_a)
+                t->gemm_micro_direct(kc, ac + i0 * rsa, rsa, own + s * NR * kc, cq + s * NR, n, accumulate, mr, nr);
+              else
+                t->gemm_micro(kc, pa + q * MR * kc, own + s * NR * kc, cq + s * NR, n, accumulate, mr, nr);
             }
           }
-          return;
-        }
-        if (!pa) {
-          float* own = scratch(1, (q1 - q0) * MR * kc);
-          for (int64_t q = q0; q < q1; q++) {
-            const int64_t i0 = q * MR;
-            t->gemm_pack_a(a + i0 * rsa + pc * csa, rsa, csa, int(std::min<int64_t>(MR, m - i0)), kc,
-                           own + (q - q0) * MR * kc);
-          }
-          pa = own;
-        }
-        for (int64_t s = s0; s < s1; s++) {
-          const int64_t j0 = s * NR;
-          const int nr = int(std::min<int64_t>(NR, nc - j0));
-          const float* bs = pb + s * NR * kc;
-          for (int64_t q = q0; q < q1; q++) {
-            const int64_t i0 = q * MR;
-            t->gemm_micro(kc, pa + (q - q0) * MR * kc, bs, c + i0 * n + jc + j0, n, accumulate,
-                          int(std::min<int64_t>(MR, m - i0)), nr);
-          }
-        }
-      });
+        });
+      }
     }
   }
 }

@@ -1,0 +1,82 @@
+/**
+ * Results do not depend on the thread count (native/threadpool.h): every kernel that splits
+ * work keeps each output element's sequence of operations fixed, so 1, 2 and 3 threads give the
+ * same bits. Shapes reach every GEMM schedule (column groups, row split for a narrow panel over
+ * a tall A, streamed B rows, a single B sliver, transposed A packed in chunks) and the split
+ * reductions and elementwise loops.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { binding, nativeLabel, randomArray, rng } from './helpers.js';
+
+const THREADS = [1, 2, 3];
+
+function sameBits(x: Float32Array, y: Float32Array): boolean {
+  return Buffer.compare(Buffer.from(x.buffer, x.byteOffset, x.byteLength), Buffer.from(y.buffer, y.byteOffset, y.byteLength)) === 0;
+}
+
+describe.skipIf(!binding)(nativeLabel, () => {
+  const raw = binding!;
+  const initial = raw.info().threads;
+  afterAll(() => {
+    raw.setNumThreads(initial);
+  });
+
+  /** Runs `fn` at each thread count; every result must equal the one-thread result bit for bit. */
+  function acrossThreads(label: string, fn: () => Float32Array): void {
+    raw.setNumThreads(1);
+    const reference = fn();
+    for (const t of THREADS.slice(1)) {
+      raw.setNumThreads(t);
+      expect(sameBits(fn(), reference), `${label} with ${t} threads`).toBe(true);
+    }
+  }
+
+  // [m, n, k, transposeA, transposeB]
+  const SHAPES: [number, number, number, boolean, boolean][] = [
+    [300, 400, 500, false, false], // column groups, two k slices
+    [300, 400, 500, true, true],
+    [3000, 64, 96, false, false], // narrow panel over a tall A: split by rows
+    [3000, 64, 96, true, false], // ... with A packed
+    [2, 3000, 200, false, false], // streamed B rows
+    [1, 3000, 200, true, false],
+    [3000, 7, 200, false, false], // a single B sliver
+    [64, 64, 2000, false, true], // deep k, few slivers
+  ];
+
+  it.each(SHAPES)('matmul %i×%i (k %i, ta %s, tb %s) is the same at 1, 2 and 3 threads', (m, n, k, ta, tb) => {
+    const rand = rng(m + n + k);
+    const a = randomArray('float32', m * k, rand, false) as Float32Array;
+    const b = randomArray('float32', k * n, rand, false) as Float32Array;
+    acrossThreads('matmul', () => {
+      const out = new Float32Array(m * n);
+      raw.matmul(a, b, out, 1, m, n, k, ta, tb, m * k, k * n);
+      return out;
+    });
+  });
+
+  it('sum, mulAdd and exp over 1e6 elements are the same at 1, 2 and 3 threads', () => {
+    const rand = rng(9);
+    const x = randomArray('float32', 1_000_003, rand, false) as Float32Array;
+    const y = randomArray('float32', x.length, rand, false) as Float32Array;
+    acrossThreads('sum', () => {
+      const out = new Float32Array(1);
+      raw.reduce('sum', x, [x.length], [0], out);
+      return out;
+    });
+    acrossThreads('row sums', () => {
+      const out = new Float32Array(7);
+      raw.reduce('sum', x.subarray(0, 7 * 140_000), [7, 140_000], [1], out);
+      return out;
+    });
+    acrossThreads('mulAdd', () => {
+      const out = new Float32Array(x.length);
+      raw.mulAdd(x, y, x, out);
+      return out;
+    });
+    acrossThreads('exp', () => {
+      const out = new Float32Array(x.length);
+      raw.unary('exp', x, out, 0);
+      return out;
+    });
+  });
+});
