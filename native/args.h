@@ -74,10 +74,7 @@ class Args {
     Napi::Array arr = array_of(info_[i], name, max_len);
     uint32_t n = arr.Length();
     out.reserve(n);
-    for (uint32_t k = 0; k < n; k++) {
-      std::string el = std::string(name) + "[" + std::to_string(k) + "]";
-      out.push_back(integer_of(get(arr, k), el.c_str(), lo, hi));
-    }
+    for (uint32_t k = 0; k < n; k++) out.push_back(integer_of(get(arr, k), name, lo, hi, k));
     return out;
   }
 
@@ -85,10 +82,7 @@ class Args {
     std::vector<double> out;
     Napi::Array arr = array_of(info_[i], name, max_len);
     uint32_t n = arr.Length();
-    for (uint32_t k = 0; k < n; k++) {
-      std::string el = std::string(name) + "[" + std::to_string(k) + "]";
-      out.push_back(number_of(get(arr, k), el.c_str()));
-    }
+    for (uint32_t k = 0; k < n; k++) out.push_back(number_of(get(arr, k), name, k));
     return out;
   }
 
@@ -152,14 +146,18 @@ class Args {
                   std::to_string(max_len) + " allowed");
     return arr;
   }
-  double number_of(Napi::Value v, const char* name) const {
-    if (!v.IsNumber()) type_error(std::string(name) + " must be a number");
+  // `name`, or `name[index]` for a list element (spelled out only when a check fails).
+  static std::string label(const char* name, int64_t index) {
+    return index < 0 ? std::string(name) : std::string(name) + "[" + std::to_string(index) + "]";
+  }
+  double number_of(Napi::Value v, const char* name, int64_t index = -1) const {
+    if (!v.IsNumber()) type_error(label(name, index) + " must be a number");
     return v.As<Napi::Number>().DoubleValue();
   }
-  int64_t integer_of(Napi::Value v, const char* name, int64_t lo, int64_t hi) const {
-    double d = number_of(v, name);
+  int64_t integer_of(Napi::Value v, const char* name, int64_t lo, int64_t hi, int64_t index = -1) const {
+    double d = number_of(v, name, index);
     if (!(d >= double(lo) && d <= double(hi)) || d != double(int64_t(d)))
-      range_error(std::string(name) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+      range_error(label(name, index) + " must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
                   "], got " + Napi::Number::New(env_, d).ToString().Utf8Value());
     return int64_t(d);
   }

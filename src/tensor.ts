@@ -1,8 +1,9 @@
 /**
  * The Tensor: an immutable n-d array (shape, dtype, typed-array values) with a unique id that
- * the tape uses to follow it. Op methods (`t.add(…)`, `t.sum()`, …) are attached in
- * `ops/methods.ts`, next to the ops themselves; conversion of user values (numbers, nested
- * arrays, typed arrays) lives here in `toTensor`.
+ * the tape uses to follow it. Its values may be made on first read (`Deferred`): a fused
+ * product, or the array of a one-element result kept as a number. Op methods (`t.add(…)`,
+ * `t.sum()`, …) are attached in `ops/methods.ts`, next to the ops themselves; conversion of
+ * user values (numbers, nested arrays, typed arrays) lives here in `toTensor`.
  */
 import { allocate, assertDType, dtypeOfArray, roundTo, type DType, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';

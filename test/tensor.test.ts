@@ -249,3 +249,23 @@ describe('zip and backends', () => {
     expect(tf.getBackend()).toBe(env === 'native' ? 'native' : 'js');
   });
 });
+
+describe('storage (dtype.ts allocate)', () => {
+  it('arrays carved from shared slabs start zeroed, never overlap and keep 8-byte alignment', async () => {
+    const { allocate } = await import('../src/dtype.js');
+    const dtypes = ['float32', 'float64', 'int32', 'bool'] as const;
+    const arrays = [];
+    for (let i = 0; i < 3000; i++) {
+      const dtype = dtypes[i % 4];
+      const size = 1 + ((i * 7919) % 2100); // 1 element up to 16 KiB of float64, crossing slab ends
+      const a = allocate(dtype, size);
+      expect(a.length).toBe(size);
+      expect(a.every((v) => v === 0)).toBe(true);
+      expect(a.byteOffset % 8).toBe(0);
+      a.fill((i % 100) + 1);
+      arrays.push({ a, mark: (i % 100) + 1 });
+    }
+    // every array still holds its own mark: no region was handed out twice
+    for (const { a, mark } of arrays) expect(a.every((v) => v === mark)).toBe(true);
+  });
+});

@@ -1,15 +1,24 @@
 /**
  * The one place that decides which backend runs a kernel. `TAPEFLOW_BACKEND=js|native`
- * chooses at start (default: native when the addon loads); `setBackend` changes it. Tensors
- * below `NATIVE_MIN_ELEMENTS` stay in TS even on the native backend: an N-API call with a few
- * typed arrays costs about as much as a JS loop over that many elements.
+ * chooses at start (default: native when the addon loads); `setBackend` changes it. Small
+ * tensors stay in TS even on the native backend, below the size where a JS loop costs what the
+ * N-API call does (`kernels`, `stridedKernels`).
  */
 import type { Backend, BackendInfo } from './backend.js';
 import { loadNative } from './native/load.js';
 import { tsBackend } from './ts/index.js';
 
-/** Below this many output elements a TS loop beats the N-API call (measured: see bench/). */
+/**
+ * Below this many output elements a TS loop beats the N-API call with a few typed arrays
+ * (~0.3 µs; a TS loop costs 1-2 ns an element for relu-like ops, ~7 for exp).
+ */
 export const NATIVE_MIN_ELEMENTS = 64;
+/**
+ * The same for kernels that also pass shape and stride lists (binary, select, reduce, strided
+ * copies, pad, concat): their call costs ~0.8 µs, which TS loops of add or sum match at about
+ * 300 elements (measured on this machine, float32, contiguous).
+ */
+export const NATIVE_MIN_STRIDED_ELEMENTS = 384;
 /**
  * The same for fused optimizer updates: the native call unpacks four or five arrays (about
  * 1.5 µs) and the TS float32 Adam loop costs about 12 ns an element.
@@ -82,6 +91,11 @@ let current: Backend = active === 'native' ? (native as Backend) : tsBackend;
 /** The backend for a kernel whose output (or work) has `size` elements. */
 export function kernels(size: number): Backend {
   return size < NATIVE_MIN_ELEMENTS ? tsBackend : current;
+}
+
+/** The backend for a kernel that takes shape and stride lists (see NATIVE_MIN_STRIDED_ELEMENTS). */
+export function stridedKernels(size: number): Backend {
+  return size < NATIVE_MIN_STRIDED_ELEMENTS ? tsBackend : current;
 }
 
 /** The backend for a fused optimizer update of a variable with `size` elements. */

@@ -8,7 +8,7 @@
  * memory once, as a triad, and never writes the product.
  */
 import type { ArithmeticOp, BinaryOp } from '../backend/backend.js';
-import { DEFER_PRODUCT_MIN_ELEMENTS, kernels, scalarBinary } from '../backend/select.js';
+import { DEFER_PRODUCT_MIN_ELEMENTS, kernels, stridedKernels, scalarBinary } from '../backend/select.js';
 import { allocateOutput, isFloat, type DType, type FloatArray, type TypedArray } from '../dtype.js';
 import { isRecording, record } from '../autodiff/record.js';
 import { broadcastShapes, broadcastStrides, shapesEqual, sizeOf, stridesOf } from '../shape.js';
@@ -49,7 +49,7 @@ export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, outDType: DType
   const out = allocateOutput(outDType, size);
   const aStrides = same ? stridesOf(outShape) : broadcastStrides(a.shape, outShape);
   const bStrides = same ? aStrides : broadcastStrides(b.shape, outShape);
-  kernels(size).binary(op, a.values, aStrides, b.values, bStrides, outShape, out);
+  stridedKernels(size).binary(op, a.values, aStrides, b.values, bStrides, outShape, out);
   return new Tensor(out, outShape, outDType);
 }
 

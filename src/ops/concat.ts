@@ -1,7 +1,7 @@
 /**
  * concat along an axis, and stack / split, which are built on concat, reshape and slice.
  */
-import { kernels } from '../backend/select.js';
+import { stridedKernels } from '../backend/select.js';
 import { allocateOutput } from '../dtype.js';
 import { record } from '../autodiff/record.js';
 import { fmt, normalizeAxis, sizeOf } from '../shape.js';
@@ -29,7 +29,7 @@ export function concat(tensorLikes: TensorLike[], axis = 0): Tensor {
   const inners = xs.map((x) => sizeOf(x.shape.slice(ax)));
   const size = sizeOf(outShape);
   const out = allocateOutput(x0.dtype, size);
-  kernels(size).concat(xs.map((x) => x.values), outer, inners, out);
+  stridedKernels(size).concat(xs.map((x) => x.values), outer, inners, out);
   const y = new Tensor(out, outShape, x0.dtype);
   record(xs, [y], ([dy], needs) => {
     let start = 0;

@@ -1,7 +1,7 @@
 /**
  * pad(x, paddings, constantValue): constant padding, `paddings` as [[before, after], …].
  */
-import { kernels } from '../backend/select.js';
+import { stridedKernels } from '../backend/select.js';
 import { allocateOutput } from '../dtype.js';
 import { record } from '../autodiff/record.js';
 import { fmt, sizeOf } from '../shape.js';
@@ -23,7 +23,7 @@ export function pad(xLike: TensorLike, paddings: [number, number][], constantVal
   const outShape = x.shape.map((d, i) => d + flat[2 * i] + flat[2 * i + 1]);
   const size = sizeOf(outShape);
   const out = allocateOutput(x.dtype, size);
-  kernels(size).pad(x.values, x.shape, flat, constantValue, out);
+  stridedKernels(size).pad(x.values, x.shape, flat, constantValue, out);
   const y = new Tensor(out, outShape, x.dtype);
   record([x], [y], ([dy]) => [slice(dy, flat.filter((_, i) => i % 2 === 0), x.shape)]);
   return y;

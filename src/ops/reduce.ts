@@ -4,7 +4,7 @@
  * reduced axes (the shape with reduced dims kept as 1 broadcasts against the input).
  */
 import type { ReduceOp } from '../backend/backend.js';
-import { kernels } from '../backend/select.js';
+import { stridedKernels } from '../backend/select.js';
 import { allocate, allocateOutput, type DType } from '../dtype.js';
 import { record } from '../autodiff/record.js';
 import { normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../shape.js';
@@ -20,7 +20,7 @@ export type Axis = number | number[] | null;
 function reduceKernel(op: ReduceOp, x: Tensor, axes: number[], outDType: DType = x.dtype): Tensor {
   const shape = reducedShape(x.shape, axes, false);
   const out = allocateOutput(outDType, sizeOf(shape));
-  kernels(x.size).reduce(op, x.values, x.shape, axes, out);
+  stridedKernels(x.size).reduce(op, x.values, x.shape, axes, out);
   return new Tensor(out, shape, outDType);
 }
 
@@ -111,7 +111,7 @@ function argReduction(op: 'argMax' | 'argMin', xLike: TensorLike, axis: number):
   if (x.shape[ax] === 0) throw new RangeError(`${op}: cannot take ${op} over an empty axis ${ax} of shape [${x.shape}]`);
   const shape = reducedShape(x.shape, [ax], false);
   const out = new Int32Array(sizeOf(shape));
-  kernels(x.size).argReduce(op, x.values, x.shape, ax, out);
+  stridedKernels(x.size).argReduce(op, x.values, x.shape, ax, out);
   return new Tensor(out, shape, 'int32');
 }
 

@@ -2,7 +2,7 @@
  * Ops that are one strided copy of their input: transpose, broadcastTo, slice and tile. Each
  * computes an (offset, strides, outShape) view and runs the backend's `copyStrided`.
  */
-import { kernels } from '../backend/select.js';
+import { stridedKernels } from '../backend/select.js';
 import { allocateOutput } from '../dtype.js';
 import { record } from '../autodiff/record.js';
 import { broadcastStrides, fmt, shapesEqual, sizeOf, stridesOf } from '../shape.js';
@@ -14,7 +14,7 @@ import { sum } from './reduce.js';
 function copyView(x: Tensor, offset: number, strides: number[], outShape: number[]): Tensor {
   const size = sizeOf(outShape);
   const out = allocateOutput(x.dtype, size);
-  if (size > 0) kernels(size).copyStrided(x.values, offset, strides, outShape, out);
+  if (size > 0) stridedKernels(size).copyStrided(x.values, offset, strides, outShape, out);
   return new Tensor(out, outShape, x.dtype);
 }
 

@@ -1,7 +1,7 @@
 /**
  * where(cond, a, b): elements of a where cond is true, else of b; all three broadcast (TF 2).
  */
-import { kernels } from '../backend/select.js';
+import { stridedKernels } from '../backend/select.js';
 import { allocateOutput } from '../dtype.js';
 import { record } from '../autodiff/record.js';
 import { broadcastShapes, broadcastStrides, fmt, sizeOf } from '../shape.js';
@@ -15,7 +15,7 @@ export function where(condLike: TensorLike, aLike: TensorLike, bLike: TensorLike
   const outShape = broadcastShapes(broadcastShapes(cond.shape, a.shape, 'where'), b.shape, 'where');
   const size = sizeOf(outShape);
   const out = allocateOutput(a.dtype, size);
-  kernels(size).select(
+  stridedKernels(size).select(
     cond.values as Uint8Array, broadcastStrides(cond.shape, outShape),
     a.values, broadcastStrides(a.shape, outShape),
     b.values, broadcastStrides(b.shape, outShape),
