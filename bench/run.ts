@@ -178,7 +178,7 @@ out.push(hasNative ? `tapeflow native: ${info.simd}, ${info.threads} threads` : 
 out.push(peers
   ? `TF.js ${peers.version}: cpu backend; wasm backend ${peers.wasm.available ? `SIMD ${peers.wasm.simd ? 'on' : 'off'}, ${peers.wasm.threads} thread(s) (its threaded build is disabled in Node)` : `unavailable (${peers.wasm.error})`}`
   : 'TF.js not installed: peer columns skipped');
-out.push('Times are medians per call. Ratios: how many times faster tapeflow is (>1 = tapeflow wins).');
+out.push('Times per call: the lowest of three windows\' medians (bench/README.md). Ratios: how many times faster tapeflow is (>1 = tapeflow wins).');
 out.push(`"of limit": native throughput ÷ this machine's limit measured below at ${limitThreads} thread(s).`);
 out.push('');
 out.push(line(cols));
