@@ -410,6 +410,21 @@ describe('GradientTape: higher-order gradients', () => {
     expectValues(outer.gradient(dy, x), 6);
   });
 
+  it('a gradient of a gradient through relu (its ReluGrad kernel is linear in dy, constant in x)', () => {
+    // y = Σ relu(x)·x: dy/dx = 2x where x > 0, else 0; d²y/dx² = 2 where x > 0, else 0.
+    const x = tf.tensor([-1.5, 2, 3]);
+    const outer = new tf.GradientTape();
+    outer.watch(x);
+    const g = outer.record(() => {
+      const inner = new tf.GradientTape();
+      inner.watch(x);
+      const y = inner.record(() => tf.relu(x).mul(x).sum());
+      return inner.gradient(y, x) as Tensor;
+    });
+    expectValues(g, [0, 4, 6]);
+    expectValues(outer.gradient(g, x), [0, 2, 2]);
+  });
+
   it('a gradient of a gradient through tanh is 2nd-derivative exact', () => {
     // d²tanh/dx² = −2 tanh(x)(1 − tanh²(x)).
     const x0 = 0.7;

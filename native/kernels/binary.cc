@@ -39,6 +39,7 @@ struct Div { template <class T> static T f(T x, T y) { return x / y; } static in
 struct Pow { template <class T> static T f(T x, T y) { return T(std::pow(double(x), double(y))); } static int32_t i(int32_t x, int32_t y) { return int32_t(ipow(x, y)); } };
 struct Maximum { template <class T> static T f(T x, T y) { return x > y || x != x ? x : y; } static int32_t i(int32_t x, int32_t y) { return x > y ? x : y; } };
 struct Minimum { template <class T> static T f(T x, T y) { return x < y || x != x ? x : y; } static int32_t i(int32_t x, int32_t y) { return x < y ? x : y; } };
+struct ReluGrad { template <class T> static T f(T x, T y) { return x * T(y > T(0)); } static int32_t i(int32_t x, int32_t y) { return int32_t(uint32_t(x) * uint32_t(y > 0)); } };  // branch-free: signs are random
 struct Equal { template <class T> static uint8_t f(T x, T y) { return x == y; } };
 struct NotEqual { template <class T> static uint8_t f(T x, T y) { return x != y; } };
 struct Less { template <class T> static uint8_t f(T x, T y) { return x < y; } };
@@ -114,6 +115,7 @@ const BinaryRow kBinary[] = {
     arith<Pow>("pow", -1),
     arith<Maximum>("maximum", simd::kMaximum),
     arith<Minimum>("minimum", simd::kMinimum),
+    arith<ReluGrad>("reluGrad", simd::kReluGrad),
     compare<Equal>("equal"),
     compare<NotEqual>("notEqual"),
     compare<Less>("less"),

@@ -131,6 +131,9 @@ struct BMul { static V f(V a, V b) { return Vec::mul(a, b); } };
 struct BDiv { static V f(V a, V b) { return Vec::div(a, b); } };
 struct BMaximum { static V f(V a, V b) { return Vec::select(Vec::mor(Vec::gt(a, b), Vec::unord(a, a)), a, b); } };  // a > b || isnan(a) ? a : b
 struct BMinimum { static V f(V a, V b) { return Vec::select(Vec::mor(Vec::lt(a, b), Vec::unord(a, a)), a, b); } };  // a < b || isnan(a) ? a : b
+struct BReluGrad {  // a · (b > 0 ? 1 : 0): a product, so a NaN or ±inf a where b <= 0 gives NaN
+  static V f(V a, V b) { return Vec::mul(a, Vec::select(Vec::gt(b, Vec::set1(0.0f)), Vec::set1(1.0f), Vec::set1(0.0f))); }
+};
 
 // The tail (n % W elements) goes through a padded buffer, so it uses the same vector code.
 template <class Op>
@@ -444,9 +447,9 @@ constexpr Table make_table(const char* name) {
        &unary_kernel<UExp>, &unary_kernel<ULog>, &unary_kernel<UAbs>, &unary_kernel<USign>,
        &unary_kernel<URelu>, &unary_kernel<USigmoid>, &unary_kernel<UTanh>, &unary_kernel<UReciprocal>,
        &unary_kernel<UFloor>, &unary_kernel<UCeil>, &unary_kernel<URound>},
-      {bvv<BAdd>(), bvv<BSub>(), bvv<BMul>(), bvv<BDiv>(), bvv<BMaximum>(), bvv<BMinimum>()},
-      {bvs<BAdd>(), bvs<BSub>(), bvs<BMul>(), bvs<BDiv>(), bvs<BMaximum>(), bvs<BMinimum>()},
-      {bsv<BAdd>(), bsv<BSub>(), bsv<BMul>(), bsv<BDiv>(), bsv<BMaximum>(), bsv<BMinimum>()},
+      {bvv<BAdd>(), bvv<BSub>(), bvv<BMul>(), bvv<BDiv>(), bvv<BMaximum>(), bvv<BMinimum>(), bvv<BReluGrad>()},
+      {bvs<BAdd>(), bvs<BSub>(), bvs<BMul>(), bvs<BDiv>(), bvs<BMaximum>(), bvs<BMinimum>(), bvs<BReluGrad>()},
+      {bsv<BAdd>(), bsv<BSub>(), bsv<BMul>(), bsv<BDiv>(), bsv<BMaximum>(), bsv<BMinimum>(), bsv<BReluGrad>()},
       &sum_kernel,
       &extreme_kernel<true>,
       &extreme_kernel<false>,

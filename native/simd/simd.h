@@ -15,7 +15,7 @@ namespace tapeflow::simd {
 enum UnaryF32 { kNeg, kSquare, kSqrt, kRsqrt, kExp, kLog, kAbs, kSign, kRelu, kSigmoid, kTanh,
                 kReciprocal, kFloor, kCeil, kRound, kUnaryCount };
 // float32 arithmetic binaries with a vector kernel.
-enum BinaryF32 { kAdd, kSub, kMul, kDiv, kMaximum, kMinimum, kBinaryCount };
+enum BinaryF32 { kAdd, kSub, kMul, kDiv, kMaximum, kMinimum, kReluGrad, kBinaryCount };
 
 using UnaryFn = void (*)(const float* x, float* out, int64_t n);
 // Fused optimizer update of elements [begin, end) of arrays (kernels/optim_kinds.h).

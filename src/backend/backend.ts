@@ -14,8 +14,8 @@ export type UnaryOp =
   | 'neg' | 'square' | 'sqrt' | 'rsqrt' | 'exp' | 'log' | 'log1p' | 'abs' | 'sign'
   | 'relu' | 'sigmoid' | 'tanh' | 'softplus' | 'elu' | 'leakyRelu' | 'reciprocal' | 'floor' | 'ceil' | 'round';
 
-/** Arithmetic binaries: output has the inputs' dtype. */
-export type ArithmeticOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
+/** Arithmetic binaries: output has the inputs' dtype. reluGrad(dy, x) = dy·(x > 0), TF's ReluGrad. */
+export type ArithmeticOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'reluGrad';
 /** Comparisons: output is `bool` (Uint8Array of 0/1). */
 export type CompareOp = 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';
 export type BinaryOp = ArithmeticOp | CompareOp;

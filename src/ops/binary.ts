@@ -17,6 +17,7 @@ import { greaterEqual, lessEqual, greater } from './compare.js';
 import { where } from './where.js';
 import { cast } from './cast.js';
 import { log, neg, square } from './unary.js';
+import { zerosLike } from './create.js';
 
 type BinaryGrad = (dy: Tensor, a: Tensor, b: Tensor, y: Tensor, needs: boolean[]) => (Tensor | null)[];
 
@@ -39,6 +40,8 @@ const ARITHMETIC: Record<ArithmeticOp, BinaryGrad> = {
     const takeA = lessEqual(a, b);
     return [where(takeA, dy, 0), where(takeA, 0, dy)];
   },
+  // Linear in dy with x held fixed (TF's ReluGradGrad): no gradient reaches x.
+  reluGrad: (dy, _a, b, _y, needs) => [needs[0] ? reluGrad(dy, b) : null, needs[1] ? zerosLike(b) : null],
 };
 
 /** @internal Runs a binary kernel over broadcast inputs into a fresh tensor of `outDType`. */
@@ -112,6 +115,8 @@ function arithmetic(op: ArithmeticOp): (aLike: TensorLike, bLike: TensorLike) =>
 
 /** a + b, broadcasting. */
 export const add = arithmetic('add');
+/** @internal relu's gradient dy·(x > 0) in one kernel (TF's ReluGrad); not exported. */
+export const reluGrad = arithmetic('reluGrad');
 /** a − b, broadcasting. */
 export const sub = arithmetic('sub');
 /** a · b elementwise, broadcasting. */

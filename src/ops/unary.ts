@@ -8,9 +8,8 @@ import { kernels, scalarUnary } from '../backend/select.js';
 import { allocateOutput, isFloat } from '../dtype.js';
 import { isRecording, record } from '../autodiff/record.js';
 import { oneElementTensor, Tensor, toTensor, type TensorLike } from '../tensor.js';
-import { add, div, mul, sub } from './binary.js';
+import { add, div, mul, reluGrad, sub } from './binary.js';
 import { greater } from './compare.js';
-import { cast } from './cast.js';
 import { where } from './where.js';
 import { zerosLike } from './create.js';
 
@@ -21,7 +20,6 @@ interface UnarySpec {
   grad: ((dy: Tensor, x: Tensor, y: Tensor, alpha: number) => Tensor) | null;
 }
 
-const positive = (x: Tensor) => cast(greater(x, 0), x.dtype);
 
 const UNARY: Record<UnaryOp, UnarySpec> = {
   neg: { int: true, grad: (dy) => neg(dy) },
@@ -34,7 +32,7 @@ const UNARY: Record<UnaryOp, UnarySpec> = {
   log1p: { grad: (dy, x) => div(dy, add(x, 1)) },
   abs: { int: true, grad: (dy, x) => mul(dy, sign(x)) },
   sign: { int: true, grad: (dy) => zerosLike(dy) },
-  relu: { int: true, grad: (dy, x) => mul(dy, positive(x)) },
+  relu: { int: true, grad: (dy, x) => reluGrad(dy, x) },
   sigmoid: { grad: (dy, _x, y) => mul(dy, mul(y, sub(1, y))) },
   tanh: { grad: (dy, _x, y) => mul(dy, sub(1, square(y))) },
   softplus: { grad: (dy, x) => mul(dy, sigmoid(x)) },

@@ -16,7 +16,7 @@ import { binding, CTORS, DTYPES, nativeLabel, randomArray, rng, simdLevels } fro
 
 const UNARY: UnaryOp[] = ['neg', 'square', 'sqrt', 'rsqrt', 'exp', 'log', 'log1p', 'abs', 'sign', 'relu', 'sigmoid', 'tanh',
   'softplus', 'elu', 'leakyRelu', 'reciprocal', 'floor', 'ceil', 'round'];
-const ARITH: ArithmeticOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'];
+const ARITH: ArithmeticOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'reluGrad'];
 const COMPARE: CompareOp[] = ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual'];
 const REDUCE: ReduceOp[] = ['sum', 'max', 'min', 'prod'];
 /** float32 unary ops that are not one correctly rounded operation on either side. */

@@ -29,7 +29,7 @@ export const FALLBACKS: FallbackTable = {
     bool: 'all',
   },
   // bool arithmetic (comparisons on bool are native)
-  binary: { bool: ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'] },
+  binary: { bool: ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'reluGrad'] },
   reduce: { bool: 'all' },
   argReduce: { bool: 'all' },
   matmul: { int32: 'all', bool: 'all' },

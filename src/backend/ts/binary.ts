@@ -18,6 +18,7 @@ const FLOAT: Record<BinaryOp, string> = {
   pow: 'powC(x, y)',
   maximum: 'x > y || x !== x ? x : y', // NaN in either operand propagates
   minimum: 'x < y || x !== x ? x : y',
+  reluGrad: 'x * +(y > 0)', // a multiply, so dy = NaN or ±inf where x <= 0 gives NaN, as dy·0
   equal: '+(x === y)', // +(bool) compiles branch-free; a ternary mispredicts on random data
   notEqual: '+(x !== y)',
   less: '+(x < y)',
