@@ -45,8 +45,23 @@ export function matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: Matm
     const aOff = t * aBatchStride;
     const bOff = t * bBatchStride;
     const cOff = t * mn;
-    if (small) gemmSmall(a, aOff, ars, acs, b, bOff, brs, bcs, out, cOff, m, n, k);
+    if (n === 1) gemmColumn(a, aOff, ars, acs, b, bOff, brs, out, cOff, m, k);
+    else if (small) gemmSmall(a, aOff, ars, acs, b, bOff, brs, bcs, out, cOff, m, n, k);
     else gemmPacked(a, aOff, ars, acs, b, bOff, brs, bcs, out, cOff, m, n, k);
+  }
+}
+
+/** One column of B (matrix · vector): a dot product per row, summed in double in p order as `gemmSmall`. */
+function gemmColumn(
+  a: FloatArray, aOff: number, ars: number, acs: number,
+  b: FloatArray, bOff: number, brs: number,
+  out: FloatArray, cOff: number, m: number, k: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const ai = aOff + i * ars;
+    let s = 0;
+    for (let p = 0; p < k; p++) s += a[ai + p * acs] * b[bOff + p * brs];
+    out[cOff + i] = s;
   }
 }
 
