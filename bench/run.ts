@@ -117,6 +117,11 @@ for (let round = 0; round < importRounds; round++) {
   }
 }
 const importMs = Object.fromEntries(Object.entries(importSamples).filter(([, v]) => v.length).map(([k, v]) => [k, median(v)]));
+// Over bare node: the median of each round's difference with that round's bare spawn, so a slow
+// spell of the machine (bare node here moves between 75 and 115 ms) cancels out.
+const overBare: Record<string, number> = Object.fromEntries(Object.entries(importSamples)
+  .filter(([k, v]) => k !== 'bare' && v.length === importSamples.bare.length)
+  .map(([k, v]) => [k, median(v.map((t, i) => t - importSamples.bare[i]))]));
 const srcNewest = Math.max(...listFiles(join(root, 'src')).map((f) => statSync(f).mtimeMs));
 let distStale = false;
 try {
@@ -235,10 +240,10 @@ else {
   out.push(`  peak FP32 FMA (independent chains)           GFLOP/s    ${limits['peak 1t'].toFixed(1).padStart(8)}  ${limits['peak 2t'].toFixed(1).padStart(10)}`);
 }
 out.push('');
-const imp = (k: string) => (importMs[k] !== undefined ? `${(importMs[k] - importMs.bare).toFixed(0)} ms` : `— (${importErrors[k] ?? 'not measured'})`);
-out.push(`import time over bare node (median of ${importRounds} spawns; bare node ${importMs.bare?.toFixed(0)} ms): ` +
+const imp = (k: string) => (overBare[k] !== undefined ? `${overBare[k].toFixed(0)} ms` : `— (${importErrors[k] ?? 'not measured'})`);
+out.push(`import time over bare node (median over ${importRounds} rounds of the difference with that round's bare spawn; bare node ${importMs.bare?.toFixed(0)} ms): ` +
   `tapeflow ${imp('tapeflow')} (addon load included), TF.js core+cpu ${imp('tfjs cpu')}, TF.js core+wasm ${imp('tfjs wasm')}` +
-  (importMs.tapeflow && importMs['tfjs cpu'] ? `; tapeflow ${fmtRatio(importMs['tfjs cpu'] - importMs.bare, importMs.tapeflow - importMs.bare)} faster than TF.js cpu` : ''));
+  (overBare.tapeflow > 0 && overBare['tfjs cpu'] ? `; tapeflow ${fmtRatio(overBare['tfjs cpu'], overBare.tapeflow)} faster than TF.js cpu` : ''));
 if (distStale) out.push('  note: dist/ is older than src/ — `import` time measures the last `npm run build:ts`.');
 out.push(`peak RSS: ${peakRssTapeflow.toFixed(0)} MiB after the tapeflow workloads, ${peakRssAll.toFixed(0)} MiB after TF.js (same process; probes not included)`);
 if (memory && !('error' in memory)) {
@@ -258,7 +263,7 @@ writeFileSync(join(root, 'bench', 'results', 'latest.json'), JSON.stringify({
   ...env,
   rows,
   limits: probeError ? { error: probeError } : { ...limits, bytesPerArray: probeMiB * 2 ** 20, simd: info.simd, comparedAtThreads: limitThreads },
-  importMs: { ...importMs, rounds: importRounds, errors: importErrors, overBare: Object.fromEntries(Object.entries(importMs).filter(([k]) => k !== 'bare').map(([k, v]) => [k, v - importMs.bare])), distStale },
+  importMs: { ...importMs, rounds: importRounds, errors: importErrors, overBare, distStale },
   peakRssMiB: { tapeflow: peakRssTapeflow, all: peakRssAll },
   mlpBackwardOverForward: backwardRatio,
   memory,
