@@ -1,6 +1,7 @@
 // Machine-limit probes for the benchmark (bench/run.ts): memory bandwidth (STREAM-style triad
 // and a read-only sum) and peak FP32 FMA throughput, each at the SIMD level in use
-// (simd::active(), so TAPEFLOW_SIMD caps it too) on an explicit number of threads.
+// (the loops are the active SIMD table's `probe_*`, written once in simd/impl.h, so
+// TAPEFLOW_SIMD caps them too) on an explicit number of threads.
 //
 // They are not kernels: nothing in src/ calls them. Each runs its own std::threads (the calling
 // thread is thread 0), so the thread count is exactly the one asked for, independent of the pool.
@@ -29,10 +30,6 @@
 #include "platform.h"
 #include "simd/simd.h"
 
-#if TAPEFLOW_AARCH64
-#include <arm_neon.h>
-#endif
-
 namespace tapeflow::probes {
 namespace {
 
@@ -40,154 +37,6 @@ using Clock = std::chrono::steady_clock;
 double now() { return std::chrono::duration<double>(Clock::now().time_since_epoch()).count(); }
 
 volatile float g_sink;
-
-// ---- kernels, one per SIMD level ----------------------------------------------------------
-
-void triad_generic(float* a, const float* b, const float* c, float s, int64_t n) {
-  for (int64_t i = 0; i < n; i++) a[i] = b[i] + s * c[i];
-}
-float sum_generic(const float* x, int64_t n) {
-  float acc[8] = {};
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    for (int j = 0; j < 8; j++) acc[j] += x[i + j];
-  for (; i < n; i++) acc[0] += x[i];
-  float t = 0;
-  for (float v : acc) t += v;
-  return t;
-}
-// Scalar level has no FMA guarantee: 8 independent multiply-add chains (2 flops each).
-double fma_generic(int64_t iters) {
-  float acc[8];
-  for (int j = 0; j < 8; j++) acc[j] = 1.0f + 0.01f * float(j);
-  const float x = g_sink * 0.0f + 0.999999f, y = g_sink * 0.0f + 1e-7f;
-  for (int64_t i = 0; i < iters; i++)
-    for (int j = 0; j < 8; j++) acc[j] = acc[j] * x + y;
-  float t = 0;
-  for (float v : acc) t += v;
-  g_sink = t;
-  return double(iters) * 8 * 2;
-}
-
-#if TAPEFLOW_X86_64
-TAPEFLOW_TARGET_AVX512 void triad_avx512(float* a, const float* b, const float* c, float s, int64_t n) {
-  __m512 vs = _mm512_set1_ps(s);
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(a + i, _mm512_fmadd_ps(vs, _mm512_loadu_ps(c + i), _mm512_loadu_ps(b + i)));
-  for (; i < n; i++) a[i] = b[i] + s * c[i];
-}
-TAPEFLOW_TARGET_AVX512 float sum_avx512(const float* x, int64_t n) {
-  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-  int64_t i = 0;
-  for (; i + 64 <= n; i += 64) {
-    a0 = _mm512_add_ps(a0, _mm512_loadu_ps(x + i));
-    a1 = _mm512_add_ps(a1, _mm512_loadu_ps(x + i + 16));
-    a2 = _mm512_add_ps(a2, _mm512_loadu_ps(x + i + 32));
-    a3 = _mm512_add_ps(a3, _mm512_loadu_ps(x + i + 48));
-  }
-  float t = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
-  for (; i < n; i++) t += x[i];
-  return t;
-}
-// 12 independent chains × 16 lanes: covers FMA latency (4) × 2 ports with room to spare.
-TAPEFLOW_TARGET_AVX512 double fma_avx512(int64_t iters) {
-  __m512 acc[12];
-  for (int j = 0; j < 12; j++) acc[j] = _mm512_set1_ps(1.0f + 0.01f * float(j));
-  const __m512 x = _mm512_set1_ps(g_sink * 0.0f + 0.999999f), y = _mm512_set1_ps(g_sink * 0.0f + 1e-7f);
-  for (int64_t i = 0; i < iters; i++) {
-    TAPEFLOW_UNROLL(12)
-    for (int j = 0; j < 12; j++) acc[j] = _mm512_fmadd_ps(acc[j], x, y);
-  }
-  __m512 t = acc[0];
-  for (int j = 1; j < 12; j++) t = _mm512_add_ps(t, acc[j]);
-  g_sink = _mm512_reduce_add_ps(t);
-  return double(iters) * 12 * 16 * 2;
-}
-
-TAPEFLOW_TARGET_AVX2 void triad_avx2(float* a, const float* b, const float* c, float s, int64_t n) {
-  __m256 vs = _mm256_set1_ps(s);
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(a + i, _mm256_fmadd_ps(vs, _mm256_loadu_ps(c + i), _mm256_loadu_ps(b + i)));
-  for (; i < n; i++) a[i] = b[i] + s * c[i];
-}
-TAPEFLOW_TARGET_AVX2 float sum_avx2(const float* x, int64_t n) {
-  __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-  int64_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    a0 = _mm256_add_ps(a0, _mm256_loadu_ps(x + i));
-    a1 = _mm256_add_ps(a1, _mm256_loadu_ps(x + i + 8));
-    a2 = _mm256_add_ps(a2, _mm256_loadu_ps(x + i + 16));
-    a3 = _mm256_add_ps(a3, _mm256_loadu_ps(x + i + 24));
-  }
-  float lanes[8];
-  _mm256_storeu_ps(lanes, _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
-  float t = 0;
-  for (float v : lanes) t += v;
-  for (; i < n; i++) t += x[i];
-  return t;
-}
-TAPEFLOW_TARGET_AVX2 double fma_avx2(int64_t iters) {
-  __m256 acc[12];
-  for (int j = 0; j < 12; j++) acc[j] = _mm256_set1_ps(1.0f + 0.01f * float(j));
-  const __m256 x = _mm256_set1_ps(g_sink * 0.0f + 0.999999f), y = _mm256_set1_ps(g_sink * 0.0f + 1e-7f);
-  for (int64_t i = 0; i < iters; i++) {
-    TAPEFLOW_UNROLL(12)
-    for (int j = 0; j < 12; j++) acc[j] = _mm256_fmadd_ps(acc[j], x, y);
-  }
-  float lanes[8];
-  __m256 t = acc[0];
-  for (int j = 1; j < 12; j++) t = _mm256_add_ps(t, acc[j]);
-  _mm256_storeu_ps(lanes, t);
-  g_sink = lanes[0];
-  return double(iters) * 12 * 8 * 2;
-}
-#endif
-
-#if TAPEFLOW_AARCH64
-double fma_neon(int64_t iters) {
-  float32x4_t acc[12];
-  for (int j = 0; j < 12; j++) acc[j] = vdupq_n_f32(1.0f + 0.01f * float(j));
-  const float32x4_t x = vdupq_n_f32(g_sink * 0.0f + 0.999999f), y = vdupq_n_f32(g_sink * 0.0f + 1e-7f);
-  for (int64_t i = 0; i < iters; i++) {
-    TAPEFLOW_UNROLL(12)
-    for (int j = 0; j < 12; j++) acc[j] = vfmaq_f32(y, acc[j], x);
-  }
-  float32x4_t t = acc[0];
-  for (int j = 1; j < 12; j++) t = vaddq_f32(t, acc[j]);
-  g_sink = vaddvq_f32(t);
-  return double(iters) * 12 * 4 * 2;
-}
-float sum_neon(const float* x, int64_t n) {
-  float32x4_t a0 = vdupq_n_f32(0), a1 = a0, a2 = a0, a3 = a0;
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    a0 = vaddq_f32(a0, vld1q_f32(x + i));
-    a1 = vaddq_f32(a1, vld1q_f32(x + i + 4));
-    a2 = vaddq_f32(a2, vld1q_f32(x + i + 8));
-    a3 = vaddq_f32(a3, vld1q_f32(x + i + 12));
-  }
-  float t = vaddvq_f32(vaddq_f32(vaddq_f32(a0, a1), vaddq_f32(a2, a3)));
-  for (; i < n; i++) t += x[i];
-  return t;
-}
-#endif
-
-struct Kernels {
-  void (*triad)(float*, const float*, const float*, float, int64_t);
-  float (*sum)(const float*, int64_t);
-  double (*fma)(int64_t);
-};
-
-Kernels kernels_for_active_level() {
-  std::string level = simd::active()->name;
-#if TAPEFLOW_X86_64
-  if (level == "avx512") return {triad_avx512, sum_avx512, fma_avx512};
-  if (level == "avx2") return {triad_avx2, sum_avx2, fma_avx2};
-#elif TAPEFLOW_AARCH64
-  if (level == "neon") return {triad_generic, sum_neon, fma_neon};  // triad auto-vectorizes on armv8
-#endif
-  return {triad_generic, sum_generic, fma_generic};
-}
 
 // ---- threads ----------------------------------------------------------------------------
 
@@ -270,12 +119,12 @@ int threads_of(double threads) {
 double triad_gbs(double bytes, int threads) {
   int64_t n = elements_of(bytes);
   Buffer a(n), b(n), c(n);
-  Kernels k = kernels_for_active_level();
+  const simd::Table* k = simd::active();
   double s = best_pass(n, threads,
       [&](int64_t lo, int64_t hi) {
         for (int64_t i = lo; i < hi; i++) { a.p[i] = 0.0f; b.p[i] = 1.0f; c.p[i] = 2.0f; }
       },
-      [&](int64_t lo, int64_t hi) { k.triad(a.p + lo, b.p + lo, c.p + lo, 3.0f, hi - lo); });
+      [&](int64_t lo, int64_t hi) { k->probe_triad(a.p + lo, b.p + lo, c.p + lo, 3.0f, hi - lo); });
   g_sink = a.p[n / 2];
   return 3.0 * 4.0 * double(n) / s / 1e9;
 }
@@ -283,24 +132,24 @@ double triad_gbs(double bytes, int threads) {
 double sum_gbs(double bytes, int threads) {
   int64_t n = elements_of(bytes);
   Buffer x(n);
-  Kernels k = kernels_for_active_level();
+  const simd::Table* k = simd::active();
   double s = best_pass(n, threads,
       [&](int64_t lo, int64_t hi) { for (int64_t i = lo; i < hi; i++) x.p[i] = 1.0f; },
-      [&](int64_t lo, int64_t hi) { g_sink = k.sum(x.p + lo, hi - lo); });
+      [&](int64_t lo, int64_t hi) { g_sink = k->probe_sum(x.p + lo, hi - lo); });
   return 4.0 * double(n) / s / 1e9;
 }
 
 double peak_gflops(double seconds, int threads) {
   if (!(seconds > 0 && seconds <= 60)) throw std::range_error("seconds must be in (0, 60]");
-  Kernels k = kernels_for_active_level();
+  const simd::Table* k = simd::active();
   std::vector<double> rate(size_t(threads), 0.0);
   Barrier barrier(threads);
   run_threads(threads, [&](int t) {
-    k.fma(1 << 16);  // warm up (and let the clock settle)
+    k->probe_fma(1 << 16, &g_sink);  // warm up (and let the clock settle)
     barrier.wait();
     double flops = 0, t0 = now(), t1 = t0;
     while (t1 - t0 < seconds) {
-      flops += k.fma(1 << 20);
+      flops += k->probe_fma(1 << 20, &g_sink);
       t1 = now();
     }
     rate[size_t(t)] = flops / (t1 - t0);

@@ -33,6 +33,8 @@ constexpr int64_t kMinSplit = 4;        // slivers per thread below which a tall
 constexpr int64_t kPackGroup = 4;       // slivers per packing task
 constexpr int64_t kRowsMaxM = 2;        // up to this many rows of A, B is streamed, not packed
 constexpr int64_t kRowsChunk = 256;     // columns per task when streaming B
+// Streaming one operand is memory-bound: it splits over threads from this many elements of it.
+constexpr int64_t kStreamMinElements = kMatmulMinFlops / 8;
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -65,13 +67,13 @@ void gemm_f32(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t 
   }
   const simd::Table* t = simd::active();
   const int MR = t->gemm_mr, NR = t->gemm_nr;
-  // Compute-bound paths split from kMatmulMinFlops; streaming B is memory-bound and splits earlier.
+  // The packed (compute-bound) path splits over threads from kMatmulMinFlops.
   const int threads = threaded && m * n * k >= kMatmulMinFlops ? num_threads() : 1;
   const int64_t kcs = ceil_div(k, ceil_div(k, kKC));  // balanced slices
   const int64_t ncs = NR * ceil_div(ceil_div(n, ceil_div(n, kNC)), NR);
 
   if (m <= kRowsMaxM && csb == 1 && n > NR) {  // a few rows: stream B rows once per row of A
-    run_tasks(ceil_div(n, kRowsChunk), threaded && n * k >= kMatmulMinFlops / 8, [&](int64_t task) {
+    run_tasks(ceil_div(n, kRowsChunk), threaded && n * k >= kStreamMinElements, [&](int64_t task) {
       const int64_t j0 = task * kRowsChunk;
       t->gemm_rows(k, a, rsa, csa, b + j0, rsb, c + j0, n, int(m), std::min(kRowsChunk, n - j0));
     });
@@ -82,7 +84,7 @@ void gemm_f32(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t 
     float* pb = scratch(0, ceil_div(k, 1) * NR);
     t->gemm_pack_b(b, rsb, csb, int(n), k, pb);
     const int64_t row_slivers = ceil_div(m, MR);
-    const int streams = threaded && m * k >= kMatmulMinFlops / 8 ? num_threads() : 1;
+    const int streams = threaded && m * k >= kStreamMinElements ? num_threads() : 1;
     const int64_t per_task = streams > 1 ? std::max<int64_t>(1, ceil_div(row_slivers, 4 * streams)) : row_slivers;
     run_tasks(ceil_div(row_slivers, per_task), streams > 1, [&](int64_t task) {
       const int64_t q1 = std::min(row_slivers, (task + 1) * per_task);

@@ -109,37 +109,26 @@ template <bool centered> struct RmspropIncrement {
   }
 };
 
-// [var, grad, velocity]: var -= increment (momentum unused)
-struct Rmsprop {
-  static constexpr int arrays = 3, scalars = 5;
-  template <class T> static void step(T* x, const T* s) { x[0] = x[0] - RmspropIncrement<false>::of(x, s); }
-};
-
-// [var, grad, velocity, m]: m = momentum·m + increment; var -= m
-struct RmspropMomentum {
-  static constexpr int arrays = 4, scalars = 5;
+// [var, grad, velocity (, averageGrad when centered) (, m with momentum)]: with momentum
+// m = momentum·m + increment, var -= m; without, var -= increment (momentum unused).
+template <bool centered, bool momentum>
+struct RmspropKind {
+  static constexpr int arrays = 3 + centered + momentum, scalars = 5;
   template <class T> static void step(T* x, const T* s) {
-    const T m = s[4] * x[3] + RmspropIncrement<false>::of(x, s);
-    x[3] = m;
-    x[0] = x[0] - m;
+    const T inc = RmspropIncrement<centered>::of(x, s);
+    if constexpr (momentum) {
+      const T m = s[4] * x[arrays - 1] + inc;
+      x[arrays - 1] = m;
+      x[0] = x[0] - m;
+    } else {
+      x[0] = x[0] - inc;
+    }
   }
 };
-
-// [var, grad, velocity, averageGrad]: var -= centered increment (momentum unused)
-struct RmspropCentered {
-  static constexpr int arrays = 4, scalars = 5;
-  template <class T> static void step(T* x, const T* s) { x[0] = x[0] - RmspropIncrement<true>::of(x, s); }
-};
-
-// [var, grad, velocity, averageGrad, m]: m = momentum·m + centered increment; var -= m
-struct RmspropCenteredMomentum {
-  static constexpr int arrays = 5, scalars = 5;
-  template <class T> static void step(T* x, const T* s) {
-    const T m = s[4] * x[4] + RmspropIncrement<true>::of(x, s);
-    x[4] = m;
-    x[0] = x[0] - m;
-  }
-};
+using Rmsprop = RmspropKind<false, false>;
+using RmspropMomentum = RmspropKind<false, true>;
+using RmspropCentered = RmspropKind<true, false>;
+using RmspropCenteredMomentum = RmspropKind<true, true>;
 
 // [var, grad, accumulator]; [lr, epsilon]: acc += g²; var -= lr·g / sqrt(acc + epsilon)
 struct Adagrad {

@@ -355,6 +355,47 @@ void gemm_rows(int64_t k, const float* a, int64_t rsa, int64_t csa, const float*
   }
 }
 
+// ---- machine-limit probes (native/probes.cc) ----
+
+void probe_triad(float* a, const float* b, const float* c, float s, int64_t n) {
+  const V vs = Vec::set1(s);
+  int64_t i = 0;
+  for (; i + W <= n; i += W) Vec::store(a + i, Vec::fmadd(vs, Vec::load(c + i), Vec::load(b + i)));
+  for (; i < n; i++) a[i] = b[i] + s * c[i];
+}
+
+float probe_sum(const float* x, int64_t n) {
+  V acc[4];
+  for (int u = 0; u < 4; u++) acc[u] = Vec::set1(0.0f);
+  int64_t i = 0;
+  for (; i + 4 * W <= n; i += 4 * W)
+    TAPEFLOW_UNROLL(4)
+    for (int u = 0; u < 4; u++) acc[u] = Vec::add(acc[u], Vec::load(x + i + u * W));
+  float lanes[W];
+  Vec::store(lanes, Vec::add(Vec::add(acc[0], acc[1]), Vec::add(acc[2], acc[3])));
+  float t = 0;
+  for (float v : lanes) t += v;
+  for (; i < n; i++) t += x[i];
+  return t;
+}
+
+// 12 chains × W lanes cover the FMA latency (4) × 2 ports with room to spare.
+double probe_fma(int64_t iters, volatile float* sink) {
+  const float seed = *sink * 0.0f;
+  V acc[12];
+  for (int j = 0; j < 12; j++) acc[j] = Vec::set1(1.0f + 0.01f * float(j) + seed);
+  const V x = Vec::set1(0.999999f + seed), y = Vec::set1(1e-7f + seed);
+  for (int64_t i = 0; i < iters; i++)
+    TAPEFLOW_UNROLL(12)
+    for (int j = 0; j < 12; j++) acc[j] = Vec::fmadd(acc[j], x, y);
+  V t = acc[0];
+  for (int j = 1; j < 12; j++) t = Vec::add(t, acc[j]);
+  float lanes[W];
+  Vec::store(lanes, t);
+  *sink = lanes[0];
+  return double(iters) * 12 * W * 2;
+}
+
 // ---- fused optimizer updates (the kinds' math: kernels/optim_kinds.h) ----
 
 // W float32 lanes as a number type for the optimizer steps: each operator is one Vec operation
@@ -460,6 +501,9 @@ constexpr Table make_table(const char* name) {
       &gemm_pack_a,
       &gemm_pack_b,
       &gemm_rows,
+      &probe_triad,
+      &probe_sum,
+      &probe_fma,
       kOptimRows.data(),
       int(kOptimRows.size()),
   };

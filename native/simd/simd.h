@@ -57,6 +57,12 @@ struct Table {
   // (stride ldb): the GEMM of a few rows, reading B once per row instead of packing it.
   void (*gemm_rows)(int64_t k, const float* a, int64_t rsa, int64_t csa, const float* b, int64_t ldb, float* c,
                     int64_t ldc, int m, int64_t n);
+  // Machine-limit probes for bench/ (native/probes.cc; not kernels): probe_triad a = b + s·c;
+  // probe_sum a plain sum of n floats; probe_fma `iters` steps of 12 independent FMA chains held
+  // in registers, seeded from and folded into *sink (so nothing folds away), returning the FLOPs.
+  void (*probe_triad)(float* a, const float* b, const float* c, float s, int64_t n);
+  float (*probe_sum)(const float* x, int64_t n);
+  double (*probe_fma)(int64_t iters, volatile float* sink);
   // Fused optimizer updates: every kind of optim_kinds.h, in the same order on every level.
   const OptimRow* optim;
   int optim_count;

@@ -1,6 +1,6 @@
 import type { FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerConfig, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions } from './optimizer.js';
 
 export interface AdadeltaOptions extends OptimizerOptions {
   rho?: number;
@@ -23,14 +23,6 @@ export class Adadelta extends Optimizer {
     super('Adadelta', options, ['rho', 'epsilon']);
     this.rho = checkNumber('Adadelta', 'rho', options.rho ?? 0.95, { min: 0, max: 1 });
     this.epsilon = checkNumber('Adadelta', 'epsilon', options.epsilon ?? 1e-7, { min: 0 });
-  }
-
-  get className(): string {
-    return 'Adadelta';
-  }
-
-  override getConfig(): OptimizerConfig {
-    return { ...super.getConfig(), rho: this.rho, epsilon: this.epsilon };
   }
 
   protected slotSpecs(): Record<string, number> {

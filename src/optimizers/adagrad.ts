@@ -1,6 +1,6 @@
 import type { FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerConfig, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions } from './optimizer.js';
 
 export interface AdagradOptions extends OptimizerOptions {
   initialAccumulatorValue?: number;
@@ -20,14 +20,6 @@ export class Adagrad extends Optimizer {
     super('Adagrad', options, ['initialAccumulatorValue', 'epsilon']);
     this.initialAccumulatorValue = checkNumber('Adagrad', 'initialAccumulatorValue', options.initialAccumulatorValue ?? 0.1, { min: 0 });
     this.epsilon = checkNumber('Adagrad', 'epsilon', options.epsilon ?? 1e-7, { min: 0 });
-  }
-
-  get className(): string {
-    return 'Adagrad';
-  }
-
-  override getConfig(): OptimizerConfig {
-    return { ...super.getConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
   }
 
   protected slotSpecs(): Record<string, number> {

@@ -1,6 +1,6 @@
 import type { FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerConfig, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions } from './optimizer.js';
 
 export interface AdamOptions extends OptimizerOptions {
   beta1?: number;
@@ -22,20 +22,12 @@ export class Adam extends Optimizer {
   readonly epsilon: number;
   readonly amsgrad: boolean;
 
-  constructor(options: AdamOptions = {}, defaultName = 'Adam') {
-    super(defaultName, options, ['beta1', 'beta2', 'epsilon', 'amsgrad']);
-    this.beta1 = checkNumber(defaultName, 'beta1', options.beta1 ?? 0.9, { min: 0, max: 1, maxExclusive: true });
-    this.beta2 = checkNumber(defaultName, 'beta2', options.beta2 ?? 0.999, { min: 0, max: 1, maxExclusive: true });
-    this.epsilon = checkNumber(defaultName, 'epsilon', options.epsilon ?? 1e-7, { min: 0 });
+  constructor(options: AdamOptions = {}, className = 'Adam') {
+    super(className, options, ['beta1', 'beta2', 'epsilon', 'amsgrad']);
+    this.beta1 = checkNumber(className, 'beta1', options.beta1 ?? 0.9, { min: 0, max: 1, maxExclusive: true });
+    this.beta2 = checkNumber(className, 'beta2', options.beta2 ?? 0.999, { min: 0, max: 1, maxExclusive: true });
+    this.epsilon = checkNumber(className, 'epsilon', options.epsilon ?? 1e-7, { min: 0 });
     this.amsgrad = options.amsgrad ?? false;
-  }
-
-  get className(): string {
-    return 'Adam';
-  }
-
-  override getConfig(): OptimizerConfig {
-    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
   }
 
   protected slotSpecs(): Record<string, number> {

@@ -1,6 +1,6 @@
 import type { FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerConfig, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions } from './optimizer.js';
 
 export interface AdamaxOptions extends OptimizerOptions {
   beta1?: number;
@@ -26,14 +26,6 @@ export class Adamax extends Optimizer {
     this.beta1 = checkNumber('Adamax', 'beta1', options.beta1 ?? 0.9, { min: 0, max: 1, maxExclusive: true });
     this.beta2 = checkNumber('Adamax', 'beta2', options.beta2 ?? 0.999, { min: 0, max: 1, maxExclusive: true });
     this.epsilon = checkNumber('Adamax', 'epsilon', options.epsilon ?? 1e-7, { min: 0 });
-  }
-
-  get className(): string {
-    return 'Adamax';
-  }
-
-  override getConfig(): OptimizerConfig {
-    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 
   protected slotSpecs(): Record<string, number> {

@@ -13,8 +13,4 @@ export class AdamW extends Adam {
     }
     super({ ...options, weightDecay: options.weightDecay ?? 0.004 }, 'AdamW');
   }
-
-  override get className(): string {
-    return 'AdamW';
-  }
 }

@@ -1,6 +1,6 @@
 import type { FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerConfig, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions } from './optimizer.js';
 
 export interface FtrlOptions extends OptimizerOptions {
   learningRatePower?: number;
@@ -38,22 +38,6 @@ export class Ftrl extends Optimizer {
     this.l2RegularizationStrength = checkNumber('Ftrl', 'l2RegularizationStrength', options.l2RegularizationStrength ?? 0, { min: 0 });
     this.l2ShrinkageRegularizationStrength = checkNumber('Ftrl', 'l2ShrinkageRegularizationStrength', options.l2ShrinkageRegularizationStrength ?? 0, { min: 0 });
     this.beta = checkNumber('Ftrl', 'beta', options.beta ?? 0, { min: 0 });
-  }
-
-  get className(): string {
-    return 'Ftrl';
-  }
-
-  override getConfig(): OptimizerConfig {
-    return {
-      ...super.getConfig(),
-      learningRatePower: this.learningRatePower,
-      initialAccumulatorValue: this.initialAccumulatorValue,
-      l1RegularizationStrength: this.l1RegularizationStrength,
-      l2RegularizationStrength: this.l2RegularizationStrength,
-      l2ShrinkageRegularizationStrength: this.l2ShrinkageRegularizationStrength,
-      beta: this.beta,
-    };
   }
 
   protected slotSpecs(): Record<string, number> {

@@ -1,6 +1,6 @@
 import type { FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerConfig, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions } from './optimizer.js';
 
 export interface LionOptions extends OptimizerOptions {
   beta1?: number;
@@ -21,14 +21,6 @@ export class Lion extends Optimizer {
     super('Lion', options, ['beta1', 'beta2']);
     this.beta1 = checkNumber('Lion', 'beta1', options.beta1 ?? 0.9, { min: 0, max: 1, minExclusive: true });
     this.beta2 = checkNumber('Lion', 'beta2', options.beta2 ?? 0.99, { min: 0, max: 1, maxExclusive: true });
-  }
-
-  get className(): string {
-    return 'Lion';
-  }
-
-  override getConfig(): OptimizerConfig {
-    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2 };
   }
 
   protected slotSpecs(): Record<string, number> {

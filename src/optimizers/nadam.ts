@@ -1,6 +1,6 @@
 import type { DType, FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerConfig, type OptimizerOptions, type Rounder } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions, type Rounder } from './optimizer.js';
 
 export interface NadamOptions extends OptimizerOptions {
   beta1?: number;
@@ -33,14 +33,6 @@ export class Nadam extends Optimizer {
     this.beta1 = checkNumber('Nadam', 'beta1', options.beta1 ?? 0.9, { min: 0, max: 1, maxExclusive: true });
     this.beta2 = checkNumber('Nadam', 'beta2', options.beta2 ?? 0.999, { min: 0, max: 1, maxExclusive: true });
     this.epsilon = checkNumber('Nadam', 'epsilon', options.epsilon ?? 1e-7, { min: 0 });
-  }
-
-  get className(): string {
-    return 'Nadam';
-  }
-
-  override getConfig(): OptimizerConfig {
-    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 
   protected override getExtraState(): Record<string, number | string> {

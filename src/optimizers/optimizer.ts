@@ -6,7 +6,8 @@
  * active backend; the TS backend's table is the reference).
  *
  * To add an optimizer: subclass, declare `slotSpecs` (slot name → initial value), implement
- * `updateStep`, `optionKeys` and `getConfig`, add its kernel to `backend/ts/optim.ts` (and
+ * `updateStep`, pass its class name and own option names to this constructor (they give
+ * `className` and `getConfig`), add its kernel to `backend/ts/optim.ts` (and
  * natively), and register it in `optimizers/index.ts`. Per-step scalars are computed here in
  * TS and rounded with `roundFor(variable)` as Keras casts to the variable's dtype.
  *
@@ -94,6 +95,8 @@ export function checkNumber(op: string, name: string, value: unknown, { min = -I
 }
 
 export abstract class Optimizer {
+  /** The class name, as `getConfig().className` and `tf.optimizers.get` spell it. */
+  readonly className: string;
   readonly name: string;
   protected _learningRate: LearningRate;
   readonly weightDecay: number | null;
@@ -117,18 +120,24 @@ export abstract class Optimizer {
   /** State from `setState` for variables not seen yet, by variable name; loaded when built. */
   private readonly pendingState = new Map<string, VariableState>();
 
+  /** The subclass's own option names, kept as fields of the same name (its part of `getConfig`). */
+  private readonly ownOptionKeys: readonly string[];
+
   /**
-   * `extraKeys` are the subclass's own option names: any other key is rejected, as Keras
-   * rejects unknown keyword arguments (a misspelt `learningrate` must not be ignored).
+   * `className` is also the default `name`. `extraKeys` are the subclass's own option names: any
+   * other key is rejected, as Keras rejects unknown keyword arguments (a misspelt `learningrate`
+   * must not be ignored).
    */
-  constructor(defaultName: string, options: OptimizerOptions = {}, extraKeys: readonly string[] = []) {
-    const op = defaultName;
+  constructor(className: string, options: OptimizerOptions = {}, extraKeys: readonly string[] = []) {
+    const op = className;
+    this.className = className;
+    this.ownOptionKeys = extraKeys;
     if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${JSON.stringify(options)}`);
     const known = new Set([...BASE_OPTION_KEYS, ...extraKeys]);
     const unknown = Object.keys(options).filter((k) => !known.has(k) && (options as Record<string, unknown>)[k] !== undefined);
     if (unknown.length > 0) throw new TypeError(`${op}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; expected one of ${[...known].join(', ')}`);
     if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) throw new TypeError(`${op}: name must be a non-empty string, got ${JSON.stringify(options.name)}`);
-    this.name = options.name ?? defaultName;
+    this.name = options.name ?? className;
     const lr = options.learningRate ?? 0.001;
     if (typeof lr === 'number') checkNumber(op, 'learningRate', lr, { min: 0 });
     else if (typeof lr !== 'function' && (typeof lr !== 'object' || lr === null || typeof lr.call !== 'function')) {
@@ -153,9 +162,6 @@ export abstract class Optimizer {
     this.gradientAccumulationSteps = options.gradientAccumulationSteps ?? null;
     if (this.gradientAccumulationSteps !== null) checkInteger(op, 'gradientAccumulationSteps', this.gradientAccumulationSteps, 2);
   }
-
-  /** The class name, as `getConfig().className` and `tf.optimizers.get` spell it. */
-  abstract get className(): string;
 
   /** Slot arrays each variable gets, with their initial value. */
   protected abstract slotSpecs(variable: Variable): Record<string, number>;
@@ -196,6 +202,7 @@ export abstract class Optimizer {
    */
   getConfig(): OptimizerConfig {
     const lr = this._learningRate;
+    const own = Object.fromEntries(this.ownOptionKeys.map((k) => [k, (this as unknown as Record<string, unknown>)[k]]));
     return {
       className: this.className,
       name: this.name,
@@ -209,6 +216,7 @@ export abstract class Optimizer {
       emaOverwriteFrequency: this.emaOverwriteFrequency,
       lossScaleFactor: this.lossScaleFactor,
       gradientAccumulationSteps: this.gradientAccumulationSteps,
+      ...own,
     };
   }
 
@@ -331,18 +339,19 @@ export abstract class Optimizer {
 
   /** Applies `[gradient | null, variable]` pairs; null gradients are skipped, as Keras does. */
   applyGradients(pairs: Iterable<readonly [Tensor | null | undefined, Variable]>): number {
+    const op = `${this.name}.applyGradients`;
     const grads: FloatArray[] = [];
     const vars: Variable[] = [];
     for (const pair of pairs) {
-      if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`${this.name}.applyGradients: expected [gradient, variable] pairs (use tf.zip(grads, vars))`);
+      if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`${op}: expected [gradient, variable] pairs (use tf.zip(grads, vars))`);
       const [g, v] = pair;
-      if (!(v instanceof Variable)) throw new TypeError(`${this.name}.applyGradients: the second element of each pair must be a tf.Variable`);
+      if (!(v instanceof Variable)) throw new TypeError(`${op}: the second element of each pair must be a tf.Variable`);
       if (g === null || g === undefined) continue;
-      const gt = g instanceof Tensor ? g : toTensor(g, `${this.name}.applyGradients`, 'gradient', v.dtype);
-      if (!isFloat(v.dtype)) throw new TypeError(`${this.name}.applyGradients: variable '${v.name}' has dtype ${v.dtype}; only float variables can be trained`);
-      if (gt.dtype !== v.dtype) throw new TypeError(`${this.name}.applyGradients: gradient dtype ${gt.dtype} does not match variable '${v.name}' of dtype ${v.dtype}`);
+      const gt = toTensor(g, op, 'gradient', v.dtype);
+      if (!isFloat(v.dtype)) throw new TypeError(`${op}: variable '${v.name}' has dtype ${v.dtype}; only float variables can be trained`);
+      if (gt.dtype !== v.dtype) throw new TypeError(`${op}: gradient dtype ${gt.dtype} does not match variable '${v.name}' of dtype ${v.dtype}`);
       if (!shapesEqual(gt.shape, v.shape)) {
-        throw new Error(`${this.name}.applyGradients: gradient shape ${fmt(gt.shape)} does not match variable '${v.name}' of shape ${fmt(v.shape)}`);
+        throw new Error(`${op}: gradient shape ${fmt(gt.shape)} does not match variable '${v.name}' of shape ${fmt(v.shape)}`);
       }
       // Loss scaling, accumulation and clipping rewrite gradients in place: give them a copy.
       // Update kernels only read the gradient, so without those options the tensor's own
@@ -350,7 +359,7 @@ export abstract class Optimizer {
       grads.push((this.rewritesGradients() ? gt.values.slice() : gt.values) as FloatArray);
       vars.push(v);
     }
-    if (vars.length === 0) throw new Error(`${this.name}.applyGradients: no gradients provided for any variable`);
+    if (vars.length === 0) throw new Error(`${op}: no gradients provided for any variable`);
     this.apply(grads, vars);
     return this._iterations;
   }

@@ -1,6 +1,6 @@
 import type { FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerConfig, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions } from './optimizer.js';
 
 export interface RMSpropOptions extends OptimizerOptions {
   rho?: number;
@@ -31,14 +31,6 @@ export class RMSprop extends Optimizer {
     this.epsilon = checkNumber('RMSprop', 'epsilon', options.epsilon ?? 1e-7, { min: 0 });
     this.centered = options.centered ?? false;
     if (typeof this.centered !== 'boolean') throw new TypeError(`RMSprop: centered must be a boolean, got ${JSON.stringify(options.centered)}`);
-  }
-
-  get className(): string {
-    return 'RMSprop';
-  }
-
-  override getConfig(): OptimizerConfig {
-    return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
   }
 
   protected slotSpecs(): Record<string, number> {

@@ -1,6 +1,6 @@
 import type { FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerConfig, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions } from './optimizer.js';
 
 export interface SGDOptions extends OptimizerOptions {
   momentum?: number;
@@ -20,14 +20,6 @@ export class SGD extends Optimizer {
     super('SGD', { ...options, learningRate: options.learningRate ?? 0.01 }, ['momentum', 'nesterov']);
     this.momentum = checkNumber('SGD', 'momentum', options.momentum ?? 0, { min: 0, max: 1 });
     this.nesterov = options.nesterov ?? false;
-  }
-
-  get className(): string {
-    return 'SGD';
-  }
-
-  override getConfig(): OptimizerConfig {
-    return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
   }
 
   protected slotSpecs(): Record<string, number> {

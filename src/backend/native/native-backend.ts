@@ -9,23 +9,13 @@ import { dtypeOfArray, type FloatArray, type TypedArray } from '../../dtype.js';
 import { tsBackend } from '../ts/index.js';
 import { fallsBack } from './fallback.js';
 
-/** The addon's export table (native/addon.cc, `kExports`). */
-export interface RawBinding {
-  unary(op: string, x: TypedArray, out: TypedArray, alpha: number): void;
-  binary(op: string, a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void;
-  mulAdd(a: FloatArray, b: FloatArray, c: FloatArray, out: FloatArray): void;
-  select(cond: Uint8Array, condStrides: number[], a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void;
-  reduce(op: string, x: TypedArray, shape: number[], axes: number[], out: TypedArray): void;
-  argReduce(op: string, x: TypedArray, shape: number[], axis: number, out: Int32Array): void;
+/**
+ * The addon's export table (native/addon.cc, `kExports`): every Backend primitive with the same
+ * signature, except `matmul`, whose arguments are flattened, plus introspection and probes.
+ */
+export interface RawBinding extends Omit<Backend, 'name' | 'matmul'> {
   matmul(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, n: number, k: number,
     transposeA: boolean, transposeB: boolean, aBatchStride: number, bBatchStride: number): void;
-  copyStrided(x: TypedArray, offset: number, strides: number[], outShape: number[], out: TypedArray): void;
-  gather(x: TypedArray, outer: number, axisSize: number, inner: number, indices: Int32Array, out: TypedArray): void;
-  scatterAdd(updates: TypedArray, outer: number, axisSize: number, inner: number, indices: Int32Array, out: TypedArray): void;
-  concat(inputs: TypedArray[], outer: number, inners: number[], out: TypedArray): void;
-  pad(x: TypedArray, shape: number[], paddings: number[], value: number, out: TypedArray): void;
-  cast(x: TypedArray, out: TypedArray): void;
-  fusedUpdate(kind: string, arrays: FloatArray[], scalars: number[]): boolean;
   /** SIMD level in use, thread count, and the levels this CPU can run (comma-separated). */
   info(): { simd: string; threads: number; simdAvailable: string };
   /** Caps the SIMD level (scalar|avx2|avx512|neon); returns the level now in use. */

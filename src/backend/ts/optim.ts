@@ -19,6 +19,62 @@ interface FusedUpdate {
   f64: Step<Float64Array>;
 }
 
+/**
+ * The four RMSprop kinds, from one definition as in optim_kinds.h. Arrays [var, grad, velocity],
+ * then averageGrad when centered, then m with momentum; scalars [lr, rho, oneMinusRho, epsilon,
+ * momentum]:
+ *   v = rho·v + oneMinusRho·g²;  centered: a = rho·a + oneMinusRho·g
+ *   inc = lr·g / sqrt(v + epsilon), or lr·g / sqrt((v − a²) + epsilon) when centered
+ *   momentum: m = momentum·m + inc, var −= m;  else var −= inc
+ */
+function rmsprop(centered: boolean, momentum: boolean): FusedUpdate {
+  const ai = centered ? 3 : 2; // read only when centered
+  const mi = centered ? 4 : 3; // read only with momentum
+  return {
+    f32(x, [lr0, rho0, omr0, eps0, mom0]) {
+      const [w, g, v] = x, a = x[ai], m = x[mi];
+      const lr = fr(lr0), rho = fr(rho0), omr = fr(omr0), eps = fr(eps0), mom = fr(mom0);
+      for (let i = 0; i < w.length; i++) {
+        const gi = g[i];
+        const vi = fr(fr(rho * v[i]) + fr(omr * fr(gi * gi)));
+        v[i] = vi;
+        let denom = vi;
+        if (centered) {
+          const av = fr(fr(rho * a[i]) + fr(omr * gi));
+          a[i] = av;
+          denom = fr(vi - fr(av * av));
+        }
+        const inc = fr(fr(lr * gi) / fr(Math.sqrt(fr(denom + eps))));
+        if (momentum) {
+          const mv = fr(fr(mom * m[i]) + inc);
+          m[i] = mv;
+          w[i] = w[i] - mv;
+        } else w[i] = w[i] - inc;
+      }
+    },
+    f64(x, [lr, rho, omr, eps, mom]) {
+      const [w, g, v] = x, a = x[ai], m = x[mi];
+      for (let i = 0; i < w.length; i++) {
+        const gi = g[i];
+        const vi = rho * v[i] + omr * (gi * gi);
+        v[i] = vi;
+        let denom = vi;
+        if (centered) {
+          const av = rho * a[i] + omr * gi;
+          a[i] = av;
+          denom = vi - av * av;
+        }
+        const inc = (lr * gi) / Math.sqrt(denom + eps);
+        if (momentum) {
+          const mv = mom * m[i] + inc;
+          m[i] = mv;
+          w[i] = w[i] - mv;
+        } else w[i] = w[i] - inc;
+      }
+    },
+  };
+}
+
 export const FUSED_UPDATES: Record<string, FusedUpdate> = {
   /** [var, grad]; [lr]: var -= g·lr */
   sgd: {
@@ -130,122 +186,10 @@ export const FUSED_UPDATES: Record<string, FusedUpdate> = {
    * natively `(float)std::pow((double)x, (double)y)`.
    */
 
-  /**
-   * RMSprop, plain. [var, grad, velocity]; [lr, rho, oneMinusRho, epsilon, momentum (unused)]:
-   * v = rho·v + oneMinusRho·g²; var -= lr·g / sqrt(v + epsilon)
-   */
-  rmsprop: {
-    f32([w, g, v], [lr0, rho0, omr0, eps0]) {
-      const lr = fr(lr0), rho = fr(rho0), omr = fr(omr0), eps = fr(eps0);
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i];
-        const vi = fr(fr(rho * v[i]) + fr(omr * fr(gi * gi)));
-        v[i] = vi;
-        w[i] = w[i] - fr(fr(lr * gi) / fr(Math.sqrt(fr(vi + eps))));
-      }
-    },
-    f64([w, g, v], [lr, rho, omr, eps]) {
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i];
-        const vi = rho * v[i] + omr * (gi * gi);
-        v[i] = vi;
-        w[i] = w[i] - (lr * gi) / Math.sqrt(vi + eps);
-      }
-    },
-  },
-
-  /**
-   * RMSprop with momentum. [var, grad, velocity, m]; [lr, rho, oneMinusRho, epsilon, momentum]:
-   * v = rho·v + oneMinusRho·g²; m = momentum·m + lr·g / sqrt(v + epsilon); var -= m
-   */
-  rmspropMomentum: {
-    f32([w, g, v, m], [lr0, rho0, omr0, eps0, mom0]) {
-      const lr = fr(lr0), rho = fr(rho0), omr = fr(omr0), eps = fr(eps0), mom = fr(mom0);
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i];
-        const vi = fr(fr(rho * v[i]) + fr(omr * fr(gi * gi)));
-        v[i] = vi;
-        const inc = fr(fr(lr * gi) / fr(Math.sqrt(fr(vi + eps))));
-        const mi = fr(fr(mom * m[i]) + inc);
-        m[i] = mi;
-        w[i] = w[i] - mi;
-      }
-    },
-    f64([w, g, v, m], [lr, rho, omr, eps, mom]) {
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i];
-        const vi = rho * v[i] + omr * (gi * gi);
-        v[i] = vi;
-        const inc = (lr * gi) / Math.sqrt(vi + eps);
-        const mi = mom * m[i] + inc;
-        m[i] = mi;
-        w[i] = w[i] - mi;
-      }
-    },
-  },
-
-  /**
-   * RMSprop, centered. [var, grad, velocity, averageGrad]; [lr, rho, oneMinusRho, epsilon, momentum (unused)]:
-   * v = rho·v + oneMinusRho·g²; a = rho·a + oneMinusRho·g; var -= lr·g / sqrt((v - a²) + epsilon)
-   */
-  rmspropCentered: {
-    f32([w, g, v, a], [lr0, rho0, omr0, eps0]) {
-      const lr = fr(lr0), rho = fr(rho0), omr = fr(omr0), eps = fr(eps0);
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i];
-        const vi = fr(fr(rho * v[i]) + fr(omr * fr(gi * gi)));
-        const ai = fr(fr(rho * a[i]) + fr(omr * gi));
-        v[i] = vi;
-        a[i] = ai;
-        w[i] = w[i] - fr(fr(lr * gi) / fr(Math.sqrt(fr(fr(vi - fr(ai * ai)) + eps))));
-      }
-    },
-    f64([w, g, v, a], [lr, rho, omr, eps]) {
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i];
-        const vi = rho * v[i] + omr * (gi * gi);
-        const ai = rho * a[i] + omr * gi;
-        v[i] = vi;
-        a[i] = ai;
-        w[i] = w[i] - (lr * gi) / Math.sqrt(vi - ai * ai + eps);
-      }
-    },
-  },
-
-  /**
-   * RMSprop, centered, with momentum. [var, grad, velocity, averageGrad, m];
-   * [lr, rho, oneMinusRho, epsilon, momentum]: as rmspropCentered, then
-   * m = momentum·m + lr·g / sqrt((v - a²) + epsilon); var -= m
-   */
-  rmspropCenteredMomentum: {
-    f32([w, g, v, a, m], [lr0, rho0, omr0, eps0, mom0]) {
-      const lr = fr(lr0), rho = fr(rho0), omr = fr(omr0), eps = fr(eps0), mom = fr(mom0);
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i];
-        const vi = fr(fr(rho * v[i]) + fr(omr * fr(gi * gi)));
-        const ai = fr(fr(rho * a[i]) + fr(omr * gi));
-        v[i] = vi;
-        a[i] = ai;
-        const inc = fr(fr(lr * gi) / fr(Math.sqrt(fr(fr(vi - fr(ai * ai)) + eps))));
-        const mi = fr(fr(mom * m[i]) + inc);
-        m[i] = mi;
-        w[i] = w[i] - mi;
-      }
-    },
-    f64([w, g, v, a, m], [lr, rho, omr, eps, mom]) {
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i];
-        const vi = rho * v[i] + omr * (gi * gi);
-        const ai = rho * a[i] + omr * gi;
-        v[i] = vi;
-        a[i] = ai;
-        const inc = (lr * gi) / Math.sqrt(vi - ai * ai + eps);
-        const mi = mom * m[i] + inc;
-        m[i] = mi;
-        w[i] = w[i] - mi;
-      }
-    },
-  },
+  rmsprop: rmsprop(false, false),
+  rmspropMomentum: rmsprop(false, true),
+  rmspropCentered: rmsprop(true, false),
+  rmspropCenteredMomentum: rmsprop(true, true),
 
   /** [var, grad, accumulator]; [lr, epsilon]: acc += g²; var -= lr·g / sqrt(acc + epsilon) */
   adagrad: {
