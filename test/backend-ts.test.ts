@@ -402,20 +402,34 @@ describe('matmul', () => {
             const out = new Ctor(batch * m * n).fill(NaN);
             be.matmul(a, b, out, { batch, m, n, k, transposeA, transposeB, aBatchStride: aStride, bBatchStride: bStride });
             const ref = new Float64Array(batch * m * n);
+            const absSum = new Float64Array(batch * m * n);
             for (let t = 0; t < batch; t++) {
               for (let i = 0; i < m; i++) {
                 for (let j = 0; j < n; j++) {
-                  let s = 0;
+                  let s = 0, a1 = 0;
                   for (let p = 0; p < k; p++) {
                     const av = a[t * aStride + (transposeA ? p * m + i : i * k + p)];
                     const bv = b[t * bStride + (transposeB ? j * k + p : p * n + j)];
                     s += av * bv;
+                    a1 += Math.abs(av * bv);
                   }
                   ref[(t * m + i) * n + j] = round(s, out);
+                  absSum[(t * m + i) * n + j] = a1;
                 }
               }
             }
-            expectClose(out, ref, dt === 'float32' ? 1e-5 : 1e-12, `matmul ${dt} ${m}x${n}x${k} tA=${transposeA} tB=${transposeB}`);
+            const what = `matmul ${dt} ${m}x${n}x${k} tA=${transposeA} tB=${transposeB}`;
+            if (dt === 'float64') expectClose(out, ref, 1e-12, what);
+            else {
+              // float32 sums in float32 (src/backend/ts/matmul.ts): recursive summation of k
+              // terms errs by at most k·u·Σ|a·b| (Higham, Accuracy and Stability, §4.2), u = 2^-24,
+              // plus the final rounding of the reference.
+              const u = 2 ** -24;
+              for (let i = 0; i < ref.length; i++) {
+                const bound = k * u * absSum[i] + u * Math.abs(ref[i]);
+                if (!(Math.abs(out[i] - ref[i]) <= bound)) expect.fail(`${what}[${i}]: got ${out[i]}, expected ${ref[i]} ± ${bound}`);
+              }
+            }
           }
         }
       }

@@ -15,7 +15,10 @@ struct Vec {
   static V sub(V a, V b) { return a - b; }
   static V mul(V a, V b) { return a * b; }
   static V div(V a, V b) { return a / b; }
-  static V fmadd(V a, V b, V c) { return a * b + c; }
+  // As a fused multiply-add: the float product is exact in double, so only the sum rounds (then
+  // again to float; the rare double rounding is the TS backend's too). A rounded float product
+  // would make 1e30·(−1e30) + Infinity NaN here and Infinity on every other level.
+  static V fmadd(V a, V b, V c) { return float(double(a) * double(b) + double(c)); }
   static V sqrt(V a) { return std::sqrt(a); }
   static M lt(V a, V b) { return a < b; }
   static M gt(V a, V b) { return a > b; }

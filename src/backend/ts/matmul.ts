@@ -8,9 +8,17 @@
  * Small products skip packing and run a plain i-k-j loop. Tuning knobs are the constants
  * below; the micro-kernel shape is fixed at 4×4 (16 accumulators; about 3.9 GFLOP/s for
  * 1024×1024 float32 on one x64 core under Node 20; other tile shapes were not tried).
+ *
+ * Accumulation (both backends, as TF's CPU kernels): a float32 product sums in float32, every
+ * partial sum rounded to float32 in increasing p (k-blocks are summed in order after each is
+ * complete), so a float32 matmul overflows to ±Infinity and cancels exactly as the native GEMM
+ * does; float64 sums in double. The products themselves are exact in double, so the only
+ * difference from the native fused multiply-add is a rare double rounding (one float32 ulp of a
+ * partial sum), and the k-block depth (256 here, up to 384 natively) for k > 256.
  */
 import type { MatmulArgs } from '../backend.js';
 import type { FloatArray } from '../../dtype.js';
+import { compile } from './strided.js';
 
 const MR = 4;
 const NR = 4;
@@ -41,18 +49,32 @@ export function matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: Matm
   }
   // One or two rows: the plain loop reads B once per row; packing would copy all of it first.
   const small = m * n * k <= SMALL || m <= 2;
+  const float32 = out instanceof Float32Array;
   for (let t = 0; t < batch; t++) {
     const aOff = t * aBatchStride;
     const bOff = t * bBatchStride;
     const cOff = t * mn;
-    if (n === 1) gemmColumn(a, aOff, ars, acs, b, bOff, brs, out, cOff, m, k);
-    else if (small) gemmSmall(a, aOff, ars, acs, b, bOff, brs, bcs, out, cOff, m, n, k);
-    else gemmPacked(a, aOff, ars, acs, b, bOff, brs, bcs, out, cOff, m, n, k);
+    if (n === 1) (float32 ? gemmColumn32 : gemmColumn64)(a, aOff, ars, acs, b, bOff, brs, out, cOff, m, k);
+    else if (small) gemmSmall(a, aOff, ars, acs, b, bOff, brs, bcs, out, cOff, m, n, k, float32);
+    else gemmPacked(a, aOff, ars, acs, b, bOff, brs, bcs, out, cOff, m, n, k, float32 ? micro32 : micro64);
   }
 }
 
-/** One column of B (matrix · vector): a dot product per row, summed in double in p order as `gemmSmall`. */
-function gemmColumn(
+/** One column of B (matrix · vector): a dot product per row, summed in p order as `gemmSmall`. */
+function gemmColumn32(
+  a: FloatArray, aOff: number, ars: number, acs: number,
+  b: FloatArray, bOff: number, brs: number,
+  out: FloatArray, cOff: number, m: number, k: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const ai = aOff + i * ars;
+    let s = 0;
+    for (let p = 0; p < k; p++) s = Math.fround(s + a[ai + p * acs] * b[bOff + p * brs]);
+    out[cOff + i] = s;
+  }
+}
+
+function gemmColumn64(
   a: FloatArray, aOff: number, ars: number, acs: number,
   b: FloatArray, bOff: number, brs: number,
   out: FloatArray, cOff: number, m: number, k: number,
@@ -65,14 +87,23 @@ function gemmColumn(
   }
 }
 
-/** Plain i-k-j loop for small products: out row i += a[i,p] · b row p, accumulated in a double row. */
+/**
+ * Plain i-k-j loop for small products: out row i += a[i,p] · b row p, accumulated in a row of
+ * the output's precision (each store into a Float32Array row rounds the partial sum).
+ */
 function gemmSmall(
   a: FloatArray, aOff: number, ars: number, acs: number,
   b: FloatArray, bOff: number, brs: number, bcs: number,
-  out: FloatArray, cOff: number, m: number, n: number, k: number,
+  out: FloatArray, cOff: number, m: number, n: number, k: number, float32: boolean,
 ): void {
-  if (rowBuf.length < n) rowBuf = new Float64Array(n);
-  const row = rowBuf;
+  let row: FloatArray;
+  if (float32) {
+    if (rowBuf32.length < n) rowBuf32 = new Float32Array(n);
+    row = rowBuf32;
+  } else {
+    if (rowBuf64.length < n) rowBuf64 = new Float64Array(n);
+    row = rowBuf64;
+  }
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) row[j] = 0;
     const ai = aOff + i * ars;
@@ -86,12 +117,13 @@ function gemmSmall(
     for (let j = 0; j < n; j++) out[ci + j] = row[j];
   }
 }
-let rowBuf = new Float64Array(64);
+let rowBuf64 = new Float64Array(64);
+let rowBuf32 = new Float32Array(64);
 
 function gemmPacked(
   a: FloatArray, aOff: number, ars: number, acs: number,
   b: FloatArray, bOff: number, brs: number, bcs: number,
-  out: FloatArray, cOff: number, m: number, n: number, k: number,
+  out: FloatArray, cOff: number, m: number, n: number, k: number, micro: Micro,
 ): void {
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
@@ -106,7 +138,7 @@ function gemmPacked(
           const nr = Math.min(NR, nc - jr);
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = Math.min(MR, mc - ir);
-            micro4x4(packA, ir * kc, packB, jr * kc, kc, out, cOff + (ic + ir) * n + jc + jr, n, mr, nr, first);
+            micro(packA, ir * kc, packB, jr * kc, kc, out, cOff + (ic + ir) * n + jc + jr, n, mr, nr, first, tile);
           }
         }
       }
@@ -172,55 +204,49 @@ function packPanelsA(a: FloatArray, off: number, rs: number, cs: number, mc: num
 
 /**
  * One MR×NR output tile: c[ii, jj] (+)= Σ_p pa[ao + p·MR + ii] · pb[bo + p·NR + jj], with the
- * 16 sums in locals. `first` stores instead of accumulating (the first k-block).
+ * 16 sums in locals. `first` stores instead of accumulating (the first k-block). Generated once
+ * per precision: the float32 kernel rounds every partial sum to float32 (`fround`), the float64
+ * one keeps them in double (see `matmul` for the semantics).
  */
-function micro4x4(
+type Micro = (
   pa: Float64Array, ao: number, pb: Float64Array, bo: number, kc: number,
-  out: FloatArray, co: number, ldc: number, mr: number, nr: number, first: boolean,
-): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-  for (let p = 0; p < kc; p++) {
-    const a0 = pa[ao], a1 = pa[ao + 1], a2 = pa[ao + 2], a3 = pa[ao + 3];
-    let bv = pb[bo];
-    c00 += a0 * bv; c10 += a1 * bv; c20 += a2 * bv; c30 += a3 * bv;
-    bv = pb[bo + 1];
-    c01 += a0 * bv; c11 += a1 * bv; c21 += a2 * bv; c31 += a3 * bv;
-    bv = pb[bo + 2];
-    c02 += a0 * bv; c12 += a1 * bv; c22 += a2 * bv; c32 += a3 * bv;
-    bv = pb[bo + 3];
-    c03 += a0 * bv; c13 += a1 * bv; c23 += a2 * bv; c33 += a3 * bv;
-    ao += MR;
-    bo += NR;
-  }
-  if (mr === MR && nr === NR) {
-    if (first) {
-      out[co] = c00; out[co + 1] = c01; out[co + 2] = c02; out[co + 3] = c03; co += ldc;
-      out[co] = c10; out[co + 1] = c11; out[co + 2] = c12; out[co + 3] = c13; co += ldc;
-      out[co] = c20; out[co + 1] = c21; out[co + 2] = c22; out[co + 3] = c23; co += ldc;
-      out[co] = c30; out[co + 1] = c31; out[co + 2] = c32; out[co + 3] = c33;
-    } else {
-      out[co] += c00; out[co + 1] += c01; out[co + 2] += c02; out[co + 3] += c03; co += ldc;
-      out[co] += c10; out[co + 1] += c11; out[co + 2] += c12; out[co + 3] += c13; co += ldc;
-      out[co] += c20; out[co + 1] += c21; out[co + 2] += c22; out[co + 3] += c23; co += ldc;
-      out[co] += c30; out[co + 1] += c31; out[co + 2] += c32; out[co + 3] += c33;
+  out: FloatArray, co: number, ldc: number, mr: number, nr: number, first: boolean, tile: Float64Array,
+) => void;
+
+function microSource(float32: boolean): string {
+  const acc = (i: number, j: number, b: string) =>
+    float32 ? `c${i}${j} = fround(c${i}${j} + a${i} * ${b});` : `c${i}${j} += a${i} * ${b};`;
+  const rows = [0, 1, 2, 3];
+  const sums = rows.map((i) => `let ${rows.map((j) => `c${i}${j} = 0`).join(', ')};`).join('\n');
+  const step = rows.map((j) => `bv = pb[bo + ${j}]; ${rows.map((i) => acc(i, j, 'bv')).join(' ')}`).join('\n');
+  const store = (op: string) => rows.map((i) =>
+    `${rows.map((j) => `out[co + ${j}] ${op} c${i}${j};`).join(' ')} co += ldc;`).join('\n');
+  const spill = rows.map((i) => rows.map((j) => `tile[${i * NR + j}] = c${i}${j};`).join(' ')).join('\n');
+  return `function (pa, ao, pb, bo, kc, out, co, ldc, mr, nr, first, tile) {
+    const fround = Math.fround;
+    ${sums}
+    let bv = 0;
+    for (let p = 0; p < kc; p++) {
+      const a0 = pa[ao], a1 = pa[ao + 1], a2 = pa[ao + 2], a3 = pa[ao + 3];
+      ${step}
+      ao += ${MR};
+      bo += ${NR};
     }
-    return;
-  }
-  // Edge tile: spill to a small buffer and write the valid part.
-  const t = tile;
-  t[0] = c00; t[1] = c01; t[2] = c02; t[3] = c03;
-  t[4] = c10; t[5] = c11; t[6] = c12; t[7] = c13;
-  t[8] = c20; t[9] = c21; t[10] = c22; t[11] = c23;
-  t[12] = c30; t[13] = c31; t[14] = c32; t[15] = c33;
-  for (let ii = 0; ii < mr; ii++) {
-    const r = co + ii * ldc;
-    for (let jj = 0; jj < nr; jj++) {
-      if (first) out[r + jj] = t[ii * NR + jj];
-      else out[r + jj] += t[ii * NR + jj];
+    if (mr === ${MR} && nr === ${NR}) {
+      if (first) { ${store('=')} } else { ${store('+=')} }
+      return;
     }
-  }
+    // Edge tile: spill to a small buffer and write the valid part.
+    ${spill}
+    for (let ii = 0; ii < mr; ii++) {
+      const r = co + ii * ldc;
+      for (let jj = 0; jj < nr; jj++) {
+        if (first) out[r + jj] = tile[ii * ${NR} + jj];
+        else out[r + jj] += tile[ii * ${NR} + jj];
+      }
+    }
+  }`;
 }
+const micro32 = compile<Micro>('matmul.micro4x4.f32', () => microSource(true));
+const micro64 = compile<Micro>('matmul.micro4x4.f64', () => microSource(false));
 const tile = new Float64Array(MR * NR);
