@@ -2,7 +2,7 @@
  * `npm run bench`: every workload on tapeflow's native and pure-TS backends and on TensorFlow.js
  * (cpu and wasm backends), medians of repeated timings, plus native probes of this machine's
  * limits (STREAM-style triad and sum bandwidth, peak FP32 FMA), `import` time over bare node, peak
- * RSS and a 10,000-step memory check. Prints one table of times and ratios and writes everything
+ * RSS and a 40,000-step memory check (RSS at 10,000 and 40,000 steps). Prints one table of times and ratios and writes everything
  * to bench/results/latest.json. See bench/README.md for how to read it.
  *
  * BENCH_QUICK=1: short measurements (smoke run). BENCH_MEMORY=0 skips the memory check,
@@ -156,7 +156,7 @@ const limitOf = (l: Limit | undefined) => (l ? limits[`${l} ${limitThreads}t`] :
 const memoryMode = process.env.BENCH_MEMORY ?? (quick ? 'short' : '1');
 let memory: Record<string, unknown> | null = null;
 if (memoryMode !== '0' && hasNative) {
-  const steps = memoryMode === 'short' ? 1000 : 10_000;
+  const steps = memoryMode === 'short' ? 1000 : 40_000;
   log(`  memory check: ${steps} MLP steps …`);
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'memory.ts')], {
     cwd: root,
@@ -247,11 +247,12 @@ out.push(`import time over bare node (median over ${importRounds} rounds of the 
 if (distStale) out.push('  note: dist/ is older than src/ — `import` time measures the last `npm run build:ts`.');
 out.push(`peak RSS: ${peakRssTapeflow.toFixed(0)} MiB after the tapeflow workloads, ${peakRssAll.toFixed(0)} MiB after TF.js (same process; probes not included)`);
 if (memory && !('error' in memory)) {
-  const m = memory as { steps: number; warmupSteps: number; seconds: number; msPerStep: number; warmRssMiB: number; endRssMiB: number; maxRssMiB: number; growthPercent: number };
+  const m = memory as { steps: number; warmupSteps: number; seconds: number; msPerStep: number; warmRssMiB: number; maxRssMiB: number;
+    checkpoints: { step: number; rssMiB: number; growthPercent: number }[] };
+  const at = m.checkpoints.map((c) => `${c.rssMiB.toFixed(0)} MiB at ${c.step} (${c.growthPercent >= 0 ? '+' : ''}${c.growthPercent.toFixed(1)}%)`);
   out.push(`memory check: ${m.steps} MLP steps (native, own process) in ${m.seconds.toFixed(1)} s (${m.msPerStep.toFixed(2)} ms/step): ` +
-    `RSS ${m.warmRssMiB.toFixed(0)} MiB after ${m.warmupSteps} warm-up steps → ${m.endRssMiB.toFixed(0)} MiB at the end ` +
-    `(max ${m.maxRssMiB.toFixed(0)}), growth ${m.growthPercent >= 0 ? '+' : ''}${m.growthPercent.toFixed(1)}% (target < 10%)` +
-    (m.steps < 10_000 ? ' — shortened (BENCH_QUICK); BENCH_MEMORY=1 for 10,000' : ''));
+    `RSS ${m.warmRssMiB.toFixed(0)} MiB after ${m.warmupSteps} warm-up steps → ${at.join(', ')}, max ${m.maxRssMiB.toFixed(0)} (target: within 10%)` +
+    (m.steps < 40_000 ? ' — shortened (BENCH_QUICK); BENCH_MEMORY=1 for 40,000' : ''));
 } else if (memory) out.push(`memory check failed: ${(memory as { error: string }).error}`);
 else out.push('memory check: skipped (BENCH_MEMORY=0 or no addon)');
 const totalSeconds = (performance.now() - started) / 1000;
