@@ -1,5 +1,5 @@
 /**
- * Tensors and Variables as DESIGN.md part 1 lists them: creation functions, dtypes, reading
+ * Tensors and Variables as the README's API table lists them: creation functions, dtypes, reading
  * values, printing like TF eager, Variable naming, assignment, and use wherever a tensor is.
  * Expected values are derived in comments (NumPy/TF definitions), never copied from a run.
  */

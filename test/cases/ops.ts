@@ -1,5 +1,5 @@
 /**
- * The op-case table (DESIGN.md part 3): one row per (op, shapes, arguments). Each row drives
+ * The op-case table: one row per (op, shapes, arguments). Each row drives
  * conformance (test/conformance.test.ts: every backend against the float64 reference) and,
  * when differentiable, the numeric gradient check (test/gradients.test.ts, in float64).
  *

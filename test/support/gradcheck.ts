@@ -1,5 +1,5 @@
 /**
- * Numeric gradient checker, float64 throughout (DESIGN.md part 3).
+ * Numeric gradient checker, float64 throughout (central differences, as test/gradients.test.ts uses it).
  *
  * For f(x₁…xₙ) → y₁…yₘ, random output weights wᵢ turn the outputs into one scalar
  * L = Σᵢ Σ wᵢ·yᵢ, so every output element contributes with a different weight (a plain sum
