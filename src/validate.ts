@@ -128,8 +128,24 @@ export function tooLarge(op: string, shape: readonly number[], size: number, dty
   throw new RangeError(`${op}: shape ${showShape(shape)} has ${showCount(size)} elements, more than the ${maxElements(dtype)} ${dtype} elements that can be allocated`);
 }
 
-/** The size of an (already validated) shape, or a RangeError naming the op and the shape if too large. */
+/**
+ * The highest rank a tensor may have, the same on both backends: the native kernels take at
+ * most 64 dimensions, and `tile` views a tensor of rank r as one of rank 2r.
+ */
+export const MAX_RANK = 32;
+
+export function checkRank(shape: readonly number[], op: string): void {
+  if (shape.length > MAX_RANK) {
+    throw new RangeError(`${op}: shape ${showShape(shape.slice(0, MAX_RANK + 1))}${shape.length > MAX_RANK + 1 ? '…' : ''} has rank ${shape.length}, more than the ${MAX_RANK} supported`);
+  }
+}
+
+/**
+ * The size of an (already validated) shape, or a RangeError naming the op and the shape if it
+ * is too large to allocate (or of too high a rank).
+ */
 export function checkSize(shape: readonly number[], op: string, dtype: DType): number {
+  if (shape.length > MAX_RANK) checkRank(shape, op);
   let n = 1;
   for (let i = 0; i < shape.length; i++) n *= shape[i];
   if (n > MAX_BYTES / BYTES[dtype]) tooLarge(op, shape, n, dtype);
@@ -142,6 +158,7 @@ export function checkSize(shape: readonly number[], op: string, dtype: DType): n
  */
 export function checkShape(shape: unknown, op: string, dtype: DType, arg = 'shape'): number[] {
   if (!Array.isArray(shape)) throw new TypeError(`${op}: ${arg} must be an array of non-negative integers, got ${show(shape)}`);
+  if (shape.length > MAX_RANK) throw new RangeError(`${op}: ${arg} has ${shape.length} dimensions, more than the ${MAX_RANK} supported: ${show(shape)}`);
   const out = new Array<number>(shape.length);
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i];
@@ -158,6 +175,7 @@ export function checkShape(shape: unknown, op: string, dtype: DType, arg = 'shap
 /** An array of integers (any sign): begin/size lists, perms, reps, axes lists. */
 export function checkIntegerList(list: unknown, op: string, arg: string): number[] {
   if (!Array.isArray(list)) throw new TypeError(`${op}: ${arg} must be an array of integers, got ${show(list)}`);
+  if (list.length > 1024) throw new RangeError(`${op}: ${arg} has ${list.length} entries, too many: ${show(list)}`);
   for (let i = 0; i < list.length; i++) {
     const d = list[i];
     if (typeof d !== 'number' || !Number.isSafeInteger(d)) {

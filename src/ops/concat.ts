@@ -10,12 +10,16 @@ import { expandDims } from './reshape.js';
 import { slice } from './strided.js';
 import { checkIntegerList, checkSize, show } from '../validate.js';
 
+/** The most tensors one concat (or stack) takes, on both backends (the native call's limit). */
+const MAX_CONCAT_INPUTS = 65536;
+
 export function concat(tensorLikes: TensorLike[], axisArg?: number | null): Tensor {
   return concatAs('concat', tensorLikes, axisArg ?? 0);
 }
 
 function concatAs(op: string, tensorLikes: TensorLike[], axis: number): Tensor {
   if (!Array.isArray(tensorLikes) || tensorLikes.length === 0) throw new Error(`${op}: expected a non-empty array of tensors, got ${show(tensorLikes)}`);
+  if (tensorLikes.length > MAX_CONCAT_INPUTS) throw new RangeError(`${op}: ${tensorLikes.length} tensors, more than the ${MAX_CONCAT_INPUTS} one call can join`);
   const first = tensorLikes.find((t) => t instanceof Tensor) as Tensor | undefined;
   const xs = tensorLikes.map((t, i) => toTensor(t, op, `tensors[${i}]`, first?.dtype));
   const x0 = xs[0];
@@ -51,6 +55,7 @@ function concatAs(op: string, tensorLikes: TensorLike[], axis: number): Tensor {
 export function stack(tensorLikes: TensorLike[], axisArg?: number | null): Tensor {
   const axis = axisArg ?? 0;
   if (!Array.isArray(tensorLikes) || tensorLikes.length === 0) throw new Error(`stack: expected a non-empty array of tensors, got ${show(tensorLikes)}`);
+  if (tensorLikes.length > MAX_CONCAT_INPUTS) throw new RangeError(`stack: ${tensorLikes.length} tensors, more than the ${MAX_CONCAT_INPUTS} one call can join`);
   const first = tensorLikes.find((t) => t instanceof Tensor) as Tensor | undefined;
   const xs = tensorLikes.map((t, i) => toTensor(t, 'stack', `tensors[${i}]`, first?.dtype));
   for (let i = 1; i < xs.length; i++) {

@@ -5,11 +5,12 @@
 import { record } from '../autodiff/record.js';
 import { fmt, normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
-import { checkIntegerList } from '../validate.js';
+import { checkIntegerList, checkRank } from '../validate.js';
 
 export function reshape(xLike: TensorLike, shape: number[]): Tensor {
   const x = toTensor(xLike, 'reshape', 'x');
   const out = checkIntegerList(shape, 'reshape', 'shape');
+  checkRank(out, 'reshape');
   let inferred = -1;
   let known = 1;
   for (let i = 0; i < out.length; i++) {
@@ -41,6 +42,7 @@ export function expandDims(xLike: TensorLike, axis?: number | null): Tensor {
   const ax = normalizeAxis(axis ?? 0, x.rank + 1, 'expandDims');
   const shape = x.shape.slice();
   shape.splice(ax, 0, 1);
+  checkRank(shape, 'expandDims');
   return reshape(x, shape);
 }
 
