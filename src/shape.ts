@@ -4,6 +4,8 @@
  * errors read the same everywhere: `op: what is wrong: [shapes]`.
  */
 
+import { checkShape, show } from './validate.js';
+
 export type Shape = number[];
 
 export function sizeOf(shape: readonly number[]): number {
@@ -32,14 +34,9 @@ export function shapesEqual(a: readonly number[], b: readonly number[]): boolean
   return true;
 }
 
+/** A shape argument (see `checkShape` in validate.ts, which also bounds its size). */
 export function assertShape(shape: unknown, op: string, arg = 'shape'): Shape {
-  if (!Array.isArray(shape)) throw new TypeError(`${op}: ${arg} must be an array of non-negative integers, got ${String(shape)}`);
-  for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new TypeError(`${op}: ${arg} must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
-    }
-  }
-  return shape.slice();
+  return checkShape(shape, op, 'bool', arg);
 }
 
 /** NumPy broadcasting of two shapes; throws naming the op and both shapes. */
@@ -66,8 +63,9 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
 }
 
 export function normalizeAxis(axis: number, rank: number, op: string): number {
+  if (typeof axis !== 'number') throw new TypeError(`${op}: axis must be an integer, got ${show(axis)}`);
   if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
-    throw new RangeError(`${op}: axis ${axis} is out of range for a tensor of rank ${rank}`);
+    throw new RangeError(`${op}: axis ${show(axis)} is out of range for a tensor of rank ${rank}`);
   }
   return axis < 0 ? axis + rank : axis;
 }
@@ -78,8 +76,9 @@ export function normalizeAxes(axis: number | number[] | undefined | null, rank: 
   const list = Array.isArray(axis) ? axis : [axis];
   const out = new Set<number>();
   for (const a of list) {
+    if (typeof a !== 'number') throw new TypeError(`${op}: axis must be an integer or an array of integers, got ${show(axis)}`);
     if (!Number.isInteger(a) || a < -rank || a >= rank) {
-      throw new RangeError(`${op}: axis ${a} is out of range for a tensor of rank ${rank}`);
+      throw new RangeError(`${op}: axis ${show(a)} is out of range for a tensor of rank ${rank}`);
     }
     out.add(a < 0 ? a + rank : a);
   }

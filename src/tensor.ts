@@ -8,6 +8,7 @@
 import { allocate, assertDType, dtypeOfArray, roundTo, type DType, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
 import { fmt, sizeOf } from './shape.js';
+import { checkShape as validShape, show } from './validate.js';
 
 let nextId = 1;
 
@@ -175,7 +176,7 @@ function flatten(values: unknown, shape: number[], dim: number, out: number[], o
     if (Array.isArray(values)) throw new Error(`${op}: ${arg} is ragged: ${path} is an array where a number was expected (shape ${fmt(shape)})`);
     if (typeof values === 'boolean') out.push(values ? 1 : 0);
     else if (typeof values === 'number') out.push(values);
-    else throw new TypeError(`${op}: ${arg} must contain only numbers or booleans, got ${typeof values} at ${path}`);
+    else throw new TypeError(`${op}: ${arg} must contain only numbers or booleans, got ${typeof values} ${show(values)} at ${path}`);
     return;
   }
   if (!Array.isArray(values) || values.length !== shape[dim]) {
@@ -219,7 +220,7 @@ export function makeTensor(values: unknown, shape: number[] | undefined, dtype: 
     const out = allocate(d, 1);
     if (d === 'int32') checkIntegral([Number(values)], op, arg);
     out[0] = d === 'bool' ? (values ? 1 : 0) : Number(values);
-    if (shape !== undefined && sizeOf(shape) !== 1) {
+    if (shape !== undefined && sizeOf(validShape(shape, op, 'bool')) !== 1) {
       // tf.fill-like broadcasting of a scalar is not what tf.tensor does; TF errors.
       throw new Error(`${op}: a single value cannot fill shape ${fmt(shape)}; use tf.fill`);
     }
@@ -239,7 +240,7 @@ export function makeTensor(values: unknown, shape: number[] | undefined, dtype: 
     }
     return new Tensor(out, checkShape(shape ?? inferred, flat.length, op), d);
   }
-  throw new TypeError(`${op}: ${arg} must be a tensor, number, boolean, nested array or typed array, got ${values === null ? 'null' : typeof values}`);
+  throw new TypeError(`${op}: ${arg} must be a tensor, number, boolean, nested array or typed array, got ${show(values)}`);
 }
 
 /** TF refuses to truncate non-integral Python numbers into an int tensor; so do we. */
@@ -252,9 +253,7 @@ function checkIntegral(values: number[], op: string, arg: string): void {
 }
 
 function checkShape(shape: number[], size: number, op: string): number[] {
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new TypeError(`${op}: shape must contain non-negative integers, got ${fmt(shape)}`);
-  }
+  shape = validShape(shape, op, 'bool');
   if (sizeOf(shape) !== size) throw new Error(`${op}: ${size} values cannot have shape ${fmt(shape)} (size ${sizeOf(shape)})`);
   return shape.slice();
 }

@@ -3,10 +3,13 @@
  * and so its place on the tape, stays the same. Usable wherever a tensor is. Names follow TF:
  * `Variable:0`, `Variable_1:0`, …; `{name: 'w'}` gives `w:0`.
  */
-import { assertDType, isFloat, type DType } from './dtype.js';
+import { isFloat, type DType } from './dtype.js';
 import { formatVariable } from './format.js';
 import { fmt, shapesEqual } from './shape.js';
 import { makeTensor, Tensor, type TensorLike } from './tensor.js';
+import { checkOptions, show, type OptionSpec } from './validate.js';
+
+const OPTIONS: OptionSpec = { name: 'string', trainable: 'boolean', dtype: 'dtype' };
 
 let unnamed = 0;
 
@@ -27,10 +30,11 @@ export class Variable extends Tensor {
   readonly name: string;
   readonly trainable: boolean;
 
-  constructor(initial: TensorLike, { name, trainable = true, dtype }: VariableOptions = {}) {
-    const t = makeTensor(initial, undefined, dtype === undefined ? undefined : assertDType(dtype, 'Variable'), 'Variable', 'initial');
+  constructor(initial: TensorLike, options?: VariableOptions | null) {
+    const { name, trainable = true, dtype } = checkOptions(options, OPTIONS, 'Variable');
+    const t = makeTensor(initial, undefined, dtype, 'Variable', 'initial');
     super(t.values, t.shape, t.dtype); // makeTensor always returns fresh storage, ours to update in place
-    if (name !== undefined && (typeof name !== 'string' || name === '')) throw new TypeError(`Variable: name must be a non-empty string, got ${JSON.stringify(name)}`);
+    if (name !== undefined && (typeof name !== 'string' || name === '')) throw new TypeError(`Variable: name must be a non-empty string, got ${show(name)}`);
     this.name = variableName(name);
     this.trainable = trainable;
     this.autoWatch = trainable && isFloat(this.dtype); // integer variables are not differentiable

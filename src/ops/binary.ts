@@ -18,6 +18,7 @@ import { where } from './where.js';
 import { cast } from './cast.js';
 import { log, neg, square } from './unary.js';
 import { zerosLike } from './create.js';
+import { checkSize } from '../validate.js';
 
 type BinaryGrad = (dy: Tensor, a: Tensor, b: Tensor, y: Tensor, needs: boolean[]) => (Tensor | null)[];
 
@@ -48,7 +49,7 @@ const ARITHMETIC: Record<ArithmeticOp, BinaryGrad> = {
 export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, outDType: DType): Tensor {
   const same = shapesEqual(a.shape, b.shape);
   const outShape = same ? a.shape.slice() : broadcastShapes(a.shape, b.shape, op);
-  const size = sizeOf(outShape);
+  const size = same ? a.size : checkSize(outShape, op, outDType);
   const out = allocateOutput(outDType, size);
   const aStrides = same ? stridesOf(outShape) : broadcastStrides(a.shape, outShape);
   const bStrides = same ? aStrides : broadcastStrides(b.shape, outShape);
@@ -135,5 +136,20 @@ export const maximum = arithmetic('maximum');
 export const minimum = arithmetic('minimum');
 
 /** (a − b)², a common building block. */
-export const squaredDifference = (a: TensorLike, b: TensorLike) => square(sub(a, b));
+export const squaredDifference = (aLike: TensorLike, bLike: TensorLike): Tensor => {
+  const [a, b] = checkArithmetic(aLike, bLike, 'squaredDifference');
+  return square(sub(a, b));
+};
+
+/**
+ * @internal The checks of an arithmetic binary op, for composites that validate at their own
+ * entry (so that errors name them, not the primitives they call): converts the operands under
+ * the dtype rule, refuses bool, and checks the broadcast and its size.
+ */
+export function checkArithmetic(aLike: TensorLike, bLike: TensorLike, op: string, argA = 'a', argB = 'b'): [Tensor, Tensor] {
+  const [a, b] = toTensorPair(aLike, bLike, op, argA, argB);
+  if (a.dtype === 'bool') throw new TypeError(`${op}: bool tensors are not supported; cast them first`);
+  if (!shapesEqual(a.shape, b.shape)) checkSize(broadcastShapes(a.shape, b.shape, op), op, a.dtype);
+  return [a, b];
+}
 

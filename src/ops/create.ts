@@ -2,36 +2,47 @@
  * Creation functions (no gradients): tensor, scalar, zeros, ones, fill, zerosLike, onesLike,
  * range, linspace, eye.
  */
-import { allocate, assertDType, type DType } from '../dtype.js';
-import { assertShape, sizeOf } from '../shape.js';
+import { allocate, type DType } from '../dtype.js';
 import { makeTensor, oneElementTensor, Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { checkDType, checkFinite, checkInteger, checkScalarValue, checkShape, checkSize } from '../validate.js';
 
 /** A tensor from a number, boolean, nested array or typed array; `shape` reshapes flat data. */
-export function tensor(values: TensorLike, shape?: number[], dtype?: DType): Tensor {
-  return makeTensor(values, shape === undefined ? undefined : assertShape(shape, 'tensor'), dtype, 'tensor', 'values');
+export function tensor(values: TensorLike, shape?: number[] | null, dtype?: DType | null): Tensor {
+  const d = dtype === undefined || dtype === null ? undefined : checkDType(dtype, 'tensor');
+  return makeTensor(values, shape === undefined || shape === null ? undefined : checkShape(shape, 'tensor', d ?? 'bool'), d, 'tensor', 'values');
 }
 
 /** A rank-0 tensor. */
-export function scalar(value: number | boolean, dtype?: DType): Tensor {
-  if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`scalar: value must be a number or boolean, got ${typeof value}`);
-  return makeTensor(value, [], dtype, 'scalar', 'value');
+export function scalar(value: number | boolean, dtype?: DType | null): Tensor {
+  checkScalarValue(value, 'scalar', 'value');
+  return makeTensor(value, [], dtype === undefined || dtype === null ? undefined : checkDType(dtype, 'scalar'), 'scalar', 'value');
 }
 
-/** A tensor of `shape` with every element `value`. */
-export function fill(shape: number[], value: number | boolean, dtype?: DType): Tensor {
-  const s = assertShape(shape, 'fill');
-  const d = dtype === undefined ? (typeof value === 'boolean' ? 'bool' : 'float32') : assertDType(dtype, 'fill');
+function filled(op: string, shape: unknown, value: number | boolean, dtype: unknown): Tensor {
+  const d = dtype === undefined || dtype === null ? (typeof value === 'boolean' ? 'bool' : 'float32') : checkDType(dtype, op);
+  const s = checkShape(shape, op, d);
   const out = allocate(d, sizeOf(s));
   if (value) out.fill(Number(value));
   return new Tensor(out, s, d);
 }
 
-export function zeros(shape: number[], dtype: DType = 'float32'): Tensor {
-  return fill(shape, 0, dtype);
+function sizeOf(shape: number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
 }
 
-export function ones(shape: number[], dtype: DType = 'float32'): Tensor {
-  return fill(shape, 1, dtype);
+/** A tensor of `shape` with every element `value`. */
+export function fill(shape: number[], value: number | boolean, dtype?: DType | null): Tensor {
+  return filled('fill', shape, checkScalarValue(value, 'fill', 'value'), dtype);
+}
+
+export function zeros(shape: number[], dtype: DType | null = 'float32'): Tensor {
+  return filled('zeros', shape, 0, dtype);
+}
+
+export function ones(shape: number[], dtype: DType | null = 'float32'): Tensor {
+  return filled('ones', shape, 1, dtype);
 }
 
 export function zerosLike(x: TensorLike): Tensor {
@@ -46,24 +57,29 @@ export function onesLike(x: TensorLike): Tensor {
 }
 
 /** start, start+delta, … up to (not including) limit; `range(n)` is 0…n-1. */
-export function range(start: number, limit?: number, delta = 1, dtype: DType = 'float32'): Tensor {
-  if (limit === undefined) {
+export function range(start: number, limit?: number | null, delta: number | null = 1, dtype: DType | null = 'float32'): Tensor {
+  checkFinite(start, 'range', 'start');
+  if (limit === undefined || limit === null) {
     limit = start;
     start = 0;
-  }
-  if (delta === 0) throw new RangeError('range: delta must not be 0');
-  if (!Number.isFinite(start) || !Number.isFinite(limit) || !Number.isFinite(delta)) {
-    throw new RangeError(`range: start, limit and delta must be finite, got ${start}, ${limit}, ${delta}`);
-  }
-  const n = Math.max(0, Math.ceil((limit - start) / delta));
-  const out = allocate(assertDType(dtype, 'range'), n);
-  for (let i = 0; i < n; i++) out[i] = start + i * delta;
-  return new Tensor(out, [n], dtype);
+  } else checkFinite(limit, 'range', 'limit');
+  const step = delta ?? 1;
+  checkFinite(step, 'range', 'delta');
+  const d = checkDType(dtype ?? 'float32', 'range');
+  if (step === 0) throw new RangeError('range: delta must not be 0, got 0');
+  const n = Math.max(0, Math.ceil((limit - start) / step));
+  checkSize([n], 'range', d);
+  const out = allocate(d, n);
+  for (let i = 0; i < n; i++) out[i] = start + i * step;
+  return new Tensor(out, [n], d);
 }
 
 /** `num` evenly spaced values from start to stop inclusive. */
 export function linspace(start: number, stop: number, num: number): Tensor {
-  if (!Number.isInteger(num) || num < 0) throw new RangeError(`linspace: num must be a non-negative integer, got ${num}`);
+  checkFinite(start, 'linspace', 'start');
+  checkFinite(stop, 'linspace', 'stop');
+  checkInteger(num, 'linspace', 'num', 0);
+  checkSize([num], 'linspace', 'float32');
   const out = new Float32Array(num);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) out[i] = start + i * step;
@@ -72,9 +88,14 @@ export function linspace(start: number, stop: number, num: number): Tensor {
 }
 
 /** Identity matrix [numRows, numColumns]. */
-export function eye(numRows: number, numColumns = numRows, dtype: DType = 'float32'): Tensor {
-  const s = assertShape([numRows, numColumns], 'eye', 'numRows/numColumns');
-  const out = allocate(assertDType(dtype, 'eye'), s[0] * s[1]);
-  for (let i = 0; i < Math.min(s[0], s[1]); i++) out[i * s[1] + i] = 1;
-  return new Tensor(out, s, dtype);
+export function eye(numRows: number, numColumns?: number | null, dtype: DType | null = 'float32'): Tensor {
+  checkInteger(numRows, 'eye', 'numRows', 0);
+  const cols = numColumns ?? numRows;
+  checkInteger(cols, 'eye', 'numColumns', 0);
+  const d = checkDType(dtype ?? 'float32', 'eye');
+  const s = [numRows, cols];
+  checkSize(s, 'eye', d);
+  const out = allocate(d, numRows * cols);
+  for (let i = 0; i < Math.min(numRows, cols); i++) out[i * cols + i] = 1;
+  return new Tensor(out, s, d);
 }

@@ -7,6 +7,7 @@ import { allocate, allocateOutput } from '../dtype.js';
 import { record } from '../autodiff/record.js';
 import { fmt, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { checkSize } from '../validate.js';
 
 function toIndices(indicesLike: TensorLike, op: string): Tensor {
   const t = toTensor(indicesLike, op, 'indices', 'int32');
@@ -20,7 +21,8 @@ function toIndices(indicesLike: TensorLike, op: string): Tensor {
   return t;
 }
 
-export function gather(xLike: TensorLike, indicesLike: TensorLike, axis = 0): Tensor {
+export function gather(xLike: TensorLike, indicesLike: TensorLike, axisArg?: number | null): Tensor {
+  const axis = axisArg ?? 0;
   const x = toTensor(xLike, 'gather', 'x');
   const indices = toIndices(indicesLike, 'gather');
   if (x.rank === 0) throw new Error('gather: x must have rank at least 1, got a scalar');
@@ -35,7 +37,7 @@ export function gather(xLike: TensorLike, indicesLike: TensorLike, axis = 0): Te
   const outer = sizeOf(x.shape.slice(0, ax));
   const inner = sizeOf(x.shape.slice(ax + 1));
   const outShape = [...x.shape.slice(0, ax), ...indices.shape, ...x.shape.slice(ax + 1)];
-  const size = sizeOf(outShape);
+  const size = checkSize(outShape, 'gather', x.dtype);
   const out = allocateOutput(x.dtype, size);
   kernels(size).gather(x.values, outer, axisSize, inner, idx, out);
   const y = new Tensor(out, outShape, x.dtype);

@@ -8,15 +8,19 @@ import { record } from '../autodiff/record.js';
 import { broadcastShapes, fmt, shapesEqual, sizeOf } from '../shape.js';
 import { Tensor, toTensorPair, type TensorLike } from '../tensor.js';
 import { broadcastTo } from './strided.js';
+import { checkOptions, checkSize, maxElements, tooLarge, type OptionSpec } from '../validate.js';
+
+const OPTIONS: OptionSpec = { transposeA: 'boolean', transposeB: 'boolean' };
 
 export interface MatmulOptions {
   transposeA?: boolean;
   transposeB?: boolean;
 }
 
-export function matmul(aLike: TensorLike, bLike: TensorLike, options: MatmulOptions = {}): Tensor {
-  const transposeA = options.transposeA ?? false;
-  const transposeB = options.transposeB ?? false;
+export function matmul(aLike: TensorLike, bLike: TensorLike, options?: MatmulOptions | null): Tensor {
+  const opts = checkOptions(options, OPTIONS, 'matmul');
+  const transposeA = opts.transposeA ?? false;
+  const transposeB = opts.transposeB ?? false;
   let [a, b] = toTensorPair(aLike, bLike, 'matmul');
   if (!isFloat(a.dtype)) throw new TypeError(`matmul: a and b must be float32 or float64, got ${a.dtype}`);
   if (a.rank < 2 || b.rank < 2) {
@@ -32,9 +36,12 @@ export function matmul(aLike: TensorLike, bLike: TensorLike, options: MatmulOpti
   const bBatch = b.shape.slice(0, -2);
   const batchShape = broadcastShapes(aBatch, bBatch, 'matmul');
   const batch = sizeOf(batchShape);
+  if (batch * m * n > maxElements(a.dtype)) tooLarge('matmul', [...batchShape, m, n], batch * m * n, a.dtype);
   // A side whose batch is all ones repeats with stride 0; other mismatches are materialised.
   const aSingle = sizeOf(aBatch) === 1;
   const bSingle = sizeOf(bBatch) === 1;
+  if (!aSingle && !shapesEqual(aBatch, batchShape)) checkSize([...batchShape, m, ka], 'matmul', a.dtype);
+  if (!bSingle && !shapesEqual(bBatch, batchShape)) checkSize([...batchShape, ka, n], 'matmul', a.dtype);
   const aIn = aSingle || shapesEqual(aBatch, batchShape) ? a : broadcastTo(a, [...batchShape, ...a.shape.slice(-2)]);
   const bIn = bSingle || shapesEqual(bBatch, batchShape) ? b : broadcastTo(b, [...batchShape, ...b.shape.slice(-2)]);
   const out = allocateOutput(a.dtype, batch * m * n) as FloatArray;

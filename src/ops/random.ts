@@ -2,9 +2,10 @@
  * Random tensors from a seedable generator (xoshiro128** seeded through splitmix32). Without
  * a seed, each call draws a fresh seed from Math.random; with one, results are reproducible.
  */
-import { allocate, assertDType, type DType } from '../dtype.js';
-import { assertShape, sizeOf } from '../shape.js';
+import { allocate, type DType } from '../dtype.js';
+import { sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { checkOptions, checkShape, type OptionSpec } from '../validate.js';
 
 function generator(seed: number | undefined): () => number {
   let s = seed === undefined ? (Math.random() * 2 ** 32) >>> 0 : seed >>> 0;
@@ -33,9 +34,13 @@ export interface NormalOptions { mean?: number; stddev?: number; seed?: number; 
 export interface UniformOptions { minval?: number; maxval?: number; seed?: number; dtype?: DType }
 
 /** Samples from N(mean, stddev²) (Box–Muller). */
-export function normal(shape: number[], { mean = 0, stddev = 1, seed, dtype = 'float32' }: NormalOptions = {}): Tensor {
-  const s = assertShape(shape, 'random.normal');
-  const out = allocate(assertDType(dtype, 'random.normal'), sizeOf(s));
+const NORMAL: OptionSpec = { mean: 'finite', stddev: 'finite', seed: 'integer', dtype: ['float32', 'float64'] };
+const UNIFORM: OptionSpec = { minval: 'finite', maxval: 'finite', seed: 'integer', dtype: ['float32', 'float64', 'int32'] };
+
+export function normal(shape: number[], options?: NormalOptions | null): Tensor {
+  const { mean = 0, stddev = 1, seed, dtype = 'float32' } = checkOptions(options, NORMAL, 'random.normal');
+  const s = checkShape(shape, 'random.normal', dtype);
+  const out = allocate(dtype, sizeOf(s));
   const rand = generator(seed);
   for (let i = 0; i < out.length; i += 2) {
     const u1 = 1 - rand();
@@ -48,10 +53,11 @@ export function normal(shape: number[], { mean = 0, stddev = 1, seed, dtype = 'f
 }
 
 /** Samples uniformly from [minval, maxval); int32 gives integers in that range. */
-export function uniform(shape: number[], { minval = 0, maxval = 1, seed, dtype = 'float32' }: UniformOptions = {}): Tensor {
-  const s = assertShape(shape, 'random.uniform');
-  if (!(maxval > minval)) throw new RangeError(`random.uniform: maxval (${maxval}) must be greater than minval (${minval})`);
-  const out = allocate(assertDType(dtype, 'random.uniform'), sizeOf(s));
+export function uniform(shape: number[], options?: UniformOptions | null): Tensor {
+  const { minval = 0, maxval = 1, seed, dtype = 'float32' } = checkOptions(options, UNIFORM, 'random.uniform');
+  const s = checkShape(shape, 'random.uniform', dtype);
+  if (!(maxval > minval)) throw new RangeError(`random.uniform: options.maxval (${maxval}) must be greater than options.minval (${minval})`);
+  const out = allocate(dtype, sizeOf(s));
   const rand = generator(seed);
   const span = maxval - minval;
   for (let i = 0; i < out.length; i++) {

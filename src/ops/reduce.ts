@@ -14,6 +14,7 @@ import { equal } from './compare.js';
 import { cast } from './cast.js';
 import { reshape } from './reshape.js';
 import { broadcastTo } from './strided.js';
+import { checkKeepDims } from '../validate.js';
 
 export type Axis = number | number[] | null;
 
@@ -29,9 +30,10 @@ function spread(dy: Tensor, x: Tensor, axes: number[]): Tensor {
   return broadcastTo(reshape(dy, reducedShape(x.shape, axes, true)), x.shape);
 }
 
-function reduction(op: ReduceOp, xLike: TensorLike, axis: Axis | undefined, keepDims: boolean, grad: (dy: Tensor, x: Tensor, y: Tensor, axes: number[]) => Tensor): Tensor {
+function reduction(op: ReduceOp, xLike: TensorLike, axis: Axis | undefined, keepDimsArg: boolean | null | undefined, grad: (dy: Tensor, x: Tensor, y: Tensor, axes: number[]) => Tensor): Tensor {
   const x = toTensor(xLike, op, 'x');
   if (x.dtype === 'bool') throw new TypeError(`${op}: bool tensors are not supported; cast to int32 or float first`);
+  const keepDims = checkKeepDims(keepDimsArg, op);
   const axes = normalizeAxes(axis, x.rank, op);
   const reduced = reduceKernel(op, x, axes);
   const y = keepDims ? new Tensor(reduced.values, reducedShape(x.shape, axes, true), x.dtype) : reduced;
@@ -47,22 +49,22 @@ function extremumGrad(dy: Tensor, x: Tensor, y: Tensor, axes: number[]): Tensor 
 }
 
 /** Sum over `axis` (all axes by default). */
-export function sum(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
+export function sum(x: TensorLike, axis?: Axis, keepDims?: boolean | null): Tensor {
   return reduction('sum', x, axis, keepDims, (dy, xt, _y, axes) => spread(dy, xt, axes));
 }
 
 /** Maximum over `axis`. */
-export function max(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
+export function max(x: TensorLike, axis?: Axis, keepDims?: boolean | null): Tensor {
   return reduction('max', x, axis, keepDims, extremumGrad);
 }
 
 /** Minimum over `axis`. */
-export function min(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
+export function min(x: TensorLike, axis?: Axis, keepDims?: boolean | null): Tensor {
   return reduction('min', x, axis, keepDims, extremumGrad);
 }
 
 /** Product over `axis`. */
-export function prod(x: TensorLike, axis?: Axis, keepDims = false): Tensor {
+export function prod(x: TensorLike, axis?: Axis, keepDims?: boolean | null): Tensor {
   return reduction('prod', x, axis, keepDims, (dy, xt, _y, axes) => mul(spread(dy, xt, axes), productOfOthers(xt, axes)));
 }
 
@@ -103,7 +105,8 @@ function productOfOthers(x: Tensor, axes: number[]): Tensor {
   return new Tensor(out, shape.slice(), x.dtype);
 }
 
-function argReduction(op: 'argMax' | 'argMin', xLike: TensorLike, axis: number): Tensor {
+function argReduction(op: 'argMax' | 'argMin', xLike: TensorLike, axisArg: number | null | undefined): Tensor {
+  const axis = axisArg ?? 0;
   const x = toTensor(xLike, op, 'x');
   if (x.dtype === 'bool') throw new TypeError(`${op}: bool tensors are not supported`);
   if (x.rank === 0) throw new RangeError(`${op}: x must have rank at least 1, got a scalar`);
@@ -116,6 +119,6 @@ function argReduction(op: 'argMax' | 'argMin', xLike: TensorLike, axis: number):
 }
 
 /** Index of the largest element along `axis` (default 0, as TF), int32; not differentiable. */
-export const argMax = (x: TensorLike, axis = 0) => argReduction('argMax', x, axis);
+export const argMax = (x: TensorLike, axis?: number | null) => argReduction('argMax', x, axis);
 /** Index of the smallest element along `axis` (default 0, as TF), int32; not differentiable. */
-export const argMin = (x: TensorLike, axis = 0) => argReduction('argMin', x, axis);
+export const argMin = (x: TensorLike, axis?: number | null) => argReduction('argMin', x, axis);

@@ -5,11 +5,12 @@
 import { record } from '../autodiff/record.js';
 import { fmt, normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { checkIntegerList, checkRank } from '../validate.js';
 
 export function reshape(xLike: TensorLike, shape: number[]): Tensor {
   const x = toTensor(xLike, 'reshape', 'x');
-  if (!Array.isArray(shape)) throw new TypeError(`reshape: shape must be an array, got ${String(shape)}`);
-  const out = shape.slice();
+  const out = checkIntegerList(shape, 'reshape', 'shape');
+  checkRank(out, 'reshape');
   let inferred = -1;
   let known = 1;
   for (let i = 0; i < out.length; i++) {
@@ -36,18 +37,19 @@ export function reshape(xLike: TensorLike, shape: number[]): Tensor {
 }
 
 /** Inserts a dimension of size 1 at `axis` (negative counts from the end of the result). */
-export function expandDims(xLike: TensorLike, axis = 0): Tensor {
+export function expandDims(xLike: TensorLike, axis?: number | null): Tensor {
   const x = toTensor(xLike, 'expandDims', 'x');
-  const ax = normalizeAxis(axis, x.rank + 1, 'expandDims');
+  const ax = normalizeAxis(axis ?? 0, x.rank + 1, 'expandDims');
   const shape = x.shape.slice();
   shape.splice(ax, 0, 1);
+  checkRank(shape, 'expandDims');
   return reshape(x, shape);
 }
 
 /** Removes dimensions of size 1: all of them, or those in `axis` (a number or an array). */
-export function squeeze(xLike: TensorLike, axis?: number | number[]): Tensor {
+export function squeeze(xLike: TensorLike, axis?: number | number[] | null): Tensor {
   const x = toTensor(xLike, 'squeeze', 'x');
-  const axes = axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes(axis, x.rank, 'squeeze');
+  const axes = axis === undefined || axis === null ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes(axis, x.rank, 'squeeze');
   for (const a of axes) {
     if (x.shape[a] !== 1) throw new Error(`squeeze: cannot squeeze axis ${a} of size ${x.shape[a]} in shape ${fmt(x.shape)}`);
   }

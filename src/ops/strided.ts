@@ -10,6 +10,7 @@ import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { pad } from './pad.js';
 import { reshape } from './reshape.js';
 import { sum } from './reduce.js';
+import { checkIntegerList, checkShape, checkSize, show } from '../validate.js';
 
 function copyView(x: Tensor, offset: number, strides: number[], outShape: number[]): Tensor {
   const size = sizeOf(outShape);
@@ -19,9 +20,9 @@ function copyView(x: Tensor, offset: number, strides: number[], outShape: number
 }
 
 /** Permutes dimensions; default `perm` reverses them. */
-export function transpose(xLike: TensorLike, perm?: number[]): Tensor {
+export function transpose(xLike: TensorLike, perm?: number[] | null): Tensor {
   const x = toTensor(xLike, 'transpose', 'x');
-  const p = perm ?? x.shape.map((_, i) => x.rank - 1 - i);
+  const p = perm === undefined || perm === null ? x.shape.map((_, i) => x.rank - 1 - i) : checkIntegerList(perm, 'transpose', 'perm');
   if (p.length !== x.rank || [...p].sort((a, b) => a - b).some((v, i) => v !== i)) {
     throw new Error(`transpose: perm ${fmt(p)} is not a permutation of the ${x.rank} axes of shape ${fmt(x.shape)}`);
   }
@@ -34,8 +35,9 @@ export function transpose(xLike: TensorLike, perm?: number[]): Tensor {
 }
 
 /** Broadcasts x to `shape` by NumPy rules (the gradient is summed back by the tape). */
-export function broadcastTo(xLike: TensorLike, shape: number[]): Tensor {
+export function broadcastTo(xLike: TensorLike, shapeArg: number[]): Tensor {
   const x = toTensor(xLike, 'broadcastTo', 'x');
+  const shape = checkShape(shapeArg, 'broadcastTo', x.dtype);
   if (shapesEqual(x.shape, shape)) return x;
   const ok = shape.length >= x.rank && x.shape.every((d, i) => d === 1 || d === shape[shape.length - x.rank + i]);
   if (!ok) throw new Error(`broadcastTo: cannot broadcast shape ${fmt(x.shape)} to ${fmt(shape)}`);
@@ -45,11 +47,11 @@ export function broadcastTo(xLike: TensorLike, shape: number[]): Tensor {
 }
 
 /** The block starting at `begin` of `size` (-1: to the end of that axis). */
-export function slice(xLike: TensorLike, begin: number | number[], size?: number | number[]): Tensor {
+export function slice(xLike: TensorLike, begin: number | number[], size?: number | number[] | null): Tensor {
   const x = toTensor(xLike, 'slice', 'x');
-  const b = typeof begin === 'number' ? [begin] : begin.slice();
+  const b = typeof begin === 'number' ? checkIntegerList([begin], 'slice', 'begin') : checkIntegerList(begin, 'slice', 'begin');
   while (b.length < x.rank) b.push(0);
-  const s = size === undefined ? [] : typeof size === 'number' ? [size] : size.slice();
+  const s = size === undefined || size === null ? [] : typeof size === 'number' ? checkIntegerList([size], 'slice', 'size') : checkIntegerList(size, 'slice', 'size');
   while (s.length < x.rank) s.push(-1);
   if (b.length !== x.rank || s.length !== x.rank) {
     throw new Error(`slice: begin ${fmt(b)} and size ${fmt(s)} must have one entry per axis of shape ${fmt(x.shape)}`);
@@ -70,9 +72,10 @@ export function slice(xLike: TensorLike, begin: number | number[], size?: number
 /** Repeats x `reps[i]` times along axis i. */
 export function tile(xLike: TensorLike, reps: number[]): Tensor {
   const x = toTensor(xLike, 'tile', 'x');
-  if (!Array.isArray(reps) || reps.length !== x.rank || reps.some((r) => !Number.isInteger(r) || r < 0)) {
-    throw new Error(`tile: reps must be ${x.rank} non-negative integers (one per axis of ${fmt(x.shape)}), got ${JSON.stringify(reps)}`);
+  if (!Array.isArray(reps) || reps.length !== x.rank || reps.some((r) => typeof r !== 'number' || !Number.isSafeInteger(r) || r < 0)) {
+    throw new Error(`tile: reps must be ${x.rank} non-negative integers (one per axis of ${fmt(x.shape)}), got ${show(reps)}`);
   }
+  checkSize(x.shape.map((d, i) => d * reps[i]), 'tile', x.dtype);
   // tile = broadcast of x viewed as [1, d0, 1, d1, …] to [r0, d0, r1, d1, …], then reshape.
   const strides = stridesOf(x.shape);
   const viewShape: number[] = [];

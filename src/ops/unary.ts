@@ -12,6 +12,7 @@ import { add, div, mul, reluGrad, sub } from './binary.js';
 import { greater } from './compare.js';
 import { where } from './where.js';
 import { zerosLike } from './create.js';
+import { checkNumber } from '../validate.js';
 
 interface UnarySpec {
   /** int32 allowed (otherwise float only). */
@@ -120,7 +121,8 @@ export const softplus = unaryFunction('softplus');
 /** x for x > 0, eˣ − 1 otherwise. */
 export const elu = unaryFunction('elu');
 /** x for x > 0, alpha·x otherwise (TF's default alpha is 0.2). */
-export const leakyRelu = (x: TensorLike, alpha = 0.2) => unaryOp('leakyRelu', x, alpha);
+export const leakyRelu = (x: TensorLike, alpha?: number | null) =>
+  unaryOp('leakyRelu', x, alpha === undefined || alpha === null ? 0.2 : checkNumber(alpha, 'leakyRelu', 'alpha'));
 /** 1/x */
 export const reciprocal = unaryFunction('reciprocal');
 /** Largest integer not above x (not differentiable). */

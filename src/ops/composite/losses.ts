@@ -14,7 +14,12 @@ import { cast } from '../cast.js';
 import { oneHot } from './one-hot.js';
 import { clipByValue, logSoftmax, mean } from './math.js';
 
+import { checkOptions, type OptionSpec } from '../../validate.js';
+
 const EPSILON = 1e-7;
+const REDUCTIONS = ['sum_over_batch_size', 'mean', 'sum', 'none'] as const;
+const LOSS: OptionSpec = { reduction: REDUCTIONS };
+const PROBABILISTIC: OptionSpec = { reduction: REDUCTIONS, fromLogits: 'boolean' };
 
 export type Reduction = 'sum_over_batch_size' | 'mean' | 'sum' | 'none';
 export interface LossOptions {
@@ -51,7 +56,8 @@ function reduce(perExample: Tensor, reduction: Reduction | undefined, op: string
 }
 
 /** mean((yPred − yTrue)², last axis). */
-export function meanSquaredError(yTrue: TensorLike, yPred: TensorLike, options: LossOptions = {}): Tensor {
+export function meanSquaredError(yTrue: TensorLike, yPred: TensorLike, optionsArg?: LossOptions | null): Tensor {
+  const options = checkOptions(optionsArg, LOSS, 'meanSquaredError');
   const p = predictions(yPred, 'meanSquaredError');
   const t = targets(yTrue, p, 'meanSquaredError');
   const per = p.rank === 0 ? square(sub(p, t)) : mean(square(sub(p, t)), -1);
@@ -59,7 +65,8 @@ export function meanSquaredError(yTrue: TensorLike, yPred: TensorLike, options: 
 }
 
 /** −Σ yTrue · log(yPred) over the last axis; yPred normalised along it, then clipped. */
-export function categoricalCrossentropy(yTrue: TensorLike, yPred: TensorLike, options: ProbabilisticLossOptions = {}): Tensor {
+export function categoricalCrossentropy(yTrue: TensorLike, yPred: TensorLike, optionsArg?: ProbabilisticLossOptions | null): Tensor {
+  const options = checkOptions(optionsArg, PROBABILISTIC, 'categoricalCrossentropy');
   const p = predictions(yPred, 'categoricalCrossentropy');
   const t = targets(yTrue, p, 'categoricalCrossentropy');
   if (p.rank === 0) throw new Error('categoricalCrossentropy: yPred must have a class axis, got a scalar');
@@ -70,7 +77,8 @@ export function categoricalCrossentropy(yTrue: TensorLike, yPred: TensorLike, op
 }
 
 /** Categorical cross-entropy with integer class labels (shape of yPred without its last axis). */
-export function sparseCategoricalCrossentropy(labels: TensorLike, yPred: TensorLike, options: ProbabilisticLossOptions = {}): Tensor {
+export function sparseCategoricalCrossentropy(labels: TensorLike, yPred: TensorLike, optionsArg?: ProbabilisticLossOptions | null): Tensor {
+  const options = checkOptions(optionsArg, PROBABILISTIC, 'sparseCategoricalCrossentropy');
   const p = predictions(yPred, 'sparseCategoricalCrossentropy');
   if (p.rank === 0) throw new Error('sparseCategoricalCrossentropy: yPred must have a class axis, got a scalar');
   let l = toTensor(labels, 'sparseCategoricalCrossentropy', 'labels', 'int32');
@@ -89,7 +97,8 @@ export function sparseCategoricalCrossentropy(labels: TensorLike, yPred: TensorL
 }
 
 /** Mean over the last axis of −(y·log p + (1 − y)·log(1 − p)); p clipped, or from logits. */
-export function binaryCrossentropy(yTrue: TensorLike, yPred: TensorLike, options: ProbabilisticLossOptions = {}): Tensor {
+export function binaryCrossentropy(yTrue: TensorLike, yPred: TensorLike, optionsArg?: ProbabilisticLossOptions | null): Tensor {
+  const options = checkOptions(optionsArg, PROBABILISTIC, 'binaryCrossentropy');
   const p = predictions(yPred, 'binaryCrossentropy');
   const t = targets(yTrue, p, 'binaryCrossentropy');
   let elementwise: Tensor;

@@ -6,7 +6,9 @@ import { isFloat } from '../../dtype.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../../shape.js';
 import { toTensor, type Tensor, type TensorLike } from '../../tensor.js';
 import { stopGradient } from '../../autodiff/tape.js';
-import { add, binaryKernel, div, maximum, minimum, sub } from '../binary.js';
+import { add, binaryKernel, checkArithmetic, div, maximum, minimum, sub } from '../binary.js';
+import { checkKeepDims, checkSize, requireFloat } from '../../validate.js';
+import { broadcastShapes } from '../../shape.js';
 import { exp, log } from '../unary.js';
 import { max, sum, type Axis } from '../reduce.js';
 import { reshape } from '../reshape.js';
@@ -14,8 +16,9 @@ import { where } from '../where.js';
 import { equal } from '../compare.js';
 
 /** Arithmetic mean over `axis` (all axes by default). */
-export function mean(xLike: TensorLike, axis?: Axis, keepDims = false): Tensor {
+export function mean(xLike: TensorLike, axis?: Axis, keepDims?: boolean | null): Tensor {
   const x = toTensor(xLike, 'mean', 'x');
+  keepDims = checkKeepDims(keepDims, 'mean');
   const axes = normalizeAxes(axis, x.rank, 'mean');
   const count = sizeOf(axes.map((a) => x.shape[a]));
   if (x.dtype === 'bool') throw new TypeError('mean: bool tensors are not supported; cast them first');
@@ -25,8 +28,9 @@ export function mean(xLike: TensorLike, axis?: Axis, keepDims = false): Tensor {
 }
 
 /** log(Σ exp(x)) over `axis`, computed stably by subtracting the (gradient-free) maximum. */
-export function logSumExp(xLike: TensorLike, axis?: Axis, keepDims = false): Tensor {
-  const x = toTensor(xLike, 'logSumExp', 'x');
+export function logSumExp(xLike: TensorLike, axis?: Axis, keepDims?: boolean | null): Tensor {
+  const x = requireFloat(toTensor(xLike, 'logSumExp', 'x'), 'logSumExp', 'x');
+  keepDims = checkKeepDims(keepDims, 'logSumExp');
   const axes = normalizeAxes(axis, x.rank, 'logSumExp');
   const m = max(x, axes, true);
   // A row of -inf would give (-inf) - (-inf) = NaN; shift by 0 there instead.
@@ -36,25 +40,28 @@ export function logSumExp(xLike: TensorLike, axis?: Axis, keepDims = false): Ten
 }
 
 /** exp(x) / Σ exp(x) along `axis` (default the last). */
-export function softmax(xLike: TensorLike, axis = -1): Tensor {
-  const x = toTensor(xLike, 'softmax', 'x');
-  const ax = normalizeAxis(axis, x.rank, 'softmax');
+export function softmax(xLike: TensorLike, axis?: number | null): Tensor {
+  const x = requireFloat(toTensor(xLike, 'softmax', 'x'), 'softmax', 'x');
+  const ax = normalizeAxis(axis ?? -1, x.rank, 'softmax');
   const e = exp(sub(x, stopGradient(max(x, ax, true))));
   return div(e, sum(e, ax, true));
 }
 
 /** x − logSumExp(x) along `axis` (default the last). */
-export function logSoftmax(xLike: TensorLike, axis = -1): Tensor {
-  const x = toTensor(xLike, 'logSoftmax', 'x');
-  const ax = normalizeAxis(axis, x.rank, 'logSoftmax');
+export function logSoftmax(xLike: TensorLike, axis?: number | null): Tensor {
+  const x = requireFloat(toTensor(xLike, 'logSoftmax', 'x'), 'logSoftmax', 'x');
+  const ax = normalizeAxis(axis ?? -1, x.rank, 'logSoftmax');
   return sub(x, logSumExp(x, ax, true));
 }
 
 /** Elementwise clip to [clipValueMin, clipValueMax]; the gradient flows where x is inside. */
 export function clipByValue(xLike: TensorLike, clipValueMin: TensorLike, clipValueMax: TensorLike): Tensor {
-  const x = toTensor(xLike, 'clipByValue', 'x');
+  const x0 = toTensor(xLike, 'clipByValue', 'x');
+  const [x, lo] = checkArithmetic(x0, clipValueMin, 'clipByValue', 'x', 'clipValueMin');
+  const [, hi] = checkArithmetic(x, clipValueMax, 'clipByValue', 'x', 'clipValueMax');
+  checkSize(broadcastShapes(broadcastShapes(x.shape, lo.shape, 'clipByValue'), hi.shape, 'clipByValue'), 'clipByValue', x.dtype);
   if (typeof clipValueMin === 'number' && typeof clipValueMax === 'number' && clipValueMin > clipValueMax) {
     throw new RangeError(`clipByValue: clipValueMin (${clipValueMin}) must not exceed clipValueMax (${clipValueMax})`);
   }
-  return minimum(maximum(x, clipValueMin), clipValueMax);
+  return minimum(maximum(x, lo), hi);
 }

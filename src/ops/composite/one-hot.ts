@@ -4,11 +4,20 @@
  */
 import { allocate, type DType } from '../../dtype.js';
 import { Tensor, toTensor, type TensorLike } from '../../tensor.js';
+import { checkDType, checkInteger, checkNumber, checkSize } from '../../validate.js';
 
-export function oneHot(indicesLike: TensorLike, depth: number, onValue = 1, offValue = 0, dtype: DType = 'float32'): Tensor {
+export function oneHot(indicesLike: TensorLike, depth: number, onValue?: number | null, offValue?: number | null, dtype?: DType | null): Tensor {
   const indices = toTensor(indicesLike, 'oneHot', 'indices', 'int32');
   if (indices.dtype !== 'int32') throw new TypeError(`oneHot: indices must be int32, got ${indices.dtype}`);
-  if (!Number.isInteger(depth) || depth < 0) throw new RangeError(`oneHot: depth must be a non-negative integer, got ${depth}`);
+  checkInteger(depth, 'oneHot', 'depth', 0);
+  const on = onValue === undefined || onValue === null ? 1 : checkNumber(onValue, 'oneHot', 'onValue');
+  const off = offValue === undefined || offValue === null ? 0 : checkNumber(offValue, 'oneHot', 'offValue');
+  const d = dtype === undefined || dtype === null ? 'float32' : checkDType(dtype, 'oneHot');
+  checkSize([...indices.shape, depth], 'oneHot', d);
+  return oneHotChecked(indices, depth, on, off, d);
+}
+
+function oneHotChecked(indices: Tensor, depth: number, onValue: number, offValue: number, dtype: DType): Tensor {
   const out = allocate(dtype, indices.size * depth);
   if (offValue !== 0) out.fill(offValue);
   for (let i = 0; i < indices.size; i++) {
