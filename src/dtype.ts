@@ -4,8 +4,6 @@
  * `arrayConstructor`; every kernel family then needs a loop for it (or declares a fallback).
  */
 
-import { checkDType } from './validate.js';
-
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 export type FloatDType = 'float32' | 'float64';
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
@@ -83,11 +81,6 @@ export function allocateOutput(dtype: DType, size: number): TypedArray {
 
 export function isFloat(dtype: DType): dtype is FloatDType {
   return dtype === 'float32' || dtype === 'float64';
-}
-
-/** Use `checkDType` in validate.ts (kept for callers outside the ops). */
-export function assertDType(dtype: unknown, op: string): DType {
-  return checkDType(dtype, op);
 }
 
 export function dtypeOfArray(values: TypedArray): DType {

@@ -4,7 +4,7 @@
  * errors read the same everywhere: `op: what is wrong: [shapes]`.
  */
 
-import { checkShape, show } from './validate.js';
+import { show } from './validate.js';
 
 export type Shape = number[];
 
@@ -32,11 +32,6 @@ export function shapesEqual(a: readonly number[], b: readonly number[]): boolean
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** A shape argument (see `checkShape` in validate.ts, which also bounds its size). */
-export function assertShape(shape: unknown, op: string, arg = 'shape'): Shape {
-  return checkShape(shape, op, 'bool', arg);
 }
 
 /** NumPy broadcasting of two shapes; throws naming the op and both shapes. */

@@ -5,10 +5,10 @@
  * `t.sum()`, …) are attached in `ops/methods.ts`, next to the ops themselves; conversion of
  * user values (numbers, nested arrays, typed arrays) lives here in `toTensor`.
  */
-import { allocate, assertDType, dtypeOfArray, roundTo, type DType, type TypedArray } from './dtype.js';
+import { allocate, dtypeOfArray, roundTo, type DType, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
 import { fmt, sizeOf } from './shape.js';
-import { checkShape as validShape, show } from './validate.js';
+import { checkDType, checkShape as validShape, show } from './validate.js';
 
 let nextId = 1;
 
@@ -197,7 +197,7 @@ function firstLeaf(values: unknown): unknown {
  * typed arrays keep theirs, booleans give `bool` and numbers `float32`.
  */
 export function makeTensor(values: unknown, shape: number[] | undefined, dtype: DType | undefined, op = 'tensor', arg = 'values'): Tensor {
-  if (dtype !== undefined) dtype = assertDType(dtype, op);
+  if (dtype !== undefined) dtype = checkDType(dtype, op);
   if (values instanceof Tensor) {
     const d = dtype ?? values.dtype;
     const out = allocate(d, values.size);

@@ -9,19 +9,10 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
 import { rng } from './support/random.js';
+import { onBackend as on } from './support/backends.js';
 
 const NATIVE = tf.backendInfo().nativeAvailable;
 const BACKENDS: ('js' | 'native')[] = NATIVE ? ['js', 'native'] : ['js'];
-
-function on<T>(name: 'js' | 'native', fn: () => T): T {
-  const saved = tf.getBackend();
-  tf.setBackend(name);
-  try {
-    return fn();
-  } finally {
-    tf.setBackend(saved);
-  }
-}
 
 /** Runs `fn` and reads every result (so deferred work runs too); returns the error, if any. */
 function outcome(fn: () => unknown): { error: Error | null; value: unknown } {

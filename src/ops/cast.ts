@@ -3,13 +3,14 @@
  * between float dtypes passes the gradient through; anything involving int or bool does not.
  */
 import { kernels } from '../backend/select.js';
-import { allocateOutput, assertDType, isFloat, type DType } from '../dtype.js';
+import { allocateOutput, isFloat, type DType } from '../dtype.js';
+import { checkDType } from '../validate.js';
 import { record } from '../autodiff/record.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 
 export function cast(xLike: TensorLike, dtype: DType): Tensor {
   const x = toTensor(xLike, 'cast', 'x');
-  dtype = assertDType(dtype, 'cast');
+  dtype = checkDType(dtype, 'cast');
   const out = allocateOutput(dtype, x.size);
   if (x.dtype === dtype) out.set(x.values);
   else kernels(x.size).cast(x.values, out);

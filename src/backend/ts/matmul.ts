@@ -54,37 +54,34 @@ export function matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: Matm
     const aOff = t * aBatchStride;
     const bOff = t * bBatchStride;
     const cOff = t * mn;
-    if (n === 1) (float32 ? gemmColumn32 : gemmColumn64)(a, aOff, ars, acs, b, bOff, brs, out, cOff, m, k);
+    if (n === 1) (float32 ? column32 : column64)(a, aOff, ars, acs, b, bOff, brs, out, cOff, m, k);
     else if (small) gemmSmall(a, aOff, ars, acs, b, bOff, brs, bcs, out, cOff, m, n, k, float32);
     else gemmPacked(a, aOff, ars, acs, b, bOff, brs, bcs, out, cOff, m, n, k, float32 ? micro32 : micro64);
   }
 }
 
 /** One column of B (matrix · vector): a dot product per row, summed in p order as `gemmSmall`. */
-function gemmColumn32(
+type Column = (
   a: FloatArray, aOff: number, ars: number, acs: number,
   b: FloatArray, bOff: number, brs: number,
   out: FloatArray, cOff: number, m: number, k: number,
-): void {
-  for (let i = 0; i < m; i++) {
-    const ai = aOff + i * ars;
-    let s = 0;
-    for (let p = 0; p < k; p++) s = Math.fround(s + a[ai + p * acs] * b[bOff + p * brs]);
-    out[cOff + i] = s;
-  }
+) => void;
+
+function columnSource(float32: boolean): string {
+  return `function (a, aOff, ars, acs, b, bOff, brs, out, cOff, m, k) {
+    const fround = Math.fround;
+    for (let i = 0; i < m; i++) {
+      const ai = aOff + i * ars;
+      let s = 0;
+      for (let p = 0; p < k; p++) { ${accumulate(float32, 's', 'a[ai + p * acs] * b[bOff + p * brs]')} }
+      out[cOff + i] = s;
+    }
+  }`;
 }
 
-function gemmColumn64(
-  a: FloatArray, aOff: number, ars: number, acs: number,
-  b: FloatArray, bOff: number, brs: number,
-  out: FloatArray, cOff: number, m: number, k: number,
-): void {
-  for (let i = 0; i < m; i++) {
-    const ai = aOff + i * ars;
-    let s = 0;
-    for (let p = 0; p < k; p++) s += a[ai + p * acs] * b[bOff + p * brs];
-    out[cOff + i] = s;
-  }
+/** Text of `sum += product` in the precision of the sum (see the top of this file). */
+function accumulate(float32: boolean, sum: string, product: string): string {
+  return float32 ? `${sum} = fround(${sum} + ${product});` : `${sum} += ${product};`;
 }
 
 /**
@@ -214,8 +211,7 @@ type Micro = (
 ) => void;
 
 function microSource(float32: boolean): string {
-  const acc = (i: number, j: number, b: string) =>
-    float32 ? `c${i}${j} = fround(c${i}${j} + a${i} * ${b});` : `c${i}${j} += a${i} * ${b};`;
+  const acc = (i: number, j: number, b: string) => accumulate(float32, `c${i}${j}`, `a${i} * ${b}`);
   const rows = [0, 1, 2, 3];
   const sums = rows.map((i) => `let ${rows.map((j) => `c${i}${j} = 0`).join(', ')};`).join('\n');
   const step = rows.map((j) => `bv = pb[bo + ${j}]; ${rows.map((i) => acc(i, j, 'bv')).join(' ')}`).join('\n');
@@ -249,4 +245,6 @@ function microSource(float32: boolean): string {
 }
 const micro32 = compile<Micro>('matmul.micro4x4.f32', () => microSource(true));
 const micro64 = compile<Micro>('matmul.micro4x4.f64', () => microSource(false));
+const column32 = compile<Column>('matmul.column.f32', () => columnSource(true));
+const column64 = compile<Column>('matmul.column.f64', () => columnSource(false));
 const tile = new Float64Array(MR * NR);
