@@ -103,7 +103,7 @@ function matmulShape(name: string, m: number, k: number, n: number, transposeA =
     limit: 'peak',
     tapeflow: () => {
       const a = rnd(aShape, 1), b = rnd(bShape, 2);
-      return () => tf.matmul(a, b, transposeA, transposeB);
+      return () => tf.matmul(a, b, { transposeA, transposeB });
     },
     tfjs: (t) => {
       const a = trnd(t, aShape, 1), b = trnd(t, bShape, 2);
