@@ -347,6 +347,39 @@ Napi::Value info_fn(const Napi::CallbackInfo& info) {
   return o;
 }
 
+// Which dtypes each kernel runs, for the native backend's routing (src/backend/native):
+// {unary: {op: [dtype…]}, binary: …, reduce: …, matmul: [dtype…], …}. Kernels not listed run
+// every dtype. The single-kernel lists state what their `_run` functions accept.
+Napi::Value kernels_fn(const Napi::CallbackInfo& info) {
+  Args args(info, "kernels", 0);
+  Napi::Env env = info.Env();
+  auto dtype_list = [&](std::initializer_list<DType> ds) {
+    Napi::Array a = Napi::Array::New(env);
+    for (DType d : ds) a.Set(a.Length(), dtype_name(d));
+    return a;
+  };
+  auto family = [&](const std::vector<OpDTypes>& ops) {
+    Napi::Object o = Napi::Object::New(env);
+    for (const OpDTypes& e : ops) {
+      Napi::Array a = Napi::Array::New(env);
+      for (int d = 0; d < 4; d++)
+        if (e.dtypes[d]) a.Set(a.Length(), dtype_name(DType(d)));
+      o.Set(e.op, a);
+    }
+    return o;
+  };
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("unary", family(unary_catalog()));
+  o.Set("binary", family(binary_catalog()));
+  o.Set("reduce", family(reduce_catalog()));
+  o.Set("argReduce", dtype_list({DType::f32, DType::f64, DType::i32}));
+  o.Set("matmul", dtype_list({DType::f32, DType::f64}));
+  o.Set("mulAdd", dtype_list({DType::f32, DType::f64}));
+  o.Set("scatterAdd", dtype_list({DType::f32, DType::f64, DType::i32}));
+  o.Set("fusedUpdate", dtype_list({DType::f32, DType::f64}));
+  return o;
+}
+
 Napi::Value set_simd_level(const Napi::CallbackInfo& info) {
   Args args(info, "setSimdLevel", 1);
   std::string level = args.str(0, "level");
@@ -381,6 +414,7 @@ const Export kExports[] = {
     {"cast", &guarded<cast>},
     {"fusedUpdate", &guarded<fused_update>},
     {"info", &guarded<info_fn>},
+    {"kernels", &guarded<kernels_fn>},
     {"setSimdLevel", &guarded<set_simd_level>},
     {"setNumThreads", &guarded<set_num_threads_fn>},
     {"probeTriad", &guarded<probes::probe_triad>},

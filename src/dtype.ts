@@ -1,7 +1,7 @@
 /**
  * Data types: the four dtypes tapeflow supports, their typed-array storage, and TF's
  * no-silent-promotion rule. Adding a dtype means adding it to `DType`, `ArrayFor` and
- * `arrayConstructor`; every kernel family then needs a loop for it (or declares a fallback).
+ * `arrayConstructor`; every kernel family then needs a TS loop for it (the native addon reports which dtypes it runs).
  */
 
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';

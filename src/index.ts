@@ -12,12 +12,10 @@ export { getBackend, setBackend, backendInfo } from './backend/select.js';
 export type { BackendInfo } from './backend/backend.js';
 
 export { tensor, scalar, zeros, ones, fill, zerosLike, onesLike, range, linspace, eye } from './ops/create.js';
-export { add, sub, mul, div, pow, maximum, minimum, squaredDifference } from './ops/binary.js';
-export { equal, notEqual, less, lessEqual, greater, greaterEqual } from './ops/compare.js';
-export {
-  neg, square, sqrt, rsqrt, exp, log, log1p, abs, sign, relu, sigmoid, tanh, softplus, elu, leakyRelu,
-  reciprocal, floor, ceil, round,
-} from './ops/unary.js';
+// Every export of the elementwise op files is a public op.
+export * from './ops/binary.js';
+export * from './ops/compare.js';
+export * from './ops/unary.js';
 export { sum, max, min, prod, argMax, argMin } from './ops/reduce.js';
 export { mean, logSumExp, softmax, logSoftmax, clipByValue } from './ops/composite/math.js';
 export { matmul, type MatmulOptions } from './ops/matmul.js';

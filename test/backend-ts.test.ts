@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { tsBackend as be } from '../src/backend/ts/index.js';
-import type { ArithmeticOp, BinaryOp, CompareOp, ReduceOp, UnaryOp } from '../src/backend/backend.js';
+import type { BinaryOp, ReduceOp, UnaryOp } from '../src/backend/backend.js';
+import { BINARY_KERNELS, UNARY_KERNELS } from '../src/backend/ts/index.js';
+import { BINARY_SPECS, COMPARE_SPECS, UNARY_SPECS, type UnarySpec } from './cases/ops.js';
 import type { TypedArray } from '../src/dtype.js';
 import { broadcastStrides, sizeOf, stridesOf } from '../src/shape.js';
 import { rng } from './support/random.js';
@@ -74,45 +76,22 @@ function randomShape(maxRank = 4, dims = [1, 2, 3, 5, 8, 17]): number[] {
 
 // ---------------------------------------------------------------- unary
 
-const UNARY_REF: Record<UnaryOp, (x: number, alpha: number) => number> = {
-  neg: (x) => -x,
-  square: (x) => x * x,
-  sqrt: Math.sqrt,
-  rsqrt: (x) => 1 / Math.sqrt(x),
-  exp: Math.exp,
-  log: Math.log,
-  log1p: Math.log1p,
-  abs: Math.abs,
-  sign: (x) => (Number.isNaN(x) ? NaN : x > 0 ? 1 : x < 0 ? -1 : 0),
-  relu: (x) => (Number.isNaN(x) ? NaN : Math.max(x, 0)),
-  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
-  tanh: Math.tanh,
-  softplus: (x) => Math.log(1 + Math.exp(x)),
-  elu: (x) => (x > 0 ? x : Math.exp(x) - 1),
-  leakyRelu: (x, alpha) => (x > 0 ? x : alpha * x),
-  reciprocal: (x) => 1 / x,
-  floor: Math.floor,
-  ceil: Math.ceil,
-  round: (x) => {
-    const f = Math.floor(x);
-    const d = x - f;
-    if (d < 0.5) return f;
-    if (d > 0.5) return f + 1;
-    return f % 2 === 0 ? f : f + 1;
-  },
-};
+/** References from the op-case table's rows (test/cases/ops.ts); leakyRelu's uses alpha 0.2, as below. */
+const UNARY_REF = Object.fromEntries(UNARY_SPECS.map((u) => [u.op, u])) as Record<string, UnarySpec>;
+const LOW: Record<string, number> = { positive: 0.01, unit: 0.05 };
 
 describe('unary', () => {
   for (const [dt, Ctor] of FLOATS) {
-    for (const op of Object.keys(UNARY_REF) as UnaryOp[]) {
+    for (const op of Object.keys(UNARY_KERNELS) as UnaryOp[]) {
       it(`${op} ${dt}`, () => {
+        const spec = UNARY_REF[op];
+        expect(spec, `${op} has a row in the op-case table`).toBeDefined();
         for (const n of SIZES) {
-          const positive = op === 'sqrt' || op === 'rsqrt' || op === 'log';
-          const x = randomArray(Ctor, n, positive ? 0.01 : op === 'log1p' ? -0.9 : -5, 5);
+          const x = randomArray(Ctor, n, LOW[spec.domain] ?? -5, spec.domain === 'unit' ? 0.95 : 5);
           if (n > 3 && op === 'round') { x[0] = 2.5; x[1] = -2.5; x[2] = 0.5; x[3] = -1.5; }
           const out = new Ctor(n);
           be.unary(op, x, out, 0.2);
-          const ref = Array.from(x, (v) => round(UNARY_REF[op](v, 0.2), out));
+          const ref = Array.from(x, (v) => round(spec.ref(v), out));
           // softplus/sigmoid references are the naive formulas: allow a few ulps more.
           expectClose(out, ref, tol(out) * 4, `${op}/${dt}/${n}`);
         }
@@ -151,23 +130,12 @@ describe('unary', () => {
 
 // ---------------------------------------------------------------- binary
 
-const ARITH_REF: Record<ArithmeticOp, (x: number, y: number) => number> = {
-  add: (x, y) => x + y,
-  sub: (x, y) => x - y,
-  mul: (x, y) => x * y,
-  div: (x, y) => x / y,
-  pow: (x, y) => Math.pow(x, y),
-  maximum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y)),
-  minimum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y)),
+/** References from the op-case table's rows, plus reluGrad (an internal kernel with no public op). */
+const ARITH_REF: Record<string, (x: number, y: number) => number> = {
+  ...Object.fromEntries(BINARY_SPECS.map((b) => [b.op, b.ref])),
+  reluGrad: (x, y) => x * +(y > 0),
 };
-const CMP_REF: Record<CompareOp, (x: number, y: number) => boolean> = {
-  equal: (x, y) => x === y,
-  notEqual: (x, y) => x !== y,
-  less: (x, y) => x < y,
-  lessEqual: (x, y) => x <= y,
-  greater: (x, y) => x > y,
-  greaterEqual: (x, y) => x >= y,
-};
+const CMP_REF: Record<string, (x: number, y: number) => boolean> = Object.fromEntries(COMPARE_SPECS);
 
 function checkBinary(op: BinaryOp, Ctor: { new (n: number): TypedArray }, aShape: number[], bShape: number[], outShape: number[]): void {
   const positive = op === 'pow';
@@ -187,13 +155,16 @@ function checkBinary(op: BinaryOp, Ctor: { new (n: number): TypedArray }, aShape
   for (let i = 0; i < n; i++) {
     const x = a[offsetOf(i, outShape, as)];
     const y = b[offsetOf(i, outShape, bs)];
-    ref[i] = isCmp ? +CMP_REF[op as CompareOp](x, y) : round(ARITH_REF[op as ArithmeticOp](x, y), out);
+    ref[i] = isCmp ? +CMP_REF[op](x, y) : round(ARITH_REF[op](x, y), out);
   }
   expectClose(out, ref, tol(out), `${op} ${Ctor.name} ${JSON.stringify([aShape, bShape, outShape])}`);
 }
 
 describe('binary', () => {
-  const ops = [...Object.keys(ARITH_REF), ...Object.keys(CMP_REF)] as BinaryOp[];
+  const ops = Object.keys(BINARY_KERNELS) as BinaryOp[];
+  it('every binary kernel has a reference', () => {
+    for (const op of ops) expect(op in ARITH_REF || op in CMP_REF, op).toBe(true);
+  });
   for (const [dt, Ctor] of FLOATS) {
     for (const op of ops) {
       it(`${op} ${dt}: contiguous, scalar, row and column broadcast, random broadcasts`, () => {

@@ -17,18 +17,18 @@ const N = DEFER_PRODUCT_MIN_ELEMENTS + 37; // deferred, and not a multiple of an
 
 function randomValues(Ctor: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number) {
   const r = rng(seed);
-  return Ctor.from({ length: n }, () => (r() - 0.5) * 8);
+  return (Ctor as Float64ArrayConstructor).from({ length: n }, () => (r() - 0.5) * 8);
 }
 
 function inputs(dtype: 'float32' | 'float64', n = N) {
-  const Ctor = dtype === 'float32' ? Float32Array : Float64Array;
+  const Ctor = (dtype === 'float32' ? Float32Array : Float64Array) as Float64ArrayConstructor;
   const [a, b, c] = [1, 2, 3].map((s) => randomValues(Ctor, n, s));
   const round = dtype === 'float32' ? Math.fround : (x: number) => x;
   return {
     a, b, c,
     ta: tf.tensor(a), tb: tf.tensor(b), tc: tf.tensor(c),
-    product: Ctor.from(a, (x, i) => round(x * b[i])),
-    triad: Ctor.from(a, (x, i) => round(round(x * b[i]) + c[i])),
+    product: Ctor.from(a, (x: number, i: number) => round(x * b[i])),
+    triad: Ctor.from(a, (x: number, i: number) => round(round(x * b[i]) + c[i])),
   };
 }
 

@@ -189,6 +189,12 @@ int binary_find(const std::string& name) {
 
 bool binary_is_compare(int op) { return kBinary[op].compare; }
 
+std::vector<OpDTypes> binary_catalog() {
+  std::vector<OpDTypes> c;
+  for (const BinaryRow& r : kBinary) c.push_back({r.name, {r.f32 != nullptr, r.f64 != nullptr, r.i32 != nullptr, r.u8 != nullptr}});
+  return c;
+}
+
 bool binary_run(int op, DType d, const void* a, const std::vector<int64_t>& sa, const void* b,
                 const std::vector<int64_t>& sb, const std::vector<int64_t>& shape, void* out) {
   const BinaryRow& r = kBinary[op];

@@ -95,6 +95,17 @@ inline int32_t to_int32(double x) {
 }
 inline uint8_t to_uint8(double x) { return uint8_t(uint32_t(to_int32(x)) & 0xff); }
 
+// What a family with ops runs: one entry per op, `dtypes` indexed by DType. The `kernels`
+// export reports these, and the native backend (src/backend/native) sends every other
+// (op, dtype) pair to the TS kernels.
+struct OpDTypes {
+  const char* op;
+  bool dtypes[4];
+};
+std::vector<OpDTypes> unary_catalog();
+std::vector<OpDTypes> binary_catalog();
+std::vector<OpDTypes> reduce_catalog();
+
 // unary.cc: out[i] = f(x[i]), i < n. Returns false when op has no kernel for dtype.
 int unary_find(const std::string& name);
 bool unary_run(int op, DType d, const void* x, void* out, int64_t n, double alpha);

@@ -207,6 +207,12 @@ int reduce_find(const std::string& name) {
   return -1;
 }
 
+std::vector<OpDTypes> reduce_catalog() {
+  std::vector<OpDTypes> c;
+  for (const ReduceRow& r : kReduce) c.push_back({r.name, {r.f32 != nullptr, r.f64 != nullptr, r.i32 != nullptr, false}});
+  return c;
+}
+
 bool reduce_run(int op, DType d, const void* x, const std::vector<int64_t>& shape, const std::vector<bool>& reduced,
                 void* out) {
   const ReduceRow& r = kReduce[op];

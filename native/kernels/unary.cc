@@ -1,9 +1,7 @@
 // Unary elementwise kernels: out[i] = f(x[i]) over contiguous arrays of one dtype.
 //
-// One table row per op: its name (as in backend.ts), its float32 SIMD slot (or -1: float32 then
-// runs the float64 expression and rounds, exactly as the TS kernel), the float64 expression,
-// and an int32 expression where int32 has one (wrap-around arithmetic as the TS kernel). To add
-// an op: one row here (and a SIMD slot in simd/ if it is worth vectorising).
+// To add an op: one line in TAPEFLOW_UNARY_OPS below (and a SIMD slot in simd/ if it is worth
+// vectorising). float32 and float64 always have a kernel; int32 where the line gives one.
 #include <cmath>
 
 #include "../simd/simd.h"
@@ -19,33 +17,45 @@ double sigmoid(double x) {
   return e / (1 + e);
 }
 
-// One-line functors: f(x, alpha) in double (float32 without a SIMD slot rounds its result), and
-// i(x) on int32 bits (wrapping) where int32 has a kernel.
-#define F64(expr) static double f(double x, double alpha) { (void)alpha; return (expr); }
-#define I32(expr) static constexpr bool has_i32 = true; static uint32_t i(uint32_t x) { return (expr); }
-#define NO_I32 static constexpr bool has_i32 = false; static uint32_t i(uint32_t x) { return x; }
-struct Neg { F64(-x) I32(0u - x) };
-struct Square { F64(x * x) I32(x * x) };
-struct Sqrt { F64(std::sqrt(x)) NO_I32 };
-struct Rsqrt { F64(1 / std::sqrt(x)) NO_I32 };
-struct Exp { F64(std::exp(x)) NO_I32 };
-struct Log { F64(std::log(x)) NO_I32 };
-struct Log1p { F64(std::log1p(x)) NO_I32 };
-struct Abs { F64(std::fabs(x)) I32(int32_t(x) < 0 ? 0u - x : x) };
-struct Sign { F64(x > 0 ? 1.0 : x < 0 ? -1.0 : x == 0 ? 0.0 : x) I32(int32_t(x) > 0 ? 1u : int32_t(x) < 0 ? ~0u : 0u) };
-struct Relu { F64(x > 0 || x != x ? x : 0.0) I32(int32_t(x) > 0 ? x : 0u) };
-struct Sigmoid { F64(sigmoid(x)) NO_I32 };
-struct Tanh { F64(std::tanh(x)) NO_I32 };
-struct Softplus { F64((x > 0 || x != x ? x : 0.0) + std::log1p(std::exp(-std::fabs(x)))) NO_I32 };  // max(x,0) + log1p(e^-|x|)
-struct Elu { F64(x > 0 ? x : std::expm1(x)) NO_I32 };
-struct LeakyRelu { F64(x > 0 ? x : alpha * x) NO_I32 };
-struct Reciprocal { F64(1 / x) NO_I32 };
-struct Floor { F64(std::floor(x)) I32(x) };
-struct Ceil { F64(std::ceil(x)) I32(x) };
-struct Round { F64(std::nearbyint(x)) I32(x) };  // half to even (default rounding mode)
-#undef F64
-#undef I32
-#undef NO_I32
+// The table: one line per op, UNARY(name, SIMD slot, cost, double expression in x and alpha)
+// or UNARY_INT(…, int32 expression on uint32 bits, wrapping). The name is the op's name in
+// src/backend/ts/unary.ts. A SIMD slot (simd::kName, or none) gives float32 a vector loop;
+// without one float32 evaluates the double expression and rounds, exactly as the TS kernel.
+// `heavy` marks transcendentals, worth threads from a smaller size.
+#define TAPEFLOW_UNARY_OPS(UNARY, UNARY_INT)                                                                    \
+  UNARY_INT(neg, simd::kNeg, light, -x, 0u - x)                                                                 \
+  UNARY_INT(square, simd::kSquare, light, x * x, x * x)                                                         \
+  UNARY(sqrt, simd::kSqrt, light, std::sqrt(x))                                                                 \
+  UNARY(rsqrt, simd::kRsqrt, light, 1 / std::sqrt(x))                                                           \
+  UNARY(exp, simd::kExp, heavy, std::exp(x))                                                                    \
+  UNARY(log, simd::kLog, heavy, std::log(x))                                                                    \
+  UNARY(log1p, none, heavy, std::log1p(x))                                                                      \
+  UNARY_INT(abs, simd::kAbs, light, std::fabs(x), int32_t(x) < 0 ? 0u - x : x)                                  \
+  UNARY_INT(sign, simd::kSign, light, x > 0 ? 1.0 : x < 0 ? -1.0 : x == 0 ? 0.0 : x,                            \
+            int32_t(x) > 0 ? 1u : int32_t(x) < 0 ? ~0u : 0u)                                                   \
+  UNARY_INT(relu, simd::kRelu, light, x > 0 || x != x ? x : 0.0, int32_t(x) > 0 ? x : 0u)                       \
+  UNARY(sigmoid, simd::kSigmoid, heavy, sigmoid(x))                                                             \
+  UNARY(tanh, simd::kTanh, heavy, std::tanh(x))                                                                 \
+  /* max(x, 0) + log1p(e^-|x|) */                                                                               \
+  UNARY(softplus, none, heavy, (x > 0 || x != x ? x : 0.0) + std::log1p(std::exp(-std::fabs(x))))               \
+  UNARY(elu, none, heavy, x > 0 ? x : std::expm1(x))                                                            \
+  UNARY(leakyRelu, none, light, x > 0 ? x : alpha * x)                                                          \
+  UNARY(reciprocal, simd::kReciprocal, light, 1 / x)                                                            \
+  UNARY(floor, simd::kFloor, light, std::floor(x))                                                       \
+  UNARY(ceil, simd::kCeil, light, std::ceil(x))                                                          \
+  UNARY_INT(round, simd::kRound, light, std::nearbyint(x), x) /* half to even (default rounding mode) */
+
+constexpr int none = -1;
+constexpr bool light = false, heavy = true;
+
+// Each line becomes a functor: f(x, alpha) in double, and i(x) on int32 bits where int32 has one.
+#define UNARY_FUNCTOR(name, slot, cost, expr) \
+  struct Op_##name { static double f(double x, double alpha) { (void)alpha; return (expr); } };
+#define UNARY_INT_FUNCTOR(name, slot, cost, expr, iexpr) \
+  struct Op_##name { static double f(double x, double alpha) { (void)alpha; return (expr); } static uint32_t i(uint32_t x) { return (iexpr); } };
+TAPEFLOW_UNARY_OPS(UNARY_FUNCTOR, UNARY_INT_FUNCTOR)
+#undef UNARY_FUNCTOR
+#undef UNARY_INT_FUNCTOR
 
 using Loop = void (*)(const void* x, void* out, int64_t b, int64_t e, double alpha);
 
@@ -72,30 +82,13 @@ struct UnaryRow {
   Loop f32, f64, i32;
 };
 
-template <class Op> constexpr UnaryRow row(const char* name, int simd, bool heavy) {
-  return {name, simd, heavy, &loop_f32<Op>, &loop_f64<Op>, Op::has_i32 ? &loop_i32<Op> : nullptr};
-}
-
 const UnaryRow kUnary[] = {
-    row<Neg>("neg", simd::kNeg, false),
-    row<Square>("square", simd::kSquare, false),
-    row<Sqrt>("sqrt", simd::kSqrt, false),
-    row<Rsqrt>("rsqrt", simd::kRsqrt, false),
-    row<Exp>("exp", simd::kExp, true),
-    row<Log>("log", simd::kLog, true),
-    row<Log1p>("log1p", -1, true),
-    row<Abs>("abs", simd::kAbs, false),
-    row<Sign>("sign", simd::kSign, false),
-    row<Relu>("relu", simd::kRelu, false),
-    row<Sigmoid>("sigmoid", simd::kSigmoid, true),
-    row<Tanh>("tanh", simd::kTanh, true),
-    row<Softplus>("softplus", -1, true),
-    row<Elu>("elu", -1, true),
-    row<LeakyRelu>("leakyRelu", -1, false),
-    row<Reciprocal>("reciprocal", simd::kReciprocal, false),
-    row<Floor>("floor", simd::kFloor, false),
-    row<Ceil>("ceil", simd::kCeil, false),
-    row<Round>("round", simd::kRound, false),
+#define UNARY_ROW(name, slot, cost, expr) {#name, slot, cost, &loop_f32<Op_##name>, &loop_f64<Op_##name>, nullptr},
+#define UNARY_INT_ROW(name, slot, cost, expr, iexpr) \
+  {#name, slot, cost, &loop_f32<Op_##name>, &loop_f64<Op_##name>, &loop_i32<Op_##name>},
+    TAPEFLOW_UNARY_OPS(UNARY_ROW, UNARY_INT_ROW)
+#undef UNARY_ROW
+#undef UNARY_INT_ROW
 };
 constexpr int kUnaryRows = int(sizeof(kUnary) / sizeof(kUnary[0]));
 
@@ -105,6 +98,12 @@ int unary_find(const std::string& name) {
   for (int i = 0; i < kUnaryRows; i++)
     if (name == kUnary[i].name) return i;
   return -1;
+}
+
+std::vector<OpDTypes> unary_catalog() {
+  std::vector<OpDTypes> c;
+  for (const UnaryRow& r : kUnary) c.push_back({r.name, {true, true, r.i32 != nullptr, false}});
+  return c;
 }
 
 bool unary_run(int op, DType d, const void* x, void* out, int64_t n, double alpha) {

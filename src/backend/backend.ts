@@ -4,21 +4,18 @@
  * state arrays updated in place). They never allocate tensors, never see the tape and never
  * validate user input: ops do that before calling. Broadcasting arrives as 0-strides.
  *
- * To add a primitive: add it here, to the TS backend (`ts/`), to the native export table
- * (or declare its fallback in `native/fallback.ts`), and give its op a gradient rule.
- * Ops with an enum (`UnaryOp`, `BinaryOp`, …) extend their family by one table entry.
+ * To add a primitive: add it here, to the TS backend (`ts/`) and to the native export table
+ * (the addon reports which dtypes it runs; the rest go to TS), and give its op a gradient rule.
+ * An op of an existing family (unary, binary) is one entry in that family's kernel table in
+ * `ts/` and one row in its native file: CONTRIBUTING.md lists the steps.
  */
 import type { DType, FloatArray, TypedArray } from '../dtype.js';
 
-export type UnaryOp =
-  | 'neg' | 'square' | 'sqrt' | 'rsqrt' | 'exp' | 'log' | 'log1p' | 'abs' | 'sign'
-  | 'relu' | 'sigmoid' | 'tanh' | 'softplus' | 'elu' | 'leakyRelu' | 'reciprocal' | 'floor' | 'ceil' | 'round';
-
-/** Arithmetic binaries: output has the inputs' dtype. reluGrad(dy, x) = dy·(x > 0), TF's ReluGrad. */
-export type ArithmeticOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'reluGrad';
-/** Comparisons: output is `bool` (Uint8Array of 0/1). */
-export type CompareOp = 'equal' | 'notEqual' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual';
-export type BinaryOp = ArithmeticOp | CompareOp;
+/** The elementwise op names are the keys of the TS kernel tables, the one list of each family. */
+export type { UnaryOp } from './ts/unary.js';
+export type { ArithmeticOp, BinaryOp, CompareOp } from './ts/binary.js';
+import type { UnaryOp } from './ts/unary.js';
+import type { BinaryOp } from './ts/binary.js';
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 export type ArgReduceOp = 'argMax' | 'argMin';

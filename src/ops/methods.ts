@@ -1,6 +1,9 @@
 /**
- * Tensor methods: `t.op(...)` is `tf.op(t, ...)`. To add one, add it to the interface and the
- * table below (the interface gives users types; the table attaches the implementation).
+ * Tensor methods: `t.op(...)` is `tf.op(t, ...)`. Ops declared with `method(...)` (src/ops/op.ts)
+ * in the modules of `METHOD_MODULES` become methods with no edit here: their types come from
+ * `MethodsOf` and their implementations from the loop at the bottom. Methods that are not a
+ * plain "tensor first" call (concat and stack take a list, flatten has no op) are in the
+ * interface and table below.
  */
 import type { DType } from '../dtype.js';
 import { Tensor, type TensorLike } from '../tensor.js';
@@ -18,18 +21,13 @@ import { cast } from './cast.js';
 import { concat, split, stack } from './concat.js';
 import { oneHot } from './composite/one-hot.js';
 import type { Axis } from './reduce.js';
+import type { MethodsOf } from './op.js';
 
 type T = Tensor;
 type L = TensorLike;
 
 declare module '../tensor.js' {
-  interface Tensor {
-    add(b: L): T; sub(b: L): T; mul(b: L): T; div(b: L): T; pow(b: L): T;
-    maximum(b: L): T; minimum(b: L): T; squaredDifference(b: L): T;
-    equal(b: L): T; notEqual(b: L): T; less(b: L): T; lessEqual(b: L): T; greater(b: L): T; greaterEqual(b: L): T;
-    neg(): T; square(): T; sqrt(): T; rsqrt(): T; exp(): T; log(): T; log1p(): T; abs(): T; sign(): T;
-    relu(): T; sigmoid(): T; tanh(): T; softplus(): T; elu(): T; leakyRelu(alpha?: number): T;
-    reciprocal(): T; floor(): T; ceil(): T; round(): T;
+  interface Tensor extends MethodsOf<typeof unary>, MethodsOf<typeof binary>, MethodsOf<typeof compare> {
     softmax(axis?: number): T; logSoftmax(axis?: number): T;
     sum(axis?: Axis, keepDims?: boolean): T; mean(axis?: Axis, keepDims?: boolean): T;
     max(axis?: Axis, keepDims?: boolean): T; min(axis?: Axis, keepDims?: boolean): T;
@@ -50,39 +48,6 @@ declare module '../tensor.js' {
 const list = (x: L | L[]): L[] => (Array.isArray(x) && (x.length === 0 || x[0] instanceof Tensor) ? (x as L[]) : [x as L]);
 
 const methods: Record<string, (this: T, ...args: never[]) => unknown> = {
-  add(this: T, b: L) { return binary.add(this, b); },
-  sub(this: T, b: L) { return binary.sub(this, b); },
-  mul(this: T, b: L) { return binary.mul(this, b); },
-  div(this: T, b: L) { return binary.div(this, b); },
-  pow(this: T, b: L) { return binary.pow(this, b); },
-  maximum(this: T, b: L) { return binary.maximum(this, b); },
-  minimum(this: T, b: L) { return binary.minimum(this, b); },
-  squaredDifference(this: T, b: L) { return binary.squaredDifference(this, b); },
-  equal(this: T, b: L) { return compare.equal(this, b); },
-  notEqual(this: T, b: L) { return compare.notEqual(this, b); },
-  less(this: T, b: L) { return compare.less(this, b); },
-  lessEqual(this: T, b: L) { return compare.lessEqual(this, b); },
-  greater(this: T, b: L) { return compare.greater(this, b); },
-  greaterEqual(this: T, b: L) { return compare.greaterEqual(this, b); },
-  neg(this: T) { return unary.neg(this); },
-  square(this: T) { return unary.square(this); },
-  sqrt(this: T) { return unary.sqrt(this); },
-  rsqrt(this: T) { return unary.rsqrt(this); },
-  exp(this: T) { return unary.exp(this); },
-  log(this: T) { return unary.log(this); },
-  log1p(this: T) { return unary.log1p(this); },
-  abs(this: T) { return unary.abs(this); },
-  sign(this: T) { return unary.sign(this); },
-  relu(this: T) { return unary.relu(this); },
-  sigmoid(this: T) { return unary.sigmoid(this); },
-  tanh(this: T) { return unary.tanh(this); },
-  softplus(this: T) { return unary.softplus(this); },
-  elu(this: T) { return unary.elu(this); },
-  leakyRelu(this: T, alpha?: number) { return unary.leakyRelu(this, alpha); },
-  reciprocal(this: T) { return unary.reciprocal(this); },
-  floor(this: T) { return unary.floor(this); },
-  ceil(this: T) { return unary.ceil(this); },
-  round(this: T) { return unary.round(this); },
   softmax(this: T, axis?: number) { return math.softmax(this, axis); },
   logSoftmax(this: T, axis?: number) { return math.logSoftmax(this, axis); },
   sum(this: T, axis?: Axis, keepDims?: boolean) { return reduce.sum(this, axis, keepDims); },
@@ -111,6 +76,17 @@ const methods: Record<string, (this: T, ...args: never[]) => unknown> = {
   oneHot(this: T, depth: number, onValue?: number, offValue?: number) { return oneHot(this, depth, onValue, offValue); },
   flatten(this: T) { return shape.reshape(this, [-1]); },
 };
+
+/** Modules whose `method(...)` exports become Tensor methods (and are in `MethodsOf` above). */
+const METHOD_MODULES: Record<string, unknown>[] = [unary, binary, compare];
+
+for (const mod of METHOD_MODULES) {
+  for (const [name, op] of Object.entries(mod)) {
+    if (typeof op !== 'function' || !(op as { asMethod?: unknown }).asMethod) continue;
+    const f = op as (x: T, ...rest: unknown[]) => unknown;
+    methods[name] = function (this: T, ...rest: unknown[]) { return f(this, ...rest); } as (this: T, ...args: never[]) => unknown;
+  }
+}
 
 for (const [name, fn] of Object.entries(methods)) {
   Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });

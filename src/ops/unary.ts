@@ -1,133 +1,58 @@
 /**
- * Elementwise unary ops: one table entry per op with its doc, its dtypes and its gradient rule
- * (written in differentiable ops, so gradients of gradients work). To add an op: add its name
- * to `UnaryOp` in backend.ts, a loop in each backend's unary family, and an entry here.
+ * Elementwise unary ops, one declaration each: the doc comment, then `defineUnary(kernel,
+ * gradient)`. The gradient is written in differentiable ops, so gradients of gradients work;
+ * null means not differentiable. The dtypes an op takes come from its kernel's entry in
+ * src/backend/ts/unary.ts (int32 where the kernel has an int32 form). Every export of this
+ * file is a public `tf.*` op and a Tensor method; CONTRIBUTING.md lists the other edits.
  */
-import type { UnaryOp } from '../backend/backend.js';
-import { kernels, scalarUnary } from '../backend/select.js';
-import { allocateOutput, isFloat } from '../dtype.js';
-import { isRecording, record } from '../autodiff/record.js';
-import { oneElementTensor, Tensor, toTensor, type TensorLike } from '../tensor.js';
-import { add, div, mul, reluGrad, sub } from './binary.js';
+import { add, div, mul, sub } from './binary.js';
 import { greater } from './compare.js';
 import { where } from './where.js';
 import { zerosLike } from './create.js';
+import { defineUnary, reluGrad, unaryKernelOp } from './elementwise.js';
+import { method } from './op.js';
+import type { Tensor, TensorLike } from '../tensor.js';
 import { checkNumber } from '../validate.js';
 
-interface UnarySpec {
-  /** int32 allowed (otherwise float only). */
-  int?: boolean;
-  /** Gradient of the input given upstream dy, input x, output y; null: not differentiable. */
-  grad: ((dy: Tensor, x: Tensor, y: Tensor, alpha: number) => Tensor) | null;
-}
-
-
-const UNARY: Record<UnaryOp, UnarySpec> = {
-  neg: { int: true, grad: (dy) => neg(dy) },
-  square: { int: true, grad: (dy, x) => mul(dy, mul(x, 2)) },
-  sqrt: { grad: (dy, _x, y) => div(dy, mul(y, 2)) },
-  // d/dx x^-1/2 = -1/2 x^-3/2 = -1/2 y^3
-  rsqrt: { grad: (dy, _x, y) => mul(dy, mul(mul(square(y), y), -0.5)) },
-  exp: { grad: (dy, _x, y) => mul(dy, y) },
-  log: { grad: (dy, x) => div(dy, x) },
-  log1p: { grad: (dy, x) => div(dy, add(x, 1)) },
-  abs: { int: true, grad: (dy, x) => mul(dy, sign(x)) },
-  sign: { int: true, grad: (dy) => zerosLike(dy) },
-  relu: { int: true, grad: (dy, x) => reluGrad(dy, x) },
-  sigmoid: { grad: (dy, _x, y) => mul(dy, mul(y, sub(1, y))) },
-  tanh: { grad: (dy, _x, y) => mul(dy, sub(1, square(y))) },
-  softplus: { grad: (dy, x) => mul(dy, sigmoid(x)) },
-  // elu(x) = x for x > 0, e^x - 1 otherwise, so elu'(x) = y + 1 there
-  elu: { grad: (dy, x, y) => where(greater(x, 0), dy, mul(dy, add(y, 1))) },
-  leakyRelu: { grad: (dy, x, _y, alpha) => where(greater(x, 0), dy, mul(dy, alpha)) },
-  reciprocal: { grad: (dy, _x, y) => neg(mul(dy, square(y))) },
-  floor: { grad: null },
-  ceil: { grad: null },
-  round: { grad: null },
-};
-
-interface UnaryEntry extends UnarySpec {
-  op: UnaryOp;
-  onFloats: (x: number, alpha: number) => number;
-  onInts: (x: number, alpha: number) => number;
-}
-
-const entries = new Map<UnaryOp, UnaryEntry>();
-function entry(op: UnaryOp): UnaryEntry {
-  let e = entries.get(op);
-  if (e === undefined) {
-    e = { ...UNARY[op], op, onFloats: scalarUnary(op, false), onInts: scalarUnary(op, true) };
-    entries.set(op, e);
-  }
-  return e;
-}
-
-function applyUnary(e: UnaryEntry, xLike: TensorLike, alpha: number): Tensor {
-  const { op } = e;
-  const x = toTensor(xLike, op, 'x');
-  if (!isFloat(x.dtype) && !(e.int && x.dtype === 'int32')) {
-    throw new TypeError(`${op}: x must be ${e.int ? 'float32, float64 or int32' : 'float32 or float64'}, got ${x.dtype}`);
-  }
-  let y: Tensor;
-  if (x.size === 1) {
-    y = oneElementTensor((x.dtype === 'int32' ? e.onInts : e.onFloats)(x.first(), alpha), x.shape.slice(), x.dtype);
-  } else {
-    const out = allocateOutput(x.dtype, x.size);
-    kernels(x.size).unary(op, x.values, out, alpha);
-    y = new Tensor(out, x.shape.slice(), x.dtype);
-  }
-  const grad = e.grad;
-  if (grad && isRecording()) record([x], [y], ([dy]) => [grad(dy, x, y, alpha)]);
-  return y;
-}
-
-/** @internal Runs a unary kernel and records its gradient. */
-export function unaryOp(op: UnaryOp, xLike: TensorLike, alpha = 0): Tensor {
-  return applyUnary(entry(op), xLike, alpha);
-}
-
-/** The op function for one table entry, resolved once. */
-function unaryFunction(op: UnaryOp): (x: TensorLike) => Tensor {
-  let e: UnaryEntry | undefined;
-  return (x) => applyUnary((e ??= entry(op)), x, 0);
-}
-
 /** -x */
-export const neg = unaryFunction('neg');
+export const neg = defineUnary('neg', (dy) => neg(dy));
 /** x² */
-export const square = unaryFunction('square');
+export const square = defineUnary('square', (dy, x) => mul(dy, mul(x, 2)));
 /** √x */
-export const sqrt = unaryFunction('sqrt');
+export const sqrt = defineUnary('sqrt', (dy, _x, y) => div(dy, mul(y, 2)));
 /** 1/√x */
-export const rsqrt = unaryFunction('rsqrt');
+// d/dx x^-1/2 = -1/2 x^-3/2 = -1/2 y^3
+export const rsqrt = defineUnary('rsqrt', (dy, _x, y) => mul(dy, mul(mul(square(y), y), -0.5)));
 /** eˣ */
-export const exp = unaryFunction('exp');
+export const exp = defineUnary('exp', (dy, _x, y) => mul(dy, y));
 /** Natural logarithm. */
-export const log = unaryFunction('log');
+export const log = defineUnary('log', (dy, x) => div(dy, x));
 /** log(1 + x), accurate for small x. */
-export const log1p = unaryFunction('log1p');
+export const log1p = defineUnary('log1p', (dy, x) => div(dy, add(x, 1)));
 /** |x|; its gradient at 0 is 0, as TF's. */
-export const abs = unaryFunction('abs');
+export const abs = defineUnary('abs', (dy, x) => mul(dy, sign(x)));
 /** -1, 0 or 1 (NaN stays NaN). */
-export const sign = unaryFunction('sign');
+export const sign = defineUnary('sign', (dy) => zerosLike(dy));
 /** max(x, 0). */
-export const relu = unaryFunction('relu');
+export const relu = defineUnary('relu', (dy, x) => reluGrad(dy, x));
 /** 1 / (1 + e⁻ˣ), computed stably. */
-export const sigmoid = unaryFunction('sigmoid');
+export const sigmoid = defineUnary('sigmoid', (dy, _x, y) => mul(dy, mul(y, sub(1, y))));
 /** Hyperbolic tangent. */
-export const tanh = unaryFunction('tanh');
+export const tanh = defineUnary('tanh', (dy, _x, y) => mul(dy, sub(1, square(y))));
 /** log(1 + eˣ), computed stably. */
-export const softplus = unaryFunction('softplus');
+export const softplus = defineUnary('softplus', (dy, x) => mul(dy, sigmoid(x)));
 /** x for x > 0, eˣ − 1 otherwise. */
-export const elu = unaryFunction('elu');
+// elu'(x) = y + 1 where x <= 0
+export const elu = defineUnary('elu', (dy, x, y) => where(greater(x, 0), dy, mul(dy, add(y, 1))));
+const leakyReluKernel = unaryKernelOp('leakyRelu', (dy, x, _y, alpha) => where(greater(x, 0), dy, mul(dy, alpha)));
 /** x for x > 0, alpha·x otherwise (TF's default alpha is 0.2). */
-export const leakyRelu = (x: TensorLike, alpha?: number | null) =>
-  unaryOp('leakyRelu', x, alpha === undefined || alpha === null ? 0.2 : checkNumber(alpha, 'leakyRelu', 'alpha'));
+export const leakyRelu = method((x: TensorLike, alpha?: number | null): Tensor =>
+  leakyReluKernel(x, alpha === undefined || alpha === null ? 0.2 : checkNumber(alpha, 'leakyRelu', 'alpha')));
 /** 1/x */
-export const reciprocal = unaryFunction('reciprocal');
-/** Largest integer not above x (not differentiable). */
-export const floor = unaryFunction('floor');
-/** Smallest integer not below x (not differentiable). */
-export const ceil = unaryFunction('ceil');
-/** Round half to even, as TF (not differentiable). */
-export const round = unaryFunction('round');
+export const reciprocal = defineUnary('reciprocal', (dy, _x, y) => neg(mul(dy, square(y))));
+/** Largest integer not above x (not differentiable; float only, as TF's Floor). */
+export const floor = defineUnary('floor', null);
+/** Smallest integer not below x (not differentiable; float only, as TF's Ceil). */
+export const ceil = defineUnary('ceil', null);
+/** Round half to even, as TF (not differentiable; int32 unchanged). */
+export const round = defineUnary('round', null);

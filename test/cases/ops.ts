@@ -15,6 +15,8 @@
 import * as tf from '../../src/index.js';
 import type { DType, Tensor } from '../../src/index.js';
 import * as R from '../support/reference.js';
+import { unaryTakesInt32 } from '../../src/backend/ts/index.js';
+import type { UnaryOp } from '../../src/backend/backend.js';
 import type { Arr } from '../support/reference.js';
 
 /**
@@ -81,10 +83,13 @@ const idx = (shape: number[], values: number[]): InputSpec => ({ shape, dtype: '
 // ---------------------------------------------------------------------------------------------
 // Unary elementwise
 
-interface UnarySpec {
+/**
+ * One row per unary op: the op name (its `tf.*` function and Tensor method are called), the
+ * float64 reference on one number, the input domain. dtypes default to float32 and float64,
+ * and int32 where the op's kernel has an int32 form (src/backend/ts/unary.ts).
+ */
+export interface UnarySpec {
   op: string;
-  fn: (x: Tensor) => Tensor;
-  method: (x: Tensor) => Tensor;
   ref: (x: number) => number;
   domain: Domain;
   dtypes?: DType[];
@@ -93,37 +98,43 @@ interface UnarySpec {
   tol?: Partial<Record<DType, number>>;
 }
 
-const UNARY: UnarySpec[] = [
-  { op: 'neg', fn: (x) => tf.neg(x), method: (x) => x.neg(), ref: (x) => -x, domain: 'real', dtypes: FI },
-  { op: 'square', fn: (x) => tf.square(x), method: (x) => x.square(), ref: (x) => x * x, domain: 'real', dtypes: FI, grad2: true },
-  { op: 'sqrt', fn: (x) => tf.sqrt(x), method: (x) => x.sqrt(), ref: Math.sqrt, domain: 'positive', grad2: true },
-  { op: 'rsqrt', fn: (x) => tf.rsqrt(x), method: (x) => x.rsqrt(), ref: (x) => 1 / Math.sqrt(x), domain: 'positive', grad2: true },
-  { op: 'exp', fn: (x) => tf.exp(x), method: (x) => x.exp(), ref: Math.exp, domain: 'real', grad2: true },
-  { op: 'log', fn: (x) => tf.log(x), method: (x) => x.log(), ref: Math.log, domain: 'positive', grad2: true },
-  { op: 'log1p', fn: (x) => tf.log1p(x), method: (x) => x.log1p(), ref: Math.log1p, domain: 'unit', grad2: true },
-  { op: 'abs', fn: (x) => tf.abs(x), method: (x) => x.abs(), ref: Math.abs, domain: 'awayFromZero', dtypes: FI },
-  { op: 'sign', fn: (x) => tf.sign(x), method: (x) => x.sign(), ref: R.fns.sign, domain: 'awayFromZero', dtypes: FI },
-  { op: 'relu', fn: (x) => tf.relu(x), method: (x) => x.relu(), ref: R.fns.relu, domain: 'awayFromZero', dtypes: FI },
-  { op: 'sigmoid', fn: (x) => tf.sigmoid(x), method: (x) => x.sigmoid(), ref: R.fns.sigmoid, domain: 'real', grad2: true },
-  { op: 'tanh', fn: (x) => tf.tanh(x), method: (x) => x.tanh(), ref: Math.tanh, domain: 'real', grad2: true },
-  { op: 'softplus', fn: (x) => tf.softplus(x), method: (x) => x.softplus(), ref: R.fns.softplus, domain: 'real', grad2: true },
-  { op: 'elu', fn: (x) => tf.elu(x), method: (x) => x.elu(), ref: R.fns.elu, domain: 'awayFromZero', grad2: true },
-  { op: 'leakyRelu', fn: (x) => tf.leakyRelu(x), method: (x) => x.leakyRelu(0.1), ref: R.fns.leakyRelu(0.2), domain: 'awayFromZero' },
-  { op: 'reciprocal', fn: (x) => tf.reciprocal(x), method: (x) => x.reciprocal(), ref: (x) => 1 / x, domain: 'awayFromZero', grad2: true },
-  { op: 'floor', fn: (x) => tf.floor(x), method: (x) => x.floor(), ref: Math.floor, domain: 'real', grad: false },
-  { op: 'ceil', fn: (x) => tf.ceil(x), method: (x) => x.ceil(), ref: Math.ceil, domain: 'real', grad: false },
-  { op: 'round', fn: (x) => tf.round(x), method: (x) => x.round(), ref: R.fns.round, domain: 'real', grad: false },
+export const UNARY_SPECS: UnarySpec[] = [
+  { op: 'neg', ref: (x) => -x, domain: 'real', dtypes: FI },
+  { op: 'square', ref: (x) => x * x, domain: 'real', dtypes: FI, grad2: true },
+  { op: 'sqrt', ref: Math.sqrt, domain: 'positive', grad2: true },
+  { op: 'rsqrt', ref: (x) => 1 / Math.sqrt(x), domain: 'positive', grad2: true },
+  { op: 'exp', ref: Math.exp, domain: 'real', grad2: true },
+  { op: 'log', ref: Math.log, domain: 'positive', grad2: true },
+  { op: 'log1p', ref: Math.log1p, domain: 'unit', grad2: true },
+  { op: 'abs', ref: Math.abs, domain: 'awayFromZero', dtypes: FI },
+  { op: 'sign', ref: R.fns.sign, domain: 'awayFromZero', dtypes: FI },
+  { op: 'relu', ref: R.fns.relu, domain: 'awayFromZero', dtypes: FI },
+  { op: 'sigmoid', ref: R.fns.sigmoid, domain: 'real', grad2: true },
+  { op: 'tanh', ref: Math.tanh, domain: 'real', grad2: true },
+  { op: 'softplus', ref: R.fns.softplus, domain: 'real', grad2: true },
+  { op: 'elu', ref: R.fns.elu, domain: 'awayFromZero', grad2: true },
+  { op: 'leakyRelu', ref: R.fns.leakyRelu(0.2), domain: 'awayFromZero' },
+  { op: 'reciprocal', ref: (x) => 1 / x, domain: 'awayFromZero', grad2: true },
+  { op: 'floor', ref: Math.floor, domain: 'real', grad: false },
+  { op: 'ceil', ref: Math.ceil, domain: 'real', grad: false },
+  { op: 'round', ref: R.fns.round, domain: 'real', grad: false },
 ];
 
-for (const u of UNARY) {
-  const dtypes = u.dtypes ?? F;
+/** `tf[op]` for an op name (the case table calls ops by name; TypeScript checks the rows that call them directly). */
+const tfOp = (op: string) => (tf as unknown as Record<string, (...xs: unknown[]) => Tensor>)[op];
+const methodOp = (op: string) => (x: Tensor, ...rest: unknown[]) => (x as unknown as Record<string, (...xs: unknown[]) => Tensor>)[op](...rest);
+
+for (const u of UNARY_SPECS) {
+  const dtypes = u.dtypes ?? (unaryTakesInt32(u.op as UnaryOp) ? FI : F);
+  const fn = (x: Tensor) => tfOp(u.op)(x);
   const base = { op: u.op, dtypes, ref: (x: Arr) => R.map(x, u.ref), grad: u.grad, tol: u.tol };
   for (const shape of [[], ...SIZES.map((n) => [n]), [3, 4]]) {
-    add({ ...base, name: `${u.op} ${s(shape)}`, inputs: [inp(shape, u.domain)], run: u.fn, grad2: u.grad2 && shape.length === 1 && shape[0] === 7 });
+    add({ ...base, name: `${u.op} ${s(shape)}`, inputs: [inp(shape, u.domain)], run: fn, grad2: u.grad2 && shape.length === 1 && shape[0] === 7 });
   }
   // The method form; leakyRelu's method row passes alpha = 0.1.
   const ref = u.op === 'leakyRelu' ? (x: Arr) => R.map(x, R.fns.leakyRelu(0.1)) : base.ref;
-  add({ ...base, ref, name: `${u.op} method [2,3]`, method: true, inputs: [inp([2, 3], u.domain)], run: u.method });
+  const run = u.op === 'leakyRelu' ? (x: Tensor) => x.leakyRelu(0.1) : (x: Tensor) => methodOp(u.op)(x);
+  add({ ...base, ref, name: `${u.op} method [2,3]`, method: true, inputs: [inp([2, 3], u.domain)], run });
 }
 
 // Special values: ties of round (half to even), signed zero and ±0.5 around kinks, NaN.
@@ -159,25 +170,24 @@ for (const [op, fn, ref] of [
 // ---------------------------------------------------------------------------------------------
 // Binary elementwise, broadcasting
 
-interface BinarySpec {
+/** One row per binary op, as UnarySpec; `domains` for a and b. */
+export interface BinarySpec {
   op: string;
-  fn: (a: Tensor, b: Tensor) => Tensor;
-  method: (a: Tensor, b: Tensor) => Tensor;
   ref: (a: number, b: number) => number;
   domains: [Domain, Domain];
   dtypes: DType[];
   grad2?: boolean;
 }
 
-const BINARY: BinarySpec[] = [
-  { op: 'add', fn: (a, b) => tf.add(a, b), method: (a, b) => a.add(b), ref: (a, b) => a + b, domains: ['real', 'real'], dtypes: FI },
-  { op: 'sub', fn: (a, b) => tf.sub(a, b), method: (a, b) => a.sub(b), ref: (a, b) => a - b, domains: ['real', 'real'], dtypes: FI },
-  { op: 'mul', fn: (a, b) => tf.mul(a, b), method: (a, b) => a.mul(b), ref: (a, b) => a * b, domains: ['real', 'real'], dtypes: FI, grad2: true },
-  { op: 'div', fn: (a, b) => tf.div(a, b), method: (a, b) => a.div(b), ref: (a, b) => a / b, domains: ['real', 'awayFromZero'], dtypes: F, grad2: true },
-  { op: 'pow', fn: (a, b) => tf.pow(a, b), method: (a, b) => a.pow(b), ref: Math.pow, domains: ['positive', 'exponent'], dtypes: F, grad2: true },
-  { op: 'maximum', fn: (a, b) => tf.maximum(a, b), method: (a, b) => a.maximum(b), ref: R.fns.maximum, domains: ['real', 'real'], dtypes: FI },
-  { op: 'minimum', fn: (a, b) => tf.minimum(a, b), method: (a, b) => a.minimum(b), ref: R.fns.minimum, domains: ['real', 'real'], dtypes: FI },
-  { op: 'squaredDifference', fn: (a, b) => tf.squaredDifference(a, b), method: (a, b) => a.squaredDifference(b), ref: (a, b) => (a - b) ** 2, domains: ['real', 'real'], dtypes: FI },
+export const BINARY_SPECS: BinarySpec[] = [
+  { op: 'add', ref: (a, b) => a + b, domains: ['real', 'real'], dtypes: FI },
+  { op: 'sub', ref: (a, b) => a - b, domains: ['real', 'real'], dtypes: FI },
+  { op: 'mul', ref: (a, b) => a * b, domains: ['real', 'real'], dtypes: FI, grad2: true },
+  { op: 'div', ref: (a, b) => a / b, domains: ['real', 'awayFromZero'], dtypes: F, grad2: true },
+  { op: 'pow', ref: Math.pow, domains: ['positive', 'exponent'], dtypes: F, grad2: true },
+  { op: 'maximum', ref: R.fns.maximum, domains: ['real', 'real'], dtypes: FI },
+  { op: 'minimum', ref: R.fns.minimum, domains: ['real', 'real'], dtypes: FI },
+  { op: 'squaredDifference', ref: (a, b) => (a - b) ** 2, domains: ['real', 'real'], dtypes: FI },
 ];
 
 /** Shape pairs: equal shapes of every size, scalars, row/column/rank-changing broadcasts, empty. */
@@ -187,12 +197,13 @@ const BINARY_SHAPES: [number[], number[]][] = [
   [[1], [0]], [[0, 3], [1, 3]], [[33, 33], [33]], [[33, 33], [33, 1]], [[1, 17], [9, 1]],
 ];
 
-for (const b of BINARY) {
+for (const b of BINARY_SPECS) {
+  const fn = (x: Tensor, y: Tensor) => tfOp(b.op)(x, y);
   const base = { op: b.op, dtypes: b.dtypes, ref: (x: Arr, y: Arr) => R.zip(x, y, b.ref) };
   for (const [sa, sb] of BINARY_SHAPES) {
-    add({ ...base, name: `${b.op} ${s(sa)} ${s(sb)}`, inputs: [inp(sa, b.domains[0]), inp(sb, b.domains[1])], run: b.fn, grad2: b.grad2 && s(sa) === '[3,1]' });
+    add({ ...base, name: `${b.op} ${s(sa)} ${s(sb)}`, inputs: [inp(sa, b.domains[0]), inp(sb, b.domains[1])], run: fn, grad2: b.grad2 && s(sa) === '[3,1]' });
   }
-  add({ ...base, name: `${b.op} method [2,3] [3]`, method: true, inputs: [inp([2, 3], b.domains[0]), inp([3], b.domains[1])], run: b.method });
+  add({ ...base, name: `${b.op} method [2,3] [3]`, method: true, inputs: [inp([2, 3], b.domains[0]), inp([3], b.domains[1])], run: (x, y) => methodOp(b.op)(x, y) });
 }
 // int32 pow: integer powers by repeated multiplication.
 add({ name: 'pow int32 [17] [17]', op: 'pow', dtypes: ['int32'], inputs: [inp([17], 'real'), inp([17], 'exponent')], run: (a, b) => tf.pow(a, b), ref: (x, y) => R.zip(x, y, Math.pow) });
@@ -210,20 +221,22 @@ add({ name: 'nested-array operand', op: 'add', dtypes: F, inputs: [inp([2, 2])],
 // ---------------------------------------------------------------------------------------------
 // Comparisons (bool results, not differentiable)
 
-const COMPARE: [string, (a: Tensor, b: Tensor) => Tensor, (a: Tensor, b: Tensor) => Tensor, (a: number, b: number) => boolean][] = [
-  ['equal', (a, b) => tf.equal(a, b), (a, b) => a.equal(b), (a, b) => a === b],
-  ['notEqual', (a, b) => tf.notEqual(a, b), (a, b) => a.notEqual(b), (a, b) => a !== b],
-  ['less', (a, b) => tf.less(a, b), (a, b) => a.less(b), (a, b) => a < b],
-  ['lessEqual', (a, b) => tf.lessEqual(a, b), (a, b) => a.lessEqual(b), (a, b) => a <= b],
-  ['greater', (a, b) => tf.greater(a, b), (a, b) => a.greater(b), (a, b) => a > b],
-  ['greaterEqual', (a, b) => tf.greaterEqual(a, b), (a, b) => a.greaterEqual(b), (a, b) => a >= b],
+export const COMPARE_SPECS: [string, (a: number, b: number) => boolean][] = [
+  ['equal', (a, b) => a === b],
+  ['notEqual', (a, b) => a !== b],
+  ['less', (a, b) => a < b],
+  ['lessEqual', (a, b) => a <= b],
+  ['greater', (a, b) => a > b],
+  ['greaterEqual', (a, b) => a >= b],
 ];
-for (const [op, fn, method, cmp] of COMPARE) {
+for (const [op, cmp] of COMPARE_SPECS) {
+  const fn = (x: Tensor, y: Tensor) => tfOp(op)(x, y);
+  const method = (x: Tensor, y: unknown) => methodOp(op)(x, y);
   const base = { op, dtypes: FI, outDType: 'bool' as DType, grad: false as const, ref: (x: Arr, y: Arr) => R.zip(x, y, (a, b) => (cmp(a, b) ? 1 : 0)) };
   for (const [sa, sb] of [[[], []], [[17], [17]], [[1025], [1025]], [[3, 1], [1, 4]], [[33, 33], [33]], [[0], [1]]] as [number[], number[]][]) {
     add({ ...base, name: `${op} ${s(sa)} ${s(sb)}`, inputs: [inp(sa, 'coarse'), inp(sb, 'coarse')], run: fn });
   }
-  add({ ...base, name: `${op} method [2,3] number`, method: true, inputs: [inp([2, 3], 'coarse')], run: (x) => method(x, 0 as unknown as Tensor), ref: (x) => R.map(x, (a) => (cmp(a, 0) ? 1 : 0)) });
+  add({ ...base, name: `${op} method [2,3] number`, method: true, inputs: [inp([2, 3], 'coarse')], run: (x) => method(x, 0), ref: (x) => R.map(x, (a) => (cmp(a, 0) ? 1 : 0)) });
   add({ ...base, name: `${op} NaN`, dtypes: F, inputs: [{ shape: [3], values: [NaN, 1, NaN] }, { shape: [3], values: [NaN, NaN, 1] }], run: fn });
 }
 

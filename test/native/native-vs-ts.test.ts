@@ -1,26 +1,23 @@
 /**
  * Native against TS, kernel by kernel, on random shapes (broadcasts, transposes, slices, empty
  * and odd lengths) for every primitive, op and dtype, at every SIMD level this process may use
- * (the one TAPEFLOW_SIMD forces, else all the CPU has). Pairs declared in fallback.ts must be
- * refused by the raw addon with a TypeError; every other pair must run natively and agree:
- * exactly where both sides round one IEEE operation, within a few ulp for transcendentals.
+ * (the one TAPEFLOW_SIMD forces, else all the CPU has). The op lists are the TS kernel tables;
+ * pairs the addon's `kernels` export does not list must be refused by the raw addon with a
+ * TypeError; every listed pair must run natively and agree: exactly where the kernel is one IEEE
+ * operation (`ieee` in the TS table), within a few ulp for transcendentals.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ArithmeticOp, BinaryOp, CompareOp, ReduceOp, UnaryOp } from '../../src/backend/backend.js';
-import { tsBackend } from '../../src/backend/ts/index.js';
-import { fallsBack } from '../../src/backend/native/fallback.js';
+import type { BinaryOp, ReduceOp, UnaryOp } from '../../src/backend/backend.js';
+import { BINARY_KERNELS, binaryIsIeee, isCompareOp, tsBackend, UNARY_KERNELS, unaryIsIeee } from '../../src/backend/ts/index.js';
 import { NativeBackend } from '../../src/backend/native/native-backend.js';
 import type { DType, TypedArray } from '../../src/dtype.js';
 import { broadcastStrides, sizeOf, stridesOf } from '../../src/shape.js';
 import { binding, CTORS, DTYPES, nativeLabel, randomArray, rng, simdLevels } from './helpers.js';
 
-const UNARY: UnaryOp[] = ['neg', 'square', 'sqrt', 'rsqrt', 'exp', 'log', 'log1p', 'abs', 'sign', 'relu', 'sigmoid', 'tanh',
-  'softplus', 'elu', 'leakyRelu', 'reciprocal', 'floor', 'ceil', 'round'];
-const ARITH: ArithmeticOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'reluGrad'];
-const COMPARE: CompareOp[] = ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual'];
+const UNARY = Object.keys(UNARY_KERNELS) as UnaryOp[];
+const BINARY = Object.keys(BINARY_KERNELS) as BinaryOp[];
 const REDUCE: ReduceOp[] = ['sum', 'max', 'min', 'prod'];
-/** float32 unary ops that are not one correctly rounded operation on either side. */
-const APPROX = new Set<string>(['rsqrt', 'exp', 'log', 'log1p', 'sigmoid', 'tanh', 'softplus', 'elu', 'pow']);
+const ieee = (op: string) => ((UNARY as string[]).includes(op) ? unaryIsIeee(op as UnaryOp) : (BINARY as string[]).includes(op) ? binaryIsIeee(op as BinaryOp) : true);
 const SIZES = [0, 1, 7, 8, 9, 15, 16, 17, 33, 1037];
 
 interface Tol { rtol: number; atol: number }
@@ -40,7 +37,7 @@ function close(a: TypedArray, b: TypedArray, tol: Tol, label: string): void {
 }
 
 function tolFor(dtype: DType, op: string): Tol {
-  if (!APPROX.has(op) || dtype === 'int32' || dtype === 'bool') return EXACT;
+  if (ieee(op) || dtype === 'int32' || dtype === 'bool') return EXACT;
   return dtype === 'float32' ? { rtol: 1e-6, atol: 1e-37 } : { rtol: 1e-14, atol: 1e-300 };
 }
 
@@ -60,9 +57,16 @@ describe.skipIf(!binding)(nativeLabel, () => {
   const initial = raw.info().simd;
   afterAll(() => { raw.setSimdLevel(initial); });
 
-  function runs(kernel: Parameters<typeof fallsBack>[0], dtype: DType, op: string | undefined, call: () => void): boolean {
-    if (fallsBack(kernel, dtype, op)) {
-      expect(call, `${kernel} ${op ?? ''} ${dtype} is declared a fallback, so the addon must refuse it`).toThrow(TypeError);
+  const routing = new NativeBackend(raw);
+
+  it('every elementwise op has a native float32 and float64 kernel', () => {
+    for (const op of UNARY) for (const d of ['float32', 'float64'] as const) expect(routing.runsNatively('unary', d, op), `unary ${op} ${d}`).toBe(true);
+    for (const op of BINARY) for (const d of ['float32', 'float64'] as const) expect(routing.runsNatively('binary', d, op), `binary ${op} ${d}`).toBe(true);
+  });
+
+  function runs(kernel: Parameters<NativeBackend['runsNatively']>[0], dtype: DType, op: string | undefined, call: () => void): boolean {
+    if (!routing.runsNatively(kernel, dtype, op)) {
+      expect(call, `${kernel} ${op ?? ''} ${dtype} is not in the addon's kernel list, so the addon must refuse it`).toThrow(TypeError);
       return false;
     }
     call();
@@ -90,7 +94,7 @@ describe.skipIf(!binding)(nativeLabel, () => {
       it('binary: arithmetic and comparisons under random broadcasts', () => {
         raw.setSimdLevel(level);
         const rand = rng(2);
-        for (const op of [...ARITH, ...COMPARE] as BinaryOp[]) for (const dtype of DTYPES) {
+        for (const op of BINARY) for (const dtype of DTYPES) {
           for (let trial = 0; trial < 40; trial++) {
             let outShape = randomShape(rand);
             let aShape = broadcastOperand(outShape, rand), bShape = broadcastOperand(outShape, rand);
@@ -102,7 +106,7 @@ describe.skipIf(!binding)(nativeLabel, () => {
             }
             const x = randomArray(dtype, sizeOf(aShape), rand), y = randomArray(dtype, sizeOf(bShape), rand);
             if (op === 'pow' && dtype === 'int32') y.forEach((v, i) => { y[i] = Math.abs(v) % 40 - 3; });
-            const outDType = (COMPARE as string[]).includes(op) ? 'bool' : dtype;
+            const outDType = isCompareOp(op) ? 'bool' : dtype;
             const size = sizeOf(outShape);
             const a = new CTORS[outDType](size), b = new CTORS[outDType](size);
             const sa = broadcastStrides(aShape, outShape), sb = broadcastStrides(bShape, outShape);
@@ -130,7 +134,7 @@ describe.skipIf(!binding)(nativeLabel, () => {
         for (const dtype of DTYPES) for (let trial = 0; trial < 30; trial++) {
           const outShape = randomShape(rand);
           const cShape = broadcastOperand(outShape, rand), aShape = broadcastOperand(outShape, rand), bShape = broadcastOperand(outShape, rand);
-          const c = randomArray('bool', sizeOf(cShape), rand), x = randomArray(dtype, sizeOf(aShape), rand), y = randomArray(dtype, sizeOf(bShape), rand);
+          const c = randomArray('bool', sizeOf(cShape), rand) as Uint8Array, x = randomArray(dtype, sizeOf(aShape), rand), y = randomArray(dtype, sizeOf(bShape), rand);
           const args = [c, broadcastStrides(cShape, outShape), x, broadcastStrides(aShape, outShape), y, broadcastStrides(bShape, outShape), outShape] as const;
           const a = new CTORS[dtype](sizeOf(outShape)), b = new CTORS[dtype](sizeOf(outShape));
           raw.select(...args, a);
@@ -268,13 +272,9 @@ describe.skipIf(!binding)(nativeLabel, () => {
     }
   });
 
-  it('the NativeBackend wrapper sends declared fallbacks to TS', () => {
+  it('the NativeBackend wrapper sends pairs the addon does not list to TS', () => {
     const be = new NativeBackend(raw);
-    const x = Int32Array.from([1, 4, 9, 16]);
-    const a = new Int32Array(4), b = new Int32Array(4);
-    be.unary('sqrt', x, a, 0);
-    tsBackend.unary('sqrt', x, b, 0);
-    expect(Array.from(a)).toEqual(Array.from(b));
+    expect(be.runsNatively('binary', 'bool', 'add')).toBe(false);
     const t = Uint8Array.from([1, 0, 1]);
     const c = new Uint8Array(3), d = new Uint8Array(3);
     be.binary('add', t, [1], t, [1], [3], c);
@@ -302,7 +302,7 @@ describe.skipIf(!binding)(`${nativeLabel}: float32 transcendental accuracy again
         const x = new Float32Array(n).map(() => (op === 'log' ? Math.exp(Math.log(lo) + rand() * (Math.log(hi) - Math.log(lo))) : lo + rand() * (hi - lo)));
         x.set([0, -0, 1e-7, -1e-7, 0.625, -0.625, 1, -1].map((v) => (op === 'log' ? Math.abs(v) || 1 : v)));
         const out = new Float32Array(n);
-        raw.unary(op, x, out, 0);
+        raw.unary(op as UnaryOp, x, out, 0);
         let worst = 0;
         for (let i = 0; i < n; i++) {
           const ref = f(x[i]);
@@ -313,7 +313,7 @@ describe.skipIf(!binding)(`${nativeLabel}: float32 transcendental accuracy again
       }
       const specials = Float32Array.from([NaN, Infinity, -Infinity, 89, -104, 1e-45, -0, 0]);
       const out = new Float32Array(specials.length);
-      for (const op of ['exp', 'log', 'tanh', 'sigmoid']) {
+      for (const op of ['exp', 'log', 'tanh', 'sigmoid'] as const) {
         raw.unary(op, specials, out, 0);
         const ref = Array.from(specials, (v) => Math.fround(ranges[op][2](v)));
         close(out, Float32Array.from(ref), { rtol: 1e-6, atol: 2e-45 }, `${op} specials`);

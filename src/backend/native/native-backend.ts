@@ -1,13 +1,28 @@
 /**
  * The native backend: the `Backend` interface over the raw N-API binding (native/addon.cc).
- * Each method sends the pairs declared in `fallback.ts` to the TS backend and everything else
- * to the addon, which checks its arguments again and throws TypeError/RangeError on a bad call.
- * The raw binding's signatures match `Backend` except `matmul`, whose arguments are flattened.
+ * The addon says which (kernel, op, dtype) it runs (its `kernels` export, read once at load);
+ * each method sends those to the addon and every other pair to the TS backend, so a kernel
+ * added to TS first runs everywhere until its native row exists. The addon checks its
+ * arguments again and throws TypeError/RangeError on a bad call. The raw binding's signatures
+ * match `Backend` except `matmul`, whose arguments are flattened.
  */
 import type { ArgReduceOp, Backend, BinaryOp, FusedUpdateKind, MatmulArgs, ReduceOp, UnaryOp } from '../backend.js';
-import { dtypeOfArray, type FloatArray, type TypedArray } from '../../dtype.js';
+import { dtypeOfArray, type DType, type FloatArray, type TypedArray } from '../../dtype.js';
 import { tsBackend } from '../ts/index.js';
-import { fallsBack } from './fallback.js';
+
+/** The addon's `kernels` export: per family with ops, op → dtypes; per other kernel, dtypes. */
+export interface NativeCatalog {
+  unary: Record<string, DType[]>;
+  binary: Record<string, DType[]>;
+  reduce: Record<string, DType[]>;
+  argReduce: DType[];
+  matmul: DType[];
+  mulAdd: DType[];
+  scatterAdd: DType[];
+  fusedUpdate: DType[];
+}
+type OpFamily = 'unary' | 'binary' | 'reduce';
+type DTypeKernel = Exclude<keyof NativeCatalog, OpFamily>;
 
 /**
  * The addon's export table (native/addon.cc, `kExports`): every Backend primitive with the same
@@ -16,6 +31,8 @@ import { fallsBack } from './fallback.js';
 export interface RawBinding extends Omit<Backend, 'name' | 'matmul'> {
   matmul(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, n: number, k: number,
     transposeA: boolean, transposeB: boolean, aBatchStride: number, bBatchStride: number): void;
+  /** Which (kernel, op, dtype) the addon runs natively. */
+  kernels(): NativeCatalog;
   /** SIMD level in use, thread count, and the levels this CPU can run (comma-separated). */
   info(): { simd: string; threads: number; simdAvailable: string };
   /** Caps the SIMD level (scalar|avx2|avx512|neon); returns the level now in use. */
@@ -32,25 +49,44 @@ export interface RawBinding extends Omit<Backend, 'name' | 'matmul'> {
 
 export const RAW_EXPORTS = [
   'unary', 'binary', 'mulAdd', 'select', 'reduce', 'argReduce', 'matmul', 'copyStrided', 'gather', 'scatterAdd',
-  'concat', 'pad', 'cast', 'fusedUpdate', 'info', 'setSimdLevel', 'setNumThreads',
+  'concat', 'pad', 'cast', 'fusedUpdate', 'info', 'kernels', 'setSimdLevel', 'setNumThreads',
 ] as const;
 
 export class NativeBackend implements Backend {
   readonly name = 'native' as const;
 
-  constructor(readonly raw: RawBinding) {}
+  /** `${op}:${dtype}` per family, and the dtypes of single kernels, that run natively. */
+  private readonly opPairs: Record<OpFamily, Set<string>>;
+  private readonly dtypes: Record<DTypeKernel, Set<DType>>;
+
+  constructor(readonly raw: RawBinding) {
+    const c = raw.kernels();
+    const pairs = (f: Record<string, DType[]>) => new Set(Object.entries(f).flatMap(([op, ds]) => ds.map((d) => `${op}:${d}`)));
+    this.opPairs = { unary: pairs(c.unary), binary: pairs(c.binary), reduce: pairs(c.reduce) };
+    this.dtypes = {
+      argReduce: new Set(c.argReduce), matmul: new Set(c.matmul), mulAdd: new Set(c.mulAdd),
+      scatterAdd: new Set(c.scatterAdd), fusedUpdate: new Set(c.fusedUpdate),
+    };
+  }
+
+  /** True when the addon runs `kernel` (with `op`, for unary, binary and reduce) on `dtype`. */
+  runsNatively(kernel: OpFamily | DTypeKernel, dtype: DType, op?: string): boolean {
+    if (kernel === 'unary' || kernel === 'binary' || kernel === 'reduce') return this.opPairs[kernel].has(`${op}:${dtype}`);
+    return this.dtypes[kernel].has(dtype);
+  }
 
   unary(op: UnaryOp, x: TypedArray, out: TypedArray, alpha: number): void {
-    if (fallsBack('unary', dtypeOfArray(x), op)) return tsBackend.unary(op, x, out, alpha);
+    if (!this.runsNatively('unary', dtypeOfArray(x), op)) return tsBackend.unary(op, x, out, alpha);
     this.raw.unary(op, x, out, alpha);
   }
 
   binary(op: BinaryOp, a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void {
-    if (fallsBack('binary', dtypeOfArray(a), op)) return tsBackend.binary(op, a, aStrides, b, bStrides, outShape, out);
+    if (!this.runsNatively('binary', dtypeOfArray(a), op)) return tsBackend.binary(op, a, aStrides, b, bStrides, outShape, out);
     this.raw.binary(op, a, aStrides, b, bStrides, outShape, out);
   }
 
   mulAdd(a: FloatArray, b: FloatArray, c: FloatArray, out: FloatArray): void {
+    if (!this.runsNatively('mulAdd', dtypeOfArray(a))) return tsBackend.mulAdd(a, b, c, out);
     this.raw.mulAdd(a, b, c, out);
   }
 
@@ -59,17 +95,17 @@ export class NativeBackend implements Backend {
   }
 
   reduce(op: ReduceOp, x: TypedArray, shape: number[], axes: number[], out: TypedArray): void {
-    if (fallsBack('reduce', dtypeOfArray(x), op)) return tsBackend.reduce(op, x, shape, axes, out);
+    if (!this.runsNatively('reduce', dtypeOfArray(x), op)) return tsBackend.reduce(op, x, shape, axes, out);
     this.raw.reduce(op, x, shape, axes, out);
   }
 
   argReduce(op: ArgReduceOp, x: TypedArray, shape: number[], axis: number, out: Int32Array): void {
-    if (fallsBack('argReduce', dtypeOfArray(x))) return tsBackend.argReduce(op, x, shape, axis, out);
+    if (!this.runsNatively('argReduce', dtypeOfArray(x))) return tsBackend.argReduce(op, x, shape, axis, out);
     this.raw.argReduce(op, x, shape, axis, out);
   }
 
   matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: MatmulArgs): void {
-    if (fallsBack('matmul', dtypeOfArray(a))) return tsBackend.matmul(a, b, out, args);
+    if (!this.runsNatively('matmul', dtypeOfArray(a))) return tsBackend.matmul(a, b, out, args);
     this.raw.matmul(a, b, out, args.batch, args.m, args.n, args.k, args.transposeA, args.transposeB, args.aBatchStride, args.bBatchStride);
   }
 
@@ -82,7 +118,7 @@ export class NativeBackend implements Backend {
   }
 
   scatterAdd(updates: TypedArray, outer: number, axisSize: number, inner: number, indices: Int32Array, out: TypedArray): void {
-    if (fallsBack('scatterAdd', dtypeOfArray(updates))) return tsBackend.scatterAdd(updates, outer, axisSize, inner, indices, out);
+    if (!this.runsNatively('scatterAdd', dtypeOfArray(updates))) return tsBackend.scatterAdd(updates, outer, axisSize, inner, indices, out);
     this.raw.scatterAdd(updates, outer, axisSize, inner, indices, out);
   }
 
@@ -99,7 +135,7 @@ export class NativeBackend implements Backend {
   }
 
   fusedUpdate(kind: FusedUpdateKind, arrays: FloatArray[], scalars: number[]): boolean {
-    if (arrays.length === 0 || fallsBack('fusedUpdate', dtypeOfArray(arrays[0]))) return tsBackend.fusedUpdate(kind, arrays, scalars);
+    if (arrays.length === 0 || !this.runsNatively('fusedUpdate', dtypeOfArray(arrays[0]))) return tsBackend.fusedUpdate(kind, arrays, scalars);
     return this.raw.fusedUpdate(kind, arrays, scalars) || tsBackend.fusedUpdate(kind, arrays, scalars);
   }
 }

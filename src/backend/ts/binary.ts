@@ -1,38 +1,74 @@
 /**
  * Binary elementwise kernels and comparisons with broadcasting through (0-)strides.
- * Each op is one scalar expression in `x` (from a) and `y` (from b) in `FLOAT`, with int32
- * overrides in `INT32`; comparisons yield 0/1 into a Uint8Array. The shape is collapsed
- * (`strided.ts`) and a loop generated per (op, input class, output class) runs the odometer
- * with four inner loops chosen per row: both contiguous, a contiguous with b fixed (scalar or
- * column broadcast), the reverse, and general strides. To add an op: one entry in `FLOAT`.
+ *
+ * `BINARY_KERNELS` is the one list of binary kernels: its keys are the `BinaryOp` names. Each
+ * entry is a scalar expression in `x` (from a) and `y` (from b); `int32` overrides it for
+ * int32 operands (wrapping arithmetic), or is false where the op takes no int32; `compare`
+ * marks ops whose output is bool (0/1 in a Uint8Array); `ieee` as in unary.ts. The shape is
+ * collapsed (`strided.ts`) and a loop generated per (op, input class, output class) runs the
+ * odometer with four inner loops chosen per row: both contiguous, a contiguous with b fixed
+ * (scalar or column broadcast), the reverse, and general strides.
+ *
+ * To add an op: one entry here; its op (gradient, doc) goes in src/ops/binary.ts (or
+ * compare.ts) and its native row in native/kernels/binary.cc (see CONTRIBUTING.md).
  */
-import type { BinaryOp } from '../backend.js';
 import type { FloatArray, TypedArray } from '../../dtype.js';
 import { cls, collapse, compile, loopCache, odometerStep } from './strided.js';
 
-const FLOAT: Record<BinaryOp, string> = {
-  add: 'x + y',
-  sub: 'x - y',
-  mul: 'x * y',
-  div: 'x / y',
-  pow: 'powC(x, y)',
-  maximum: 'x > y || x !== x ? x : y', // NaN in either operand propagates
-  minimum: 'x < y || x !== x ? x : y',
-  reluGrad: 'x * +(y > 0)', // a multiply, so dy = NaN or ±inf where x <= 0 gives NaN, as dy·0
-  equal: '+(x === y)', // +(bool) compiles branch-free; a ternary mispredicts on random data
-  notEqual: '+(x !== y)',
-  less: '+(x < y)',
-  lessEqual: '+(x <= y)',
-  greater: '+(x > y)',
-  greaterEqual: '+(x >= y)',
-};
+interface BinaryKernel {
+  readonly f: string;
+  readonly int32?: string | false;
+  readonly compare?: true;
+  readonly ieee?: true;
+}
 
-/** int32: exact wrapping multiply, division truncating toward zero (x/0 = 0), integer power. */
-const INT32: Partial<Record<BinaryOp, string>> = {
-  mul: 'Math.imul(x, y)',
-  div: 'y === 0 ? 0 : (x / y) | 0',
-  pow: 'ipow(x, y)',
-};
+export const BINARY_KERNELS = {
+  add: { f: 'x + y', ieee: true },
+  sub: { f: 'x - y', ieee: true },
+  mul: { f: 'x * y', int32: 'Math.imul(x, y)', ieee: true },
+  // int32 division truncates toward zero, x/0 = 0 (the op itself gives int32 true division as float64)
+  div: { f: 'x / y', int32: 'y === 0 ? 0 : (x / y) | 0', ieee: true },
+  pow: { f: 'powC(x, y)', int32: 'ipow(x, y)' },
+  maximum: { f: 'x > y || x !== x ? x : y', ieee: true }, // NaN in either operand propagates
+  minimum: { f: 'x < y || x !== x ? x : y', ieee: true },
+  reluGrad: { f: 'x * +(y > 0)', ieee: true }, // a multiply, so dy = NaN or ±inf where x <= 0 gives NaN, as dy·0
+  equal: { f: '+(x === y)', compare: true, ieee: true }, // +(bool) compiles branch-free; a ternary mispredicts on random data
+  notEqual: { f: '+(x !== y)', compare: true, ieee: true },
+  less: { f: '+(x < y)', compare: true, ieee: true },
+  lessEqual: { f: '+(x <= y)', compare: true, ieee: true },
+  greater: { f: '+(x > y)', compare: true, ieee: true },
+  greaterEqual: { f: '+(x >= y)', compare: true, ieee: true },
+} as const satisfies Record<string, BinaryKernel>;
+
+export type BinaryOp = keyof typeof BINARY_KERNELS;
+/** Comparisons: output is `bool` (Uint8Array of 0/1). */
+export type CompareOp = { [K in BinaryOp]: (typeof BINARY_KERNELS)[K] extends { compare: true } ? K : never }[BinaryOp];
+/** Arithmetic binaries: output has the inputs' dtype. */
+export type ArithmeticOp = Exclude<BinaryOp, CompareOp>;
+
+const kernelOf = (op: string): BinaryKernel | undefined => (BINARY_KERNELS as Record<string, BinaryKernel>)[op];
+
+function expression(op: string, int32: boolean): string | undefined {
+  const k = kernelOf(op);
+  if (k === undefined) return undefined;
+  if (!int32) return k.f;
+  return k.int32 === false ? undefined : k.int32 ?? k.f;
+}
+
+/** True when the op has an int32 kernel. */
+export function binaryTakesInt32(op: BinaryOp): boolean {
+  return expression(op, true) !== undefined;
+}
+
+/** True when the op's output is bool. */
+export function isCompareOp(op: string): op is CompareOp {
+  return kernelOf(op)?.compare === true;
+}
+
+/** True when the kernel is one correctly rounded IEEE operation. */
+export function binaryIsIeee(op: BinaryOp): boolean {
+  return kernelOf(op)?.ieee === true;
+}
 
 type BinaryLoop = (a: TypedArray, b: TypedArray, out: TypedArray, shape: number[], sa: number[], sb: number[], size: number) => void;
 
@@ -77,7 +113,8 @@ const loops = loopCache<BinaryLoop>();
  * array rounds or wraps it exactly as the loops' stores do.
  */
 export function scalarBinary(op: BinaryOp, int32: boolean): (x: number, y: number) => number {
-  const expr = (int32 ? INT32[op] : undefined) ?? FLOAT[op];
+  const expr = expression(op, int32) ?? kernelOf(op)?.f;
+  if (expr === undefined) throw new Error(`binary: unknown op ${op}`);
   return compile(`binary:${op}:scalar:${int32}`, () => `function binary_${op}_scalar(x, y) { return ${expr}; }`);
 }
 const ONE = [1];
@@ -86,7 +123,7 @@ const ZERO = [0];
 export function binary(op: BinaryOp, a: TypedArray, aStrides: number[], b: TypedArray, bStrides: number[], outShape: number[], out: TypedArray): void {
   const fn = loops(op, a, out, () => {
     const ac = cls(a);
-    const expr = (ac === 'Int32Array' ? INT32[op] : undefined) ?? FLOAT[op];
+    const expr = (ac === 'Int32Array' ? expression(op, true) : undefined) ?? kernelOf(op)?.f;
     if (expr === undefined) throw new Error(`binary: unknown op ${op}`);
     return compile<BinaryLoop>(`binary:${op}:${ac}:${cls(out)}`, () => source(op, expr));
   });

@@ -6,8 +6,8 @@
 import type { Backend } from '../backend.js';
 import { unary } from './unary.js';
 import { binary, mulAdd } from './binary.js';
-export { scalarBinary } from './binary.js';
-export { scalarUnary } from './unary.js';
+export { scalarBinary, binaryTakesInt32, binaryIsIeee, isCompareOp, BINARY_KERNELS } from './binary.js';
+export { scalarUnary, unaryTakesInt32, unaryIsIeee, UNARY_KERNELS } from './unary.js';
 import { argReduce, reduce } from './reduce.js';
 import { matmul } from './matmul.js';
 import { cast, concat, copyStrided, gather, pad, scatterAdd, select } from './copy.js';
