@@ -1,7 +1,7 @@
 /**
  * Bad input gets a clear error naming the op, the argument and the shapes or values (issue 2,
  * item 7); empty tensors work. Messages are matched on their informative parts (op name, the
- * shapes involved), not on exact wording, except where DESIGN.md fixes the text.
+ * shapes involved), not on exact wording, except for the matmul message the README quotes.
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
@@ -15,7 +15,7 @@ describe('shape errors name the op and the shapes', () => {
     expect(() => tf.greater(tf.ones([4]), tf.ones([5]))).toThrow(/greater.*\[4\].*\[5\]/);
   });
 
-  it('matmul inner dimensions (DESIGN.md wording)', () => {
+  it('matmul inner dimensions (the wording the README quotes)', () => {
     expect(() => tf.matmul(tf.ones([2, 3]), tf.ones([4, 5]))).toThrow('matmul: inner dimensions differ: [2,3] x [4,5]');
     expect(() => tf.matmul(tf.ones([2, 3]), tf.ones([2, 3]), { transposeB: false })).toThrow(/matmul.*\[2,3\] x \[2,3\]/);
     expect(() => tf.matmul(tf.ones([3]), tf.ones([3, 2]))).toThrow(/matmul.*rank/);
