@@ -31,7 +31,18 @@ int32_t idiv(int32_t x, int32_t y) {  // truncating, x/0 = 0, INT_MIN/-1 wraps
   return x / y;
 }
 
-// f: floats (T is float or double); i: int32. Comparisons return 0/1.
+double floor_mod(double x, double y) {  // sign of the divisor, as TF's FloorMod
+  double r = std::fmod(x, y);
+  return r != 0 && ((r < 0) != (y < 0)) ? r + y : r;
+}
+int32_t int_floor_mod(int32_t x, int32_t y) {  // x mod 0 = 0 and INT_MIN mod -1 = 0, as the TS kernel
+  if (y == 0 || y == -1) return 0;
+  int32_t r = x % y;
+  return r != 0 && ((r < 0) != (y < 0)) ? r + y : r;
+}
+
+// f: floats (T is float or double); i: int32. Comparisons return 0/1. Ops that round more than
+// once compute in double and round at the end, as the TS kernels do.
 struct Add { template <class T> static T f(T x, T y) { return x + y; } static int32_t i(int32_t x, int32_t y) { return int32_t(uint32_t(x) + uint32_t(y)); } };
 struct Sub { template <class T> static T f(T x, T y) { return x - y; } static int32_t i(int32_t x, int32_t y) { return int32_t(uint32_t(x) - uint32_t(y)); } };
 struct Mul { template <class T> static T f(T x, T y) { return x * y; } static int32_t i(int32_t x, int32_t y) { return int32_t(uint32_t(x) * uint32_t(y)); } };
@@ -40,6 +51,12 @@ struct Pow { template <class T> static T f(T x, T y) { return T(std::pow(double(
 struct Maximum { template <class T> static T f(T x, T y) { return x > y || x != x ? x : y; } static int32_t i(int32_t x, int32_t y) { return x > y ? x : y; } };
 struct Minimum { template <class T> static T f(T x, T y) { return x < y || x != x ? x : y; } static int32_t i(int32_t x, int32_t y) { return x < y ? x : y; } };
 struct ReluGrad { template <class T> static T f(T x, T y) { return x * T(y > T(0)); } static int32_t i(int32_t x, int32_t y) { return int32_t(uint32_t(x) * uint32_t(y > 0)); } };  // branch-free: signs are random
+struct Atan2 { template <class T> static T f(T x, T y) { return T(std::atan2(double(x), double(y))); } };
+struct Mod { template <class T> static T f(T x, T y) { return T(floor_mod(double(x), double(y))); } static int32_t i(int32_t x, int32_t y) { return int_floor_mod(x, y); } };
+struct FloorDiv { template <class T> static T f(T x, T y) { return T(std::floor(double(x) / double(y))); } static int32_t i(int32_t x, int32_t y) { return y == 0 ? 0 : to_int32(std::floor(double(x) / double(y))); } };
+struct LogicalAnd { template <class T> static uint8_t f(T x, T y) { return x != T(0) && y != T(0); } };
+struct LogicalOr { template <class T> static uint8_t f(T x, T y) { return x != T(0) || y != T(0); } };
+struct LogicalXor { template <class T> static uint8_t f(T x, T y) { return (x != T(0)) != (y != T(0)); } };
 struct Equal { template <class T> static uint8_t f(T x, T y) { return x == y; } };
 struct NotEqual { template <class T> static uint8_t f(T x, T y) { return x != y; } };
 struct Less { template <class T> static uint8_t f(T x, T y) { return x < y; } };
@@ -102,6 +119,9 @@ template <class Op> constexpr BinaryRow arith(const char* name, int simd) {
   return {name, simd, false, &run<Arith<Op, float>, float>, &run<Arith<Op, double>, double>,
           &run<Arith<Op, int32_t>, int32_t>, nullptr};
 }
+template <class Op> constexpr BinaryRow arith_float(const char* name) {  // no int32 form
+  return {name, -1, false, &run<Arith<Op, float>, float>, &run<Arith<Op, double>, double>, nullptr, nullptr};
+}
 template <class Op> constexpr BinaryRow compare(const char* name) {
   return {name, -1, true, &run<Compare<Op, float>, float>, &run<Compare<Op, double>, double>,
           &run<Compare<Op, int32_t>, int32_t>, &run<Compare<Op, uint8_t>, uint8_t>};
@@ -116,12 +136,18 @@ const BinaryRow kBinary[] = {
     arith<Maximum>("maximum", simd::kMaximum),
     arith<Minimum>("minimum", simd::kMinimum),
     arith<ReluGrad>("reluGrad", simd::kReluGrad),
+    arith_float<Atan2>("atan2"),
+    arith<Mod>("mod", -1),
+    arith<FloorDiv>("floorDiv", -1),
     compare<Equal>("equal"),
     compare<NotEqual>("notEqual"),
     compare<Less>("less"),
     compare<LessEqual>("lessEqual"),
     compare<Greater>("greater"),
     compare<GreaterEqual>("greaterEqual"),
+    compare<LogicalAnd>("logicalAnd"),
+    compare<LogicalOr>("logicalOr"),
+    compare<LogicalXor>("logicalXor"),
 };
 constexpr int kBinaryRows = int(sizeof(kBinary) / sizeof(kBinary[0]));
 

@@ -16,6 +16,7 @@ double sigmoid(double x) {
   double e = std::exp(x);
   return e / (1 + e);
 }
+double softplus(double x) { return (x > 0 || x != x ? x : 0.0) + std::log1p(std::exp(-std::fabs(x))); }  // max(x,0) + log1p(e^-|x|)
 
 // The table: one line per op, UNARY(name, SIMD slot, cost, double expression in x and alpha)
 // or UNARY_INT(…, int32 expression on uint32 bits, wrapping). The name is the op's name in
@@ -36,14 +37,35 @@ double sigmoid(double x) {
   UNARY_INT(relu, simd::kRelu, light, x > 0 || x != x ? x : 0.0, int32_t(x) > 0 ? x : 0u)                       \
   UNARY(sigmoid, simd::kSigmoid, heavy, sigmoid(x))                                                             \
   UNARY(tanh, simd::kTanh, heavy, std::tanh(x))                                                                 \
-  /* max(x, 0) + log1p(e^-|x|) */                                                                               \
-  UNARY(softplus, none, heavy, (x > 0 || x != x ? x : 0.0) + std::log1p(std::exp(-std::fabs(x))))               \
+  UNARY(softplus, none, heavy, softplus(x))                                                                     \
   UNARY(elu, none, heavy, x > 0 ? x : std::expm1(x))                                                            \
   UNARY(leakyRelu, none, light, x > 0 ? x : alpha * x)                                                          \
   UNARY(reciprocal, simd::kReciprocal, light, 1 / x)                                                            \
   UNARY(floor, simd::kFloor, light, std::floor(x))                                                       \
   UNARY(ceil, simd::kCeil, light, std::ceil(x))                                                          \
-  UNARY_INT(round, simd::kRound, light, std::nearbyint(x), x) /* half to even (default rounding mode) */
+  UNARY_INT(round, simd::kRound, light, std::nearbyint(x), x) /* half to even (default rounding mode) */    \
+  UNARY(sin, none, heavy, std::sin(x))                                                                          \
+  UNARY(cos, none, heavy, std::cos(x))                                                                          \
+  UNARY(tan, none, heavy, std::tan(x))                                                                          \
+  UNARY(asin, none, heavy, std::asin(x))                                                                        \
+  UNARY(acos, none, heavy, std::acos(x))                                                                        \
+  UNARY(atan, none, heavy, std::atan(x))                                                                        \
+  UNARY(sinh, none, heavy, std::sinh(x))                                                                        \
+  UNARY(cosh, none, heavy, std::cosh(x))                                                                        \
+  UNARY(asinh, none, heavy, std::asinh(x))                                                                      \
+  UNARY(acosh, none, heavy, std::acosh(x))                                                                      \
+  UNARY(atanh, none, heavy, std::atanh(x))                                                                      \
+  UNARY(erf, none, heavy, std::erf(x))                                                                          \
+  UNARY(expm1, none, heavy, std::expm1(x))                                                                      \
+  UNARY(log2, none, heavy, std::log2(x))                                                                        \
+  UNARY(gelu, none, heavy, 0.5 * x * std::erfc(-x * 0.70710678118654752)) /* x·Φ(x) */                         \
+  UNARY(silu, none, heavy, x * sigmoid(x))                                                                      \
+  UNARY_INT(relu6, none, light, x > 0 ? (x < 6 ? x : 6.0) : x != x ? x : 0.0,                                  \
+            int32_t(x) > 0 ? (int32_t(x) < 6 ? x : 6u) : 0u)                                                   \
+  UNARY(selu, none, heavy, x > 0 ? 1.0507009873554805 * x : 1.7580993408473766 * std::expm1(x))                \
+  UNARY(softsign, none, light, x / (1 + std::fabs(x)))                                                          \
+  UNARY(logSigmoid, none, heavy, -softplus(-x))                                                                 \
+  UNARY(hardSigmoid, none, light, x <= -3 ? 0.0 : x >= 3 ? 1.0 : (x + 3) / 6) /* Keras 3: relu6(x + 3) / 6 */
 
 constexpr int none = -1;
 constexpr bool light = false, heavy = true;

@@ -50,3 +50,15 @@ export const squaredDifference = method((aLike: TensorLike, bLike: TensorLike): 
   const [a, b] = checkArithmetic(aLike, bLike, 'squaredDifference');
   return square(sub(a, b));
 });
+
+/** atan2(a, b): the angle of the point (b, a), in (−π, π]; TF's `atan2(y, x)`. */
+// ∂/∂a = b/(a² + b²), ∂/∂b = −a/(a² + b²)
+export const atan2 = defineArithmetic('atan2', (dy, a, b, _y, needs) => {
+  const r = add(square(a), square(b));
+  return [needs[0] ? div(mul(dy, b), r) : null, needs[1] ? neg(div(mul(dy, a), r)) : null];
+});
+/** Floored division ⌊a / b⌋, as TF's floordiv (int32 too; not differentiable). */
+export const floorDiv = defineArithmetic('floorDiv', null);
+/** Floored remainder a − ⌊a / b⌋·b, with the sign of b, as TF's floormod. */
+// TF's FloorModGrad: ∂/∂a = 1, ∂/∂b = −⌊a / b⌋
+export const mod = defineArithmetic('mod', (dy, a, b, _y, needs) => [dy, needs[1] ? neg(mul(dy, floorDiv(a, b))) : null]);

@@ -4,7 +4,7 @@
  * a public `tf.*` op and a Tensor method.
  */
 import type { CompareOp } from '../backend/backend.js';
-import { toTensorPair, type Tensor, type TensorLike } from '../tensor.js';
+import { toTensor, toTensorPair, type Tensor, type TensorLike } from '../tensor.js';
 import { binaryKernel } from './elementwise.js';
 import { method } from './op.js';
 
@@ -27,3 +27,25 @@ export const lessEqual = defineCompare('lessEqual');
 export const greater = defineCompare('greater');
 /** a >= b */
 export const greaterEqual = defineCompare('greaterEqual');
+
+/** Logical ops take and give bool tensors, as TF's (other dtypes are a TypeError). */
+function defineLogical(op: 'logicalAnd' | 'logicalOr' | 'logicalXor') {
+  return method((aLike: TensorLike, bLike: TensorLike): Tensor => {
+    const [a, b] = toTensorPair(aLike, bLike, op);
+    if (a.dtype !== 'bool' || b.dtype !== 'bool') throw new TypeError(`${op}: a and b must be bool, got ${a.dtype} and ${b.dtype}`);
+    return binaryKernel(op, a, b, 'bool');
+  });
+}
+
+/** a AND b, elementwise over bool tensors. */
+export const logicalAnd = defineLogical('logicalAnd');
+/** a OR b, elementwise over bool tensors. */
+export const logicalOr = defineLogical('logicalOr');
+/** a XOR b, elementwise over bool tensors. */
+export const logicalXor = defineLogical('logicalXor');
+/** NOT x, elementwise over a bool tensor. */
+export const logicalNot = method((xLike: TensorLike): Tensor => {
+  const x = toTensor(xLike, 'logicalNot', 'x');
+  if (x.dtype !== 'bool') throw new TypeError(`logicalNot: x must be bool, got ${x.dtype}`);
+  return binaryKernel('equal', x, toTensor(false, 'logicalNot', 'x'), 'bool');
+});

@@ -6,13 +6,13 @@
  * file is a public `tf.*` op and a Tensor method; CONTRIBUTING.md lists the other edits.
  */
 import { add, div, mul, sub } from './binary.js';
-import { greater } from './compare.js';
+import { equal, greater, less, notEqual } from './compare.js';
 import { where } from './where.js';
 import { zerosLike } from './create.js';
 import { defineUnary, reluGrad, unaryKernelOp } from './elementwise.js';
 import { method } from './op.js';
-import type { Tensor, TensorLike } from '../tensor.js';
-import { checkNumber } from '../validate.js';
+import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
+import { checkNumber, checkOptions, requireFloat } from '../validate.js';
 
 /** -x */
 export const neg = defineUnary('neg', (dy) => neg(dy));
@@ -56,3 +56,91 @@ export const floor = defineUnary('floor', null);
 export const ceil = defineUnary('ceil', null);
 /** Round half to even, as TF (not differentiable; int32 unchanged). */
 export const round = defineUnary('round', null);
+
+// ------------------------------------------------------------------ trigonometric and hyperbolic
+
+/** Sine. */
+export const sin = defineUnary('sin', (dy, x) => mul(dy, cos(x)));
+/** Cosine. */
+export const cos = defineUnary('cos', (dy, x) => neg(mul(dy, sin(x))));
+/** Tangent. */
+// tan' = sec² = 1 + tan²
+export const tan = defineUnary('tan', (dy, _x, y) => mul(dy, add(square(y), 1)));
+/** Inverse sine, in [−π/2, π/2]. */
+export const asin = defineUnary('asin', (dy, x) => div(dy, sqrt(sub(1, square(x)))));
+/** Inverse cosine, in [0, π]. */
+export const acos = defineUnary('acos', (dy, x) => neg(div(dy, sqrt(sub(1, square(x))))));
+/** Inverse tangent, in (−π/2, π/2). */
+export const atan = defineUnary('atan', (dy, x) => div(dy, add(square(x), 1)));
+/** Hyperbolic sine. */
+export const sinh = defineUnary('sinh', (dy, x) => mul(dy, cosh(x)));
+/** Hyperbolic cosine. */
+export const cosh = defineUnary('cosh', (dy, x) => mul(dy, sinh(x)));
+/** Inverse hyperbolic sine. */
+export const asinh = defineUnary('asinh', (dy, x) => div(dy, sqrt(add(square(x), 1))));
+/** Inverse hyperbolic cosine (x ≥ 1). */
+export const acosh = defineUnary('acosh', (dy, x) => div(dy, sqrt(sub(square(x), 1))));
+/** Inverse hyperbolic tangent (|x| < 1). */
+export const atanh = defineUnary('atanh', (dy, x) => div(dy, sub(1, square(x))));
+
+// ------------------------------------------------------------------ exponential family
+
+/** The error function, 2/√π ∫₀ˣ e^(−t²) dt. */
+// erf' = 2/√π · e^(−x²)
+export const erf = defineUnary('erf', (dy, x) => mul(dy, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))));
+/** eˣ − 1, accurate for small x. */
+export const expm1 = defineUnary('expm1', (dy, x) => mul(dy, exp(x)));
+/** Base-2 logarithm. */
+export const log2 = defineUnary('log2', (dy, x) => div(dy, mul(x, Math.LN2)));
+
+// ------------------------------------------------------------------ activations
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+// gelu' = Φ(x) + x·φ(x), Φ the standard normal CDF and φ its density
+const geluExact = unaryKernelOp('gelu', (dy, x) => mul(dy, add(
+  mul(add(erf(mul(x, Math.SQRT1_2)), 1), 0.5),
+  mul(x, mul(exp(mul(square(x), -0.5)), INV_SQRT_2PI)))), 'gelu');
+const GELU_OPTIONS = { approximate: 'boolean' } as const;
+/**
+ * Gaussian error linear unit, Keras 3's `gelu(x, approximate)`: x·Φ(x) = x/2·(1 + erf(x/√2)),
+ * or with `{approximate: true}` the tanh form x/2·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+ */
+export const gelu = method((xLike: TensorLike, options?: { approximate?: boolean }): Tensor => {
+  const { approximate = false } = checkOptions(options, GELU_OPTIONS, 'gelu');
+  const x = requireFloat(toTensor(xLike, 'gelu', 'x'), 'gelu', 'x');
+  if (!approximate) return geluExact(x);
+  const inner = mul(add(x, mul(mul(square(x), x), 0.044715)), SQRT_2_OVER_PI);
+  return mul(mul(x, 0.5), add(tanh(inner), 1));
+});
+/** x·sigmoid(x) (also `swish`). */
+// silu' = s·(1 + x·(1 − s)), s = sigmoid(x)
+export const silu = defineUnary('silu', (dy, x) => {
+  const s = sigmoid(x);
+  return mul(dy, mul(s, add(mul(x, sub(1, s)), 1)));
+});
+/** x·sigmoid(x): `silu` under its other name. */
+export const swish = method((x: TensorLike): Tensor => silu(x));
+/** min(max(x, 0), 6); the gradient is 0 at both kinks, as TF's Relu6Grad. */
+export const relu6 = defineUnary('relu6', (dy, x) => where(greater(x, 0), where(less(x, 6), dy, 0), 0));
+/** Scaled exponential linear unit: scale·x for x > 0, scale·alpha·(eˣ − 1) otherwise (TF's constants). */
+// TF's SeluGrad selects on the output: y < 0 ? dy·(y + scale·alpha) : dy·scale
+export const selu = defineUnary('selu', (dy, _x, y) => where(less(y, 0), mul(dy, add(y, 1.7580993408473766)), mul(dy, 1.0507009873554805)));
+/** x / (1 + |x|). */
+export const softsign = defineUnary('softsign', (dy, x) => div(dy, square(add(abs(x), 1))));
+/** log(sigmoid(x)) = −softplus(−x), computed stably. */
+export const logSigmoid = defineUnary('logSigmoid', (dy, x) => mul(dy, sigmoid(neg(x))));
+/** Keras 3's hard sigmoid, relu6(x + 3)/6: 0 below −3, 1 above 3, linear between. */
+export const hardSigmoid = defineUnary('hardSigmoid', (dy, x) => where(greater(x, -3), where(less(x, 3), mul(dy, 1 / 6), 0), 0));
+
+// ------------------------------------------------------------------ predicates (bool out, float in)
+
+function floatPredicate(name: string, test: (x: Tensor) => Tensor) {
+  return method((xLike: TensorLike): Tensor => test(requireFloat(toTensor(xLike, name, 'x'), name, 'x')));
+}
+/** True where x is NaN. */
+export const isNaN = floatPredicate('isNaN', (x) => notEqual(x, x));
+/** True where x is +∞ or −∞. */
+export const isInf = floatPredicate('isInf', (x) => equal(abs(x), Infinity));
+/** True where x is neither infinite nor NaN. */
+export const isFinite = floatPredicate('isFinite', (x) => less(abs(x), Infinity));

@@ -25,9 +25,10 @@ import type { Arr } from '../support/reference.js';
  * - unit: [0.05, 0.95]          awayFromZero: ±[0.25, 2] (kinks of abs, relu, sign, div)
  * - coarse: integers in [-2, 2] as floats, so comparisons see ties
  * - exponent: [-2, 2] (int32: 0..3)   nearOne: [0.8, 1.25] (long products stay finite)
+ * - signedUnit: [-0.9, 0.9] (asin, acos, atanh)   aboveOne: [1.1, 3] (acosh)
  * - bool: 0/1; index: integers in [0, max)
  */
-export type Domain = 'real' | 'positive' | 'unit' | 'awayFromZero' | 'coarse' | 'exponent' | 'nearOne' | 'bool' | 'index';
+export type Domain = 'real' | 'positive' | 'unit' | 'awayFromZero' | 'coarse' | 'exponent' | 'nearOne' | 'signedUnit' | 'aboveOne' | 'bool' | 'index';
 
 export interface InputSpec {
   shape: number[];
@@ -118,6 +119,28 @@ export const UNARY_SPECS: UnarySpec[] = [
   { op: 'floor', ref: Math.floor, domain: 'real', grad: false },
   { op: 'ceil', ref: Math.ceil, domain: 'real', grad: false },
   { op: 'round', ref: R.fns.round, domain: 'real', grad: false },
+  { op: 'sin', ref: Math.sin, domain: 'real', grad2: true },
+  { op: 'cos', ref: Math.cos, domain: 'real', grad2: true },
+  { op: 'tan', ref: Math.tan, domain: 'signedUnit', grad2: true },
+  { op: 'asin', ref: Math.asin, domain: 'signedUnit', grad2: true },
+  { op: 'acos', ref: Math.acos, domain: 'signedUnit', grad2: true },
+  { op: 'atan', ref: Math.atan, domain: 'real', grad2: true },
+  { op: 'sinh', ref: Math.sinh, domain: 'real', grad2: true },
+  { op: 'cosh', ref: Math.cosh, domain: 'real', grad2: true },
+  { op: 'asinh', ref: Math.asinh, domain: 'real', grad2: true },
+  { op: 'acosh', ref: Math.acosh, domain: 'aboveOne', grad2: true },
+  { op: 'atanh', ref: Math.atanh, domain: 'signedUnit', grad2: true },
+  { op: 'erf', ref: R.fns.erf, domain: 'real', grad2: true },
+  { op: 'expm1', ref: Math.expm1, domain: 'real', grad2: true },
+  { op: 'log2', ref: Math.log2, domain: 'positive', grad2: true },
+  { op: 'gelu', ref: R.fns.gelu, domain: 'real', grad2: true },
+  { op: 'silu', ref: R.fns.silu, domain: 'real', grad2: true },
+  { op: 'swish', ref: R.fns.silu, domain: 'real' },
+  { op: 'relu6', ref: R.fns.relu6, domain: 'awayFromZero' },
+  { op: 'selu', ref: R.fns.selu, domain: 'awayFromZero' },
+  { op: 'softsign', ref: R.fns.softsign, domain: 'awayFromZero' },
+  { op: 'logSigmoid', ref: R.fns.logSigmoid, domain: 'real', grad2: true },
+  { op: 'hardSigmoid', ref: R.fns.hardSigmoid, domain: 'real' },
 ];
 
 /** `tf[op]` for an op name (the case table calls ops by name; TypeScript checks the rows that call them directly). */
@@ -157,6 +180,28 @@ for (const [op, fn, ref] of [
     run: (x) => fn(x), ref: (x) => R.map(x, ref),
   });
 }
+// Activations across their saturations, at fixed points away from the kinks (gradients checked).
+const fixed = (values: number[]): InputSpec => ({ shape: [values.length], values });
+add({ name: 'relu6 saturation', op: 'relu6', dtypes: F, inputs: [fixed([-3, -0.5, 0.5, 5.5, 6.5, 9])], run: (x) => tf.relu6(x), ref: (x) => R.map(x, R.fns.relu6) });
+add({ name: 'hardSigmoid saturation', op: 'hardSigmoid', dtypes: F, inputs: [fixed([-5, -3.5, -2, 0, 2.5, 3.5, 5])], run: (x) => tf.hardSigmoid(x), ref: (x) => R.map(x, R.fns.hardSigmoid) });
+add({ name: 'gelu approximate', op: 'gelu', dtypes: F, inputs: [inp([33])], run: (x) => tf.gelu(x, { approximate: true }), ref: (x) => R.map(x, R.fns.geluTanh), grad2: true });
+add({ name: 'gelu approximate method', op: 'gelu', method: true, dtypes: F, inputs: [inp([2, 3])], run: (x) => x.gelu({ approximate: true }), ref: (x) => R.map(x, R.fns.geluTanh) });
+add({ name: 'gelu wide', op: 'gelu', dtypes: F, inputs: [fixed([-4.2, -3, -1.5, 1.5, 3, 4.2])], run: (x) => tf.gelu(x), ref: (x) => R.map(x, R.fns.gelu) });
+add({ name: 'erf wide and saturated', op: 'erf', dtypes: F, grad: false, inputs: [fixed([-30, -7, -3, -2.5, 2.5, 3, 7, 30, 0])], run: (x) => tf.erf(x), ref: (x) => R.map(x, (v) => (Math.abs(v) > 6 ? Math.sign(v) : R.fns.erf(v))) });
+add({ name: 'selu negative saturation', op: 'selu', dtypes: F, inputs: [fixed([-20, -5, -1, 1, 5])], run: (x) => tf.selu(x), ref: (x) => R.map(x, R.fns.selu) });
+for (const op of ['isNaN', 'isInf', 'isFinite'] as const) {
+  const test = { isNaN: Number.isNaN, isInf: (v: number) => Math.abs(v) === Infinity, isFinite: Number.isFinite }[op];
+  for (const shape of [[SPECIAL.length], [3, 4]]) {
+    const inputs = shape.length === 1 ? [fixed(SPECIAL)] : [inp(shape)];
+    add({ name: `${op} ${s(shape)}`, op, dtypes: F, outDType: 'bool', grad: false, inputs, run: (x) => tfOp(op)(x), ref: (x) => R.map(x, (v) => +test(v)) });
+  }
+  add({ name: `${op} method`, op, method: true, dtypes: F, outDType: 'bool', grad: false, inputs: [fixed(SPECIAL)], run: (x) => methodOp(op)(x), ref: (x) => R.map(x, (v) => +test(v)) });
+}
+for (const shape of [[0], [1], [9], [1025], [3, 4]]) {
+  add({ name: `logicalNot ${s(shape)}`, op: 'logicalNot', dtypes: ['bool'], grad: false, inputs: [inp(shape, 'bool')], run: (x) => tf.logicalNot(x), ref: (x) => R.map(x, (v) => +!v) });
+}
+add({ name: 'logicalNot method', op: 'logicalNot', method: true, dtypes: ['bool'], grad: false, inputs: [inp([2, 3], 'bool')], run: (x) => x.logicalNot(), ref: (x) => R.map(x, (v) => +!v) });
+
 // Stable forms at large |x|: no overflow to NaN/inf where the result is finite.
 const LARGE = [-100, -30, -20, 20, 30, 100];
 for (const [op, fn, ref] of [
@@ -176,6 +221,7 @@ export interface BinarySpec {
   ref: (a: number, b: number) => number;
   domains: [Domain, Domain];
   dtypes: DType[];
+  grad?: false;
   grad2?: boolean;
 }
 
@@ -188,6 +234,12 @@ export const BINARY_SPECS: BinarySpec[] = [
   { op: 'maximum', ref: R.fns.maximum, domains: ['real', 'real'], dtypes: FI },
   { op: 'minimum', ref: R.fns.minimum, domains: ['real', 'real'], dtypes: FI },
   { op: 'squaredDifference', ref: (a, b) => (a - b) ** 2, domains: ['real', 'real'], dtypes: FI },
+  { op: 'atan2', ref: Math.atan2, domains: ['real', 'awayFromZero'], dtypes: F, grad2: true },
+  { op: 'mod', ref: R.fns.mod, domains: ['real', 'awayFromZero'], dtypes: FI },
+  { op: 'floorDiv', ref: R.fns.floorDiv, domains: ['real', 'awayFromZero'], dtypes: FI, grad: false },
+  { op: 'logicalAnd', ref: (a, b) => +(a !== 0 && b !== 0), domains: ['bool', 'bool'], dtypes: ['bool'] },
+  { op: 'logicalOr', ref: (a, b) => +(a !== 0 || b !== 0), domains: ['bool', 'bool'], dtypes: ['bool'] },
+  { op: 'logicalXor', ref: (a, b) => +((a !== 0) !== (b !== 0)), domains: ['bool', 'bool'], dtypes: ['bool'] },
 ];
 
 /** Shape pairs: equal shapes of every size, scalars, row/column/rank-changing broadcasts, empty. */
@@ -199,7 +251,7 @@ const BINARY_SHAPES: [number[], number[]][] = [
 
 for (const b of BINARY_SPECS) {
   const fn = (x: Tensor, y: Tensor) => tfOp(b.op)(x, y);
-  const base = { op: b.op, dtypes: b.dtypes, ref: (x: Arr, y: Arr) => R.zip(x, y, b.ref) };
+  const base = { op: b.op, dtypes: b.dtypes, grad: b.grad, ref: (x: Arr, y: Arr) => R.zip(x, y, b.ref) };
   for (const [sa, sb] of BINARY_SHAPES) {
     add({ ...base, name: `${b.op} ${s(sa)} ${s(sb)}`, inputs: [inp(sa, b.domains[0]), inp(sb, b.domains[1])], run: fn, grad2: b.grad2 && s(sa) === '[3,1]' });
   }
@@ -534,6 +586,8 @@ function draw(domain: Domain, dtype: DType, rand: () => number, max = 1): number
     case 'coarse': return int(-2, 2);
     case 'exponent': return u(-2, 2);
     case 'nearOne': return Math.exp(u(Math.log(0.8), Math.log(1.25)));
+    case 'signedUnit': return u(-0.9, 0.9);
+    case 'aboveOne': return u(1.1, 3);
     default: return u(-2, 2);
   }
 }

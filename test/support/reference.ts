@@ -130,6 +130,34 @@ export const fns = {
   },
   maximum: (x: number, y: number) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y)),
   minimum: (x: number, y: number) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y)),
+  /**
+   * erf by its Maclaurin series 2/√π Σ (−1)ⁿ x^(2n+1) / (n!(2n+1)) (a different method from
+   * the kernels'); loses about log10(e^(x²)) digits to cancellation, so only for |x| ≤ 3.
+   */
+  erf: (x: number) => {
+    if (Math.abs(x) > 3) throw new Error(`reference erf: |x| = ${Math.abs(x)} is outside the series' accurate range`);
+    let term = x, sum = x;
+    for (let n = 1; n < 200 && Math.abs(term) > 1e-18; n++) {
+      term *= (-x * x) / n;
+      sum += term / (2 * n + 1);
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  },
+  gelu: (x: number) => 0.5 * x * (1 + fns.erf(x / Math.SQRT2)), // Keras 3, approximate=False
+  geluTanh: (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3))), // approximate=True
+  silu: (x: number) => x / (1 + Math.exp(-x)),
+  relu6: (x: number) => (Number.isNaN(x) ? NaN : Math.min(Math.max(x, 0), 6)),
+  // TF's selu constants: alpha = 1.6732632423543772848, scale = 1.0507009873554804934
+  selu: (x: number) => 1.0507009873554804934 * (x > 0 ? x : 1.6732632423543772848 * (Math.exp(x) - 1)),
+  softsign: (x: number) => x / (1 + Math.abs(x)),
+  logSigmoid: (x: number) => Math.log(1 / (1 + Math.exp(-x))),
+  hardSigmoid: (x: number) => Math.min(Math.max(x + 3, 0), 6) / 6, // Keras 3: relu6(x + 3) / 6
+  /** NumPy/TF floor_mod: x − floor(x / y)·y computed exactly as fmod moved into y's sign. */
+  mod: (x: number, y: number) => {
+    const r = x % y;
+    return r !== 0 && r < 0 !== y < 0 ? r + y : r;
+  },
+  floorDiv: (x: number, y: number) => Math.floor(x / y),
 };
 
 /** Dtype rounding of a value, as storing it in that dtype does (int: truncation toward 0). */

@@ -32,12 +32,19 @@ export const BINARY_KERNELS = {
   maximum: { f: 'x > y || x !== x ? x : y', ieee: true }, // NaN in either operand propagates
   minimum: { f: 'x < y || x !== x ? x : y', ieee: true },
   reluGrad: { f: 'x * +(y > 0)', ieee: true }, // a multiply, so dy = NaN or ±inf where x <= 0 gives NaN, as dy·0
+  atan2: { f: 'Math.atan2(x, y)', int32: false },
+  // floored (sign of the divisor), as TF's FloorMod and FloorDiv; int32 x/0 gives 0 (TF raises)
+  mod: { f: 'floorMod(x, y)', int32: 'intFloorMod(x, y)', ieee: true },
+  floorDiv: { f: 'Math.floor(x / y)', int32: 'y === 0 ? 0 : Math.floor(x / y)' },
   equal: { f: '+(x === y)', compare: true, ieee: true }, // +(bool) compiles branch-free; a ternary mispredicts on random data
   notEqual: { f: '+(x !== y)', compare: true, ieee: true },
   less: { f: '+(x < y)', compare: true, ieee: true },
   lessEqual: { f: '+(x <= y)', compare: true, ieee: true },
   greater: { f: '+(x > y)', compare: true, ieee: true },
   greaterEqual: { f: '+(x >= y)', compare: true, ieee: true },
+  logicalAnd: { f: '+(x !== 0 && y !== 0)', compare: true, ieee: true },
+  logicalOr: { f: '+(x !== 0 || y !== 0)', compare: true, ieee: true },
+  logicalXor: { f: '+((x !== 0) !== (y !== 0))', compare: true, ieee: true },
 } as const satisfies Record<string, BinaryKernel>;
 
 export type BinaryOp = keyof typeof BINARY_KERNELS;

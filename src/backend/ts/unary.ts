@@ -42,6 +42,28 @@ export const UNARY_KERNELS = {
   floor: { f: 'Math.floor(x)', int32: false, ieee: true },
   ceil: { f: 'Math.ceil(x)', int32: false, ieee: true },
   round: { f: 'roundHalfEven(x)', ieee: true }, // int32 unchanged, as TF's Round
+  sin: { f: 'Math.sin(x)', int32: false },
+  cos: { f: 'Math.cos(x)', int32: false },
+  tan: { f: 'Math.tan(x)', int32: false },
+  asin: { f: 'Math.asin(x)', int32: false },
+  acos: { f: 'Math.acos(x)', int32: false },
+  atan: { f: 'Math.atan(x)', int32: false },
+  sinh: { f: 'Math.sinh(x)', int32: false },
+  cosh: { f: 'Math.cosh(x)', int32: false },
+  asinh: { f: 'Math.asinh(x)', int32: false },
+  acosh: { f: 'Math.acosh(x)', int32: false },
+  atanh: { f: 'Math.atanh(x)', int32: false },
+  erf: { f: 'erf(x)', int32: false },
+  expm1: { f: 'Math.expm1(x)', int32: false },
+  log2: { f: 'Math.log2(x)', int32: false },
+  gelu: { f: 'gelu(x)', int32: false }, // exact (erf) form; the tanh form is a composite in src/ops
+  silu: { f: 'x * sigmoid(x)', int32: false },
+  relu6: { f: 'x > 0 ? (x < 6 ? x : 6) : x !== x ? x : 0', ieee: true }, // relu6(NaN) = NaN
+  // scale·x for x > 0, scale·alpha·(eˣ − 1) otherwise (Klambauer et al.'s constants, as TF)
+  selu: { f: 'x > 0 ? 1.0507009873554805 * x : 1.7580993408473766 * Math.expm1(x)', int32: false },
+  softsign: { f: 'x / (1 + Math.abs(x))', int32: false },
+  logSigmoid: { f: '-softplus(-x)', int32: false },
+  hardSigmoid: { f: 'x <= -3 ? 0 : x >= 3 ? 1 : (x + 3) / 6', int32: false }, // Keras 3: relu6(x + 3) / 6
 } as const satisfies Record<string, UnaryKernel>;
 
 export type UnaryOp = keyof typeof UNARY_KERNELS;
