@@ -13,6 +13,11 @@ function run(file: string): string {
 }
 
 describe('examples', () => {
+  it('plain.mjs: plain JavaScript fits y = 3x − 2', () => {
+    const out = run('plain.mjs');
+    expect(out).toContain('w = 3.000, b = -2.000');
+  });
+
   it('seed.ts: both seed programs end at w = 5.000001, as TF prints', () => {
     const out = run('seed.ts').trim().split('\n');
     expect(out[0]).toBe("<tf.Variable 'Variable:0' shape=() dtype=float32, numpy=5.000001>");
