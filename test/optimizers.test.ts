@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
 import { rng } from './support/random.js';
+import { onBackend } from './support/backends.js';
 
 type Opts = Record<string, unknown>;
 type Slots = Record<string, number[]>;
@@ -197,9 +198,12 @@ class Reference {
     const idx = gradsIn.map((g, i) => (g === null ? -1 : i)).filter((i) => i >= 0);
     let grads = idx.map((i) => gradsIn[i]!.slice());
     if (o.lossScaleFactor) grads = grads.map((g) => g.map((x) => x / (o.lossScaleFactor as number)));
-    const lr = this.lrAt(this.it);
-    let update = true;
     const n = o.gradientAccumulationSteps as number | undefined;
+    // Keras 3's `iterations` property: applied steps, floor(_iterations / n) with accumulation
+    // (base_optimizer.py); the learning rate and the update step's t read it.
+    const step = n ? Math.floor(this.it / n) : this.it;
+    const lr = this.lrAt(step);
+    let update = true;
     if (n) {
       update = (this.it + 1) % n === 0;
       if (update) grads = grads.map((g, k) => g.map((x, j) => (x + this.acc[idx[k]][j]) / n));
@@ -227,15 +231,15 @@ class Reference {
           this.w[i] = this.w[i].map((x) => x - x * (o.weightDecay as number) * lr);
         }
       }
-      this.rule.before?.(this.shared, this.it + 1);
-      idx.forEach((i, k) => this.rule.step(this.w[i], grads[k], this.slots[i], lr, this.it + 1, this.shared));
+      this.rule.before?.(this.shared, step + 1);
+      idx.forEach((i, k) => this.rule.step(this.w[i], grads[k], this.slots[i], lr, step + 1, this.shared));
       if (n) for (const a of this.acc) a.fill(0);
     }
     if (o.useEma) {
-      const mom = this.it === 0 ? 0 : ((o.emaMomentum as number) ?? 0.99);
+      const mom = step === 0 ? 0 : ((o.emaMomentum as number) ?? 0.99);
       this.w.forEach((x, i) => (this.avg[i] = this.avg[i].map((a, j) => mom * a + (1 - mom) * x[j])));
       const f = o.emaOverwriteFrequency as number | undefined;
-      if (f && (this.it + 1) % f === 0) this.w.forEach((x, i) => x.splice(0, x.length, ...this.avg[i]));
+      if (f && (step + 1) % f === 0) this.w.forEach((x, i) => x.splice(0, x.length, ...this.avg[i]));
     }
     this.it++;
   }
@@ -328,7 +332,8 @@ function runCase(className: string, baseOpts: Opts, common: (typeof COMMON)[numb
     opt.finalizeVariableValues();
     ref.finalize();
   }
-  expect(opt.iterations).toBe(STEPS);
+  const n = common.opts.gradientAccumulationSteps as number | undefined;
+  expect(opt.iterations).toBe(n ? Math.floor(STEPS / n) : STEPS);
   return { got: vars.map((v) => Array.from(v.dataSync() as Float32Array | Float64Array)), want: ref.w };
 }
 
@@ -403,7 +408,54 @@ describe('hand-derived single steps', () => {
     expect(v.item()).toBe(0);
     opt.applyGradients([[tf.tensor(6, [], 'float64'), v]]);
     expect(v.item()).toBe(-3);
-    expect(opt.iterations).toBe(3);
+    expect(opt.iterations).toBe(1);
+  });
+
+  it('iterations counts applied steps under accumulation: floor(calls / n), as Keras 3', () => {
+    // keras/src/optimizers/base_optimizer.py: the `iterations` property returns
+    // floor_divide(_iterations, gradient_accumulation_steps). With n = 3: 0, 0, 1, 1, 1, 2.
+    const v = new tf.Variable([1, 2], { dtype: 'float64' });
+    const opt = new tf.optimizers.Adam({ learningRate: 0.1, gradientAccumulationSteps: 3 });
+    const seen: number[] = [];
+    for (let i = 0; i < 6; i++) seen.push(opt.applyGradients([[tf.tensor([0.5, -1], [2], 'float64'), v]]));
+    expect(seen).toEqual([0, 0, 1, 1, 1, 2]);
+    expect(opt.iterations).toBe(2);
+    // The snapshot keeps the raw call count, so a resumed run continues mid-accumulation.
+    expect(opt.getState().iterations).toBe(6);
+  });
+
+  describe('accumulating n batches equals one step on their mean gradient, for every optimizer', () => {
+    // Keras 3 applies (g_1 + … + g_n)/n on the n-th call with t = iterations + 1 counting applied
+    // steps, so 3 accumulated batches over 8 updates must match 8 steps on the batch means
+    // (weight decay and a schedule included, float64, both backends).
+    const schedule = () => new tf.optimizers.schedules.ExponentialDecay({ initialLearningRate: 0.05, decaySteps: 2, decayRate: 0.7 });
+    for (const { className, label, opts } of OPTIMIZERS) {
+      for (const backend of ['js', 'native'] as const) {
+        it(`${className} ${label} (${backend})`, () => {
+          onBackend(backend, () => {
+            const base = { ...opts, weightDecay: 0.01, learningRate: schedule() };
+            const O = tf.optimizers as unknown as Record<string, new (o: Opts) => { applyGradients: (p: [tf.Tensor, tf.Variable][]) => number; iterations: number }>;
+            const accumulating = new O[className]({ ...base, gradientAccumulationSteps: 3 });
+            const plain = new O[className]({ ...base });
+            const rand = rng(7);
+            const init = Array.from({ length: 300 }, () => rand() * 2 - 1);
+            const a = new tf.Variable(tf.tensor(init, [300], 'float64'), { name: 'a' });
+            const b = new tf.Variable(tf.tensor(init, [300], 'float64'), { name: 'b' });
+            for (let update = 0; update < 8; update++) {
+              const batches = [0, 1, 2].map(() => Array.from({ length: 300 }, () => rand() * 2 - 1));
+              for (const g of batches) accumulating.applyGradients([[tf.tensor(g, [300], 'float64'), a]]);
+              const mean = batches[0].map((_, j) => (batches[0][j] + batches[1][j] + batches[2][j]) / 3);
+              plain.applyGradients([[tf.tensor(mean, [300], 'float64'), b]]);
+              expect(accumulating.iterations).toBe(plain.iterations);
+            }
+            const x = a.dataSync(), y = b.dataSync();
+            let worst = 0;
+            for (let j = 0; j < x.length; j++) worst = Math.max(worst, Math.abs(x[j] - y[j]));
+            expect(worst).toBeLessThan(1e-6);
+          });
+        });
+      }
+    }
   });
 
   it('a plain function of the step is a learning rate', () => {
@@ -523,7 +575,8 @@ describe('getState / setState: a resumed run equals an uninterrupted one bit for
             vars.forEach((v, i) => v.assign(values[i]));
           }
           resumed.setState(saved);
-          expect(resumed.iterations).toBe(STOP);
+          expect(resumed.getState().iterations).toBe(STOP); // the raw call count, mid-accumulation too
+          expect(resumed.iterations).toBe(first.iterations);
           for (let t = STOP; t < TOTAL; t++) step(resumed, vars, t);
 
           vars.forEach((v, i) => expect(Array.from(v.dataSync())).toEqual(Array.from(straight[i].dataSync())));
@@ -545,9 +598,10 @@ describe('getState / setState: a resumed run equals an uninterrupted one bit for
     expect(Object.keys(st.variables[v.name].slots).sort()).toEqual(['momentum', 'velocity']);
     expect(st.variables[v.name].accumulator).toHaveLength(2);
     expect(st.variables[v.name].average).toHaveLength(2);
-    // One update so far, at t = 2 (the first call only accumulated): u_product = 0.9·(1 − 0.5·0.96²) in float32.
+    // One update so far, the first applied step, t = iterations + 1 = 1 (Keras 3 counts applied
+    // steps under accumulation): u_product = 0.9·(1 − 0.5·0.96¹) in float32.
     const r = Math.fround;
-    expect(st.extra.uProduct).toBe(r(r(0.9) * r(1 - r(0.5 * r(r(0.96) * r(0.96))))));
+    expect(st.extra.uProduct).toBe(r(r(0.9) * r(1 - r(0.5 * r(0.96)))));
   });
 
   it('setState rejects a state from another optimizer or with wrong sizes', () => {

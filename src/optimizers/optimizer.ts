@@ -169,18 +169,24 @@ export abstract class Optimizer {
   /** One step on one variable: `grad` is the processed gradient, `lr` the step's learning rate. */
   protected abstract updateStep(variable: Variable, grad: FloatArray, slots: Record<string, FloatArray>, lr: number, step: number): void;
 
-  /** Number of update calls made so far (`applyGradients` calls, including accumulation ones). */
+  /**
+   * Number of updates applied so far. With `gradientAccumulationSteps: n` it counts applied
+   * steps, floor(calls / n), as Keras 3's `iterations` property (base_optimizer.py); bias
+   * corrections and learning-rate schedules read this count.
+   */
   get iterations(): number {
-    return this._iterations;
+    const n = this.gradientAccumulationSteps;
+    return n === null ? this._iterations : Math.floor(this._iterations / n);
   }
 
   set iterations(value: number) {
-    this._iterations = checkInteger(this.name, 'iterations', value, 0);
+    const steps = checkInteger(this.name, 'iterations', value, 0);
+    this._iterations = steps * (this.gradientAccumulationSteps ?? 1);
   }
 
   /** The learning rate for the current iteration (a schedule is evaluated at `iterations`). */
   get learningRate(): number {
-    return this.learningRateAt(this._iterations);
+    return this.learningRateAt(this.iterations);
   }
 
   set learningRate(value: LearningRate) {
@@ -361,7 +367,7 @@ export abstract class Optimizer {
     }
     if (vars.length === 0) throw new Error(`${op}: no gradients provided for any variable`);
     this.apply(grads, vars);
-    return this._iterations;
+    return this.iterations;
   }
 
   private rewritesGradients(): boolean {
@@ -392,7 +398,8 @@ export abstract class Optimizer {
     }
     // Keras keeps the learning rate in a float32 variable (schedules compute in float32), so
     // even float64 variables step with the float32-rounded rate.
-    const lr = Math.fround(this.learningRateAt(this._iterations));
+    const step = this.iterations; // applied updates so far (the call count without accumulation)
+    const lr = Math.fround(this.learningRateAt(step));
     let update = true;
     if (this.gradientAccumulationSteps !== null) {
       const steps = this.gradientAccumulationSteps;
@@ -411,9 +418,9 @@ export abstract class Optimizer {
     if (update) {
       this.clip(grads, vars);
       this.applyWeightDecay(vars, lr);
-      this.beforeUpdateSteps(vars, this._iterations + 1);
+      this.beforeUpdateSteps(vars, step + 1);
       for (let i = 0; i < vars.length; i++) {
-        this.updateStep(vars[i], grads[i], this.slots.get(vars[i].id)!, lr, this._iterations + 1);
+        this.updateStep(vars[i], grads[i], this.slots.get(vars[i].id)!, lr, step + 1);
       }
       // Keras resets every accumulator, including those of variables without a gradient this step.
       if (this.gradientAccumulationSteps !== null) for (const acc of this.accumulators.values()) acc.fill(0);
@@ -424,12 +431,12 @@ export abstract class Optimizer {
       for (const v of all) {
         const avg = this.averages.get(v.id)!;
         const r = roundFor(v);
-        const momentum = this._iterations === 0 ? 0 : r(this.emaMomentum);
+        const momentum = step === 0 ? 0 : r(this.emaMomentum);
         const x = v.values;
         for (let j = 0; j < x.length; j++) avg[j] = r(r(momentum * avg[j]) + r(r(1 - momentum) * x[j]));
       }
       const freq = this.emaOverwriteFrequency;
-      if (freq !== null && (this._iterations + 1) % freq === 0) for (const v of all) v.values.set(this.averages.get(v.id)!);
+      if (freq !== null && (step + 1) % freq === 0) for (const v of all) v.values.set(this.averages.get(v.id)!);
     }
     this._iterations++;
   }
