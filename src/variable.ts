@@ -7,6 +7,7 @@ import { isFloat, type DType } from './dtype.js';
 import { formatVariable } from './format.js';
 import { fmt, shapesEqual } from './shape.js';
 import { makeTensor, Tensor, type TensorLike } from './tensor.js';
+import { isRecording, record } from './autodiff/record.js';
 import { checkOptions, show, type OptionSpec } from './validate.js';
 
 const OPTIONS: OptionSpec = { name: 'string', trainable: 'boolean', dtype: 'dtype' };
@@ -44,9 +45,14 @@ export class Variable extends Tensor {
     return true;
   }
 
-  /** The current value as an (immutable) tensor. */
+  /**
+   * The current value as an (immutable) tensor. Inside `tape.record` the read is recorded, as
+   * TF's ReadVariableOp: the tape watches the variable and gradients flow through the copy.
+   */
   value(): Tensor {
-    return new Tensor(this.values.slice(), this.shape.slice(), this.dtype);
+    const y = new Tensor(this.values.slice(), this.shape.slice(), this.dtype);
+    if (isRecording()) record([this], [y], ([dy]) => [dy]);
+    return y;
   }
 
   /** Alias of `value()`, as TF's `read_value`. */

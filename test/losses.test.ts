@@ -184,3 +184,17 @@ describe('Keras numerics at the edges', () => {
     expect(() => tf.losses.binaryCrossentropy([1], tf.ones([1]), { reduction: 'avg' as never })).toThrow(/binaryCrossentropy.*reduction/);
   });
 });
+
+describe('binaryCrossentropy from logits at z = 0', () => {
+  it('has the smooth gradient σ(0) − t, as TF\'s sigmoid_cross_entropy_with_logits', () => {
+    // TF selects relu(z) and −|z| with `z >= 0` (nn_impl.py), so at z = 0 the derivative of
+    // max(z, 0) − z·t + log1p(e^−|z|) is 1 − t − σ(0) = 0.5 − t, per element of a mean over 4.
+    const t = tf.tensor([0, 1, 0.25, 1], [4], 'float64');
+    const z = new tf.Variable(tf.zeros([4], 'float64'));
+    const tape = new tf.GradientTape();
+    const loss = tape.record(() => tf.losses.binaryCrossentropy(t, z, { fromLogits: true }));
+    expect(loss.item()).toBeCloseTo(Math.log(2), 15);
+    const g = tape.gradient(loss, z) as Tensor;
+    expect(Array.from(g.dataSync())).toEqual([0.5, -0.5, 0.25, -0.5].map((v) => v / 4));
+  });
+});

@@ -639,3 +639,47 @@ describe('the seed programs', () => {
     expectValues(tape.gradient(cost, w), -6);
   });
 });
+
+describe('targets as TF takes them', () => {
+  it('a nested target (array or object) gives the gradient of the sum of its tensors', () => {
+    // TF GradientTape.gradient(target=nested): "target: a list or nested structure of Tensors
+    // or Variables to be differentiated" and the gradient is that of their sum.
+    // y1 = x², y2 = 3x, {a: y1, b: [y2]} at x = 2: d(x² + 3x)/dx = 2x + 3 = 7.
+    const x = tf.tensor(2, [], 'float64');
+    const tape = new tf.GradientTape({ persistent: true });
+    tape.watch(x);
+    const [y1, y2] = tape.record(() => [x.square(), x.mul(3)]);
+    expect((tape.gradient([y1, y2], x) as tf.Tensor).item()).toBe(7);
+    expect((tape.gradient({ a: y1, b: [y2] }, [x]) as tf.Tensor[])[0].item()).toBe(7);
+    // outputGradients in the target's structure weight each part: 2·(2x) + 10·3 = 38.
+    expect((tape.gradient([y1, y2], x, { outputGradients: [tf.scalar(2, 'float64'), tf.scalar(10, 'float64')] }) as tf.Tensor).item()).toBe(38);
+  });
+
+  it('a nested target on a non-persistent tape is one gradient call', () => {
+    const x = tf.tensor([1, 2], [2], 'float64');
+    const tape = new tf.GradientTape();
+    tape.watch(x);
+    const ys = tape.record(() => [x.sum(), x.square().sum()]);
+    expect(Array.from((tape.gradient(ys, x) as tf.Tensor).dataSync())).toEqual([3, 5]); // 1 + 2x
+    expect(() => tape.gradient(ys[0], x)).toThrow(/only compute gradients once/);
+  });
+
+  it('a Variable as the target: d v0 / [v0, v1] is [ones, null]', () => {
+    // TF: reading a watched variable is recorded (ReadVariableOp), and the target v0 is then the
+    // source v0 itself; v1, also read, does not influence v0.
+    const v0 = new tf.Variable([1, 2]);
+    const v1 = new tf.Variable(3);
+    const tape = new tf.GradientTape();
+    tape.record(() => { v0.value(); v1.value(); });
+    const [g0, g1] = tape.gradient(v0, [v0, v1]) as (tf.Tensor | null)[];
+    expect(Array.from(g0!.dataSync())).toEqual([1, 1]);
+    expect(g1).toBeNull();
+  });
+
+  it('v.value() inside record is recorded: gradients flow through the copy', () => {
+    const v = new tf.Variable(3, { dtype: 'float64' });
+    const tape = new tf.GradientTape();
+    const y = tape.record(() => v.value().square());
+    expect((tape.gradient(y, v) as tf.Tensor).item()).toBe(6);
+  });
+});

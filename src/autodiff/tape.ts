@@ -140,13 +140,19 @@ export class GradientTape implements Recorder {
     this.accessed.push(v);
   }
 
-  /** d target / d sources, in the structure of `sources`. */
-  gradient<S extends Sources>(target: Tensor, sources: S, options: GradientOptions = NO_OPTIONS): Gradients<S> {
+  /**
+   * d target / d sources, in the structure of `sources`. `target` may be a tensor or an array
+   * or object of them (nested): the result is then the gradient of their sum, as TF's
+   * `GradientTape.gradient(target=nested)`; `outputGradients` then has the target's structure.
+   */
+  gradient<S extends Sources>(target: Sources, sources: S, options: GradientOptions = NO_OPTIONS): Gradients<S> {
     // A flat array of tensors (the usual call) needs no flattening or rebuilding.
     const flat = Array.isArray(sources) && allTensors(sources);
     const list: Tensor[] = flat ? (sources as Tensor[]) : [];
     if (!flat) flattenSources(sources, list, 'GradientTape.gradient');
-    const grads = this.backprop(target, list, options, 'gradient');
+    const grads = target instanceof Tensor
+      ? this.backprop(target, list, options, 'gradient')
+      : this.backpropNested(target, list, options);
     if (!this.persistent) this.release();
     return (flat ? grads : rebuild(sources, grads, { i: 0 })) as Gradients<S>;
   }
@@ -222,6 +228,29 @@ export class GradientTape implements Recorder {
     this.used = true;
     this.nodes = [];
     this.forgetSlots();
+  }
+
+  /** A nested target: one backward pass per target tensor, summed per source. */
+  private backpropNested(target: Sources, sources: Tensor[], options: GradientOptions): (Tensor | null)[] {
+    const targets: Tensor[] = [];
+    flattenSources(target, targets, 'GradientTape.gradient: target');
+    let seeds: (TensorLike | undefined)[] = targets.map(() => undefined);
+    if (options.outputGradients !== undefined) {
+      const list: Tensor[] = [];
+      flattenSources(options.outputGradients as Sources, list, 'GradientTape.gradient: outputGradients');
+      if (list.length !== targets.length) {
+        throw new Error(`GradientTape.gradient: outputGradients has ${list.length} tensors for a target of ${targets.length}`);
+      }
+      seeds = list;
+    }
+    // The tape is released by gradient() after all passes, so a non-persistent tape allows these.
+    let total: (Tensor | null)[] = sources.map(() => null);
+    targets.forEach((t, i) => {
+      const grads = this.backprop(t, sources, { ...options, outputGradients: seeds[i], unconnectedGradients: 'none' }, 'gradient');
+      total = total.map((acc, k) => (grads[k] === null ? acc : acc === null ? grads[k] : add(acc, grads[k]!)));
+    });
+    if (options.unconnectedGradients === 'zero') total = total.map((g, k) => g ?? zerosLike(sources[k]));
+    return total;
   }
 
   private backprop(target: Tensor, sources: Tensor[], options: GradientOptions, op: string): (Tensor | null)[] {

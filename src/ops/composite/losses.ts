@@ -8,8 +8,10 @@ import { isFloat } from '../../dtype.js';
 import { fmt, shapesEqual } from '../../shape.js';
 import { Tensor, toTensor, type TensorLike } from '../../tensor.js';
 import { add, mul, sub, div } from '../binary.js';
-import { abs, exp, log, log1p, neg, relu, square } from '../unary.js';
+import { exp, log, log1p, neg, square } from '../unary.js';
 import { sum } from '../reduce.js';
+import { greaterEqual } from '../compare.js';
+import { where } from '../where.js';
 import { cast } from '../cast.js';
 import { oneHot } from './one-hot.js';
 import { clipByValue, logSoftmax, mean } from './math.js';
@@ -103,8 +105,13 @@ export function binaryCrossentropy(yTrue: TensorLike, yPred: TensorLike, options
   const t = targets(yTrue, p, 'binaryCrossentropy');
   let elementwise: Tensor;
   if (options.fromLogits) {
-    // max(x, 0) − x·z + log(1 + e^−|x|), stable for any logit x
-    elementwise = add(sub(relu(p), mul(p, t)), log1p(exp(neg(abs(p)))));
+    // max(x, 0) − x·z + log(1 + e^−|x|), stable for any logit x. Both max and |x| select on
+    // x >= 0, as TF's sigmoid_cross_entropy_with_logits does, so the gradient at x = 0 is the
+    // smooth σ(0) − z rather than the −z that relu's and abs's kink rules would give.
+    const nonNegative = greaterEqual(p, 0);
+    const reluLogits = where(nonNegative, p, 0);
+    const negAbsLogits = where(nonNegative, neg(p), p);
+    elementwise = add(sub(reluLogits, mul(p, t)), log1p(exp(negAbsLogits)));
   } else {
     const q = clipByValue(p, EPSILON, 1 - EPSILON);
     elementwise = neg(add(mul(t, log(q)), mul(sub(1, t), log(sub(1, q)))));
