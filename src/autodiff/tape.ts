@@ -20,8 +20,8 @@ export type Sources = Tensor | Sources[] | { [key: string]: Sources };
 export type Gradients<S> = S extends Tensor ? Tensor | null : S extends readonly unknown[] ? { [K in keyof S]: Gradients<S[K]> } : S extends object ? { [K in keyof S]: Gradients<S[K]> } : never;
 
 export interface GradientOptions {
-  /** Upstream gradient of the target (default: ones, i.e. the gradient of its sum). */
-  outputGradients?: TensorLike;
+  /** Upstream gradient of the target (default: ones, i.e. the gradient of its sum); nested like a nested target. */
+  outputGradients?: TensorLike | Sources;
   /** What an unconnected source gets: null ('none', default) or zeros ('zero'). */
   unconnectedGradients?: 'none' | 'zero';
 }
@@ -246,7 +246,7 @@ export class GradientTape implements Recorder {
     // The tape is released by gradient() after all passes, so a non-persistent tape allows these.
     let total: (Tensor | null)[] = sources.map(() => null);
     targets.forEach((t, i) => {
-      const grads = this.backprop(t, sources, { ...options, outputGradients: seeds[i], unconnectedGradients: 'none' }, 'gradient');
+      const grads = this.backprop(t, sources, { outputGradients: seeds[i], unconnectedGradients: 'none' }, 'gradient');
       total = total.map((acc, k) => (grads[k] === null ? acc : acc === null ? grads[k] : add(acc, grads[k]!)));
     });
     if (options.unconnectedGradients === 'zero') total = total.map((g, k) => g ?? zerosLike(sources[k]));
@@ -273,7 +273,7 @@ export class GradientTape implements Recorder {
     if (isFloat(target.dtype)) {
       let seed: Tensor;
       if (options.outputGradients !== undefined) {
-        seed = toTensor(options.outputGradients, `GradientTape.${op}`, 'outputGradients', target.dtype);
+        seed = toTensor(options.outputGradients as TensorLike, `GradientTape.${op}`, 'outputGradients', target.dtype);
         if (!shapesEqual(seed.shape, target.shape)) {
           throw new Error(`GradientTape.${op}: outputGradients shape ${fmt(seed.shape)} does not match target shape ${fmt(target.shape)}`);
         }
