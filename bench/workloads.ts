@@ -113,6 +113,42 @@ function matmulShape(name: string, m: number, k: number, n: number, transposeA =
   };
 }
 
+/** cumsum along the last axis of [1000, 1000] (reads and writes 4 bytes an element). */
+function cumsum(): Workload {
+  return {
+    name: 'cumsum [1000,1000] axis=1',
+    units: { count: 8e6, unit: 'GB/s' },
+    tapeflow: () => {
+      const a = rnd([1000, 1000], 6);
+      return () => tf.cumsum(a, 1);
+    },
+    tfjs: (t) => {
+      const a = trnd(t, [1000, 1000], 6);
+      return () => t.cumsum(a, 1).dispose();
+    },
+  };
+}
+
+/** The 10 largest of each row of [1000, 1000] (values and indices). */
+function topK(): Workload {
+  return {
+    name: 'topK k=10 [1000,1000]',
+    units: { count: 4e6, unit: 'GB/s' },
+    tapeflow: () => {
+      const a = rnd([1000, 1000], 7);
+      return () => tf.topK(a, 10);
+    },
+    tfjs: (t) => {
+      const a = trnd(t, [1000, 1000], 7);
+      return () => {
+        const r = t.topk(a, 10);
+        r.values.dispose();
+        r.indices.dispose();
+      };
+    },
+  };
+}
+
 // MLP 784-256-256-10, batch 128: forward 2·128·(784·256 + 256·256 + 256·10) FLOPs; backward twice
 // that, minus the gradient with respect to the input batch (not needed).
 const MLP_FORWARD = 2 * 128 * (784 * 256 + 256 * 256 + 256 * 10);
@@ -255,4 +291,6 @@ export const WORKLOADS: Workload[] = [
   matmulShape('1024×1024 · 1024×1', 1024, 1024, 1),
   ...mlpParts(),
   mlp(),
+  cumsum(),
+  topK(),
 ];

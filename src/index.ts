@@ -29,6 +29,8 @@ export { pad } from './ops/pad.js';
 export { cast } from './ops/cast.js';
 export { where } from './ops/where.js';
 export { oneHot } from './ops/composite/one-hot.js';
+export { cumsum, cumprod, type ScanOptions } from './ops/scan.js';
+export { topK, sort, argsort, type TopKResult, type SortOptions } from './ops/sort.js';
 
 export * as losses from './ops/composite/losses.js';
 export * as random from './ops/random.js';

@@ -18,6 +18,8 @@ import { cast } from './cast.js';
 import { concat, split, stack } from './concat.js';
 import { oneHot } from './composite/one-hot.js';
 import type { Axis } from './reduce.js';
+import { cumprod, cumsum, type ScanOptions } from './scan.js';
+import { argsort, sort, topK, type SortOptions, type TopKResult } from './sort.js';
 
 type T = Tensor;
 type L = TensorLike;
@@ -44,6 +46,8 @@ declare module '../tensor.js' {
     stack(others: L | L[], axis?: number): T; split(numOrSizes: number | number[], axis?: number): T[];
     oneHot(depth: number, onValue?: number, offValue?: number): T;
     flatten(): T;
+    cumsum(axis?: number, options?: ScanOptions): T; cumprod(axis?: number, options?: ScanOptions): T;
+    topK(k?: number, sorted?: boolean): TopKResult; sort(options?: SortOptions): T; argsort(options?: SortOptions): T;
   }
 }
 
@@ -110,6 +114,11 @@ const methods: Record<string, (this: T, ...args: never[]) => unknown> = {
   split(this: T, numOrSizes: number | number[], axis?: number) { return split(this, numOrSizes, axis); },
   oneHot(this: T, depth: number, onValue?: number, offValue?: number) { return oneHot(this, depth, onValue, offValue); },
   flatten(this: T) { return shape.reshape(this, [-1]); },
+  cumsum(this: T, axis?: number, options?: ScanOptions) { return cumsum(this, axis, options); },
+  cumprod(this: T, axis?: number, options?: ScanOptions) { return cumprod(this, axis, options); },
+  topK(this: T, k?: number, sorted?: boolean) { return topK(this, k, sorted); },
+  sort(this: T, options?: SortOptions) { return sort(this, options); },
+  argsort(this: T, options?: SortOptions) { return argsort(this, options); },
 };
 
 for (const [name, fn] of Object.entries(methods)) {

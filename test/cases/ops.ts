@@ -476,6 +476,85 @@ add({ name: 'oneHot nested-array indices', op: 'oneHot', dtypes: ['float32'], gr
 // stopGradient is the identity forward; its (null) gradient is checked in tape.test.ts.
 add({ name: 'stopGradient [7]', op: 'stopGradient', dtypes: ALL, grad: false, inputs: [inp([7])], run: (x) => tf.stopGradient(x), ref: (x) => x });
 
+// ---------------------------------------------------------------------------------------------
+// Scans: cumsum, cumprod (axis, {exclusive, reverse})
+
+const SCAN_ARGS: [number[], number, boolean, boolean][] = [
+  ...SIZES.map((n): [number[], number, boolean, boolean] => [[n], 0, false, false]),
+  [[9], 0, true, false], [[9], 0, false, true], [[9], 0, true, true], [[1025], 0, true, true],
+  [[3, 4], 0, false, false], [[3, 4], 1, false, false], [[3, 4], -1, true, false], [[3, 4], 0, false, true],
+  [[2, 3, 4], 1, false, false], [[2, 3, 4], 1, true, true], [[2, 0, 3], 1, false, false], [[1, 1], 1, true, false],
+  [[33, 33], 0, false, true], [[33, 33], 1, true, false], [[5, 1025], 1, false, false],
+];
+for (const [op, fn, ref, domain, dtypes] of [
+  ['cumsum', tf.cumsum, R.cumsum, 'real', FI],
+  ['cumprod', tf.cumprod, R.cumprod, 'nearOne', FI],
+] as const) {
+  for (const [shape, axis, exclusive, reverse] of SCAN_ARGS) {
+    const flags = `${exclusive ? ' exclusive' : ''}${reverse ? ' reverse' : ''}`;
+    add({
+      name: `${op} ${s(shape)} axis=${axis}${flags}`, op, dtypes: [...dtypes], tol: REDUCE_TOL,
+      inputs: [inp(shape, op === 'cumprod' ? (shape.length === 1 && shape[0] < 100 ? 'positive' : domain) : domain)],
+      run: (x) => fn(x, axis, { exclusive, reverse }), ref: (x) => ref(x, axis, exclusive, reverse),
+      grad2: op === 'cumprod' && shape.length === 2 && shape[0] === 3,
+    });
+  }
+}
+add({ name: 'cumsum default axis [3,2]', op: 'cumsum', dtypes: FI, inputs: [inp([3, 2])], run: (x) => tf.cumsum(x), ref: (x) => R.cumsum(x, 0) });
+add({ name: 'cumsum method [2,3] axis=1 reverse', op: 'cumsum', method: true, dtypes: FI, inputs: [inp([2, 3])], run: (x) => x.cumsum(1, { reverse: true }), ref: (x) => R.cumsum(x, 1, false, true) });
+add({ name: 'cumprod method [2,3] axis=1 exclusive', op: 'cumprod', method: true, dtypes: FI, inputs: [inp([2, 3], 'positive')], run: (x) => x.cumprod(1, { exclusive: true }), ref: (x) => R.cumprod(x, 1, true, false) });
+// Zeros in x: the gradient takes the exact (division-free) path; cumprod is a polynomial, so
+// central differences through the zeros are exact.
+for (const [exclusive, reverse] of [[false, false], [true, false], [false, true], [true, true]]) {
+  add({
+    name: `cumprod with zeros${exclusive ? ' exclusive' : ''}${reverse ? ' reverse' : ''}`, op: 'cumprod', dtypes: F,
+    inputs: [{ shape: [2, 5], values: [2, 0, 3, 0.5, 1.5, 0, -1, 0, 2, 0.5] }],
+    run: (x) => tf.cumprod(x, 1, { exclusive, reverse }), ref: (x) => R.cumprod(x, 1, exclusive, reverse),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Selection: topK (values differentiable, indices int32), sort, argsort
+
+const TOPK_ARGS: [number[], number, Domain][] = [
+  [[1], 1, 'real'], [[7], 3, 'real'], [[8], 8, 'real'], [[9], 1, 'real'], [[17], 5, 'real'], [[33], 10, 'real'], [[1025], 10, 'real'],
+  [[1025], 1000, 'real'], [[3, 4], 2, 'real'], [[2, 3, 17], 5, 'real'], [[4, 0], 0, 'real'], [[0, 5], 2, 'real'], [[3, 5], 0, 'real'],
+  [[5, 9], 4, 'coarse'], [[70, 40], 10, 'real'],
+];
+for (const [shape, k, domain] of TOPK_ARGS) {
+  const label = `${s(shape)} k=${k}${domain === 'coarse' ? ' ties' : ''}`;
+  add({
+    name: `topK values ${label}`, op: 'topK', dtypes: FI, inputs: [inp(shape, domain)], grad: domain === 'coarse' ? false : undefined,
+    run: (x) => tf.topK(x, k).values, ref: (x) => R.topK(x, k)[0],
+  });
+  add({
+    name: `topK indices ${label}`, op: 'topK', dtypes: FI, outDType: 'int32', grad: false, inputs: [inp(shape, domain)],
+    run: (x) => tf.topK(x, k).indices, ref: (x) => R.topK(x, k)[1],
+  });
+}
+add({ name: 'topK default k', op: 'topK', dtypes: F, inputs: [inp([3, 6])], run: (x) => tf.topK(x).values, ref: (x) => R.topK(x, 1)[0] });
+add({ name: 'topK NaN is largest', op: 'topK', dtypes: F, grad: false, inputs: [{ shape: [6], values: [1, NaN, 3, -Infinity, NaN, Infinity] }], run: (x) => { const r = tf.topK(x, 4); return [r.values, tf.cast(r.indices, x.dtype)]; }, ref: (x) => { const [v, i] = R.topK(x, 4); return [v, i]; } });
+add({ name: 'topK method', op: 'topK', method: true, dtypes: FI, inputs: [inp([2, 5])], run: (x) => x.topK(2).values, ref: (x) => R.topK(x, 2)[0] });
+
+for (const [shape, descending, domain] of [
+  [[0], false, 'real'], [[1], false, 'real'], [[7], false, 'real'], [[9], true, 'real'], [[33], false, 'coarse'], [[1025], false, 'real'],
+  [[1025], true, 'coarse'], [[3, 4], false, 'real'], [[2, 3, 17], true, 'real'], [[3, 0], false, 'real'], [[40, 70], false, 'real'],
+] as [number[], boolean, Domain][]) {
+  const label = `${s(shape)}${descending ? ' descending' : ''}${domain === 'coarse' ? ' ties' : ''}`;
+  add({
+    name: `sort ${label}`, op: 'sort', dtypes: FI, inputs: [inp(shape, domain)], grad: domain === 'coarse' ? false : undefined,
+    run: (x) => tf.sort(x, { descending }), ref: (x) => R.sort(x, descending),
+  });
+  add({
+    name: `argsort ${label}`, op: 'argsort', dtypes: FI, outDType: 'int32', grad: false, inputs: [inp(shape, domain)],
+    run: (x) => tf.argsort(x, { descending }), ref: (x) => R.argsort(x, descending),
+  });
+}
+add({ name: 'sort NaN last, -0 ties 0 (stable)', op: 'sort', dtypes: F, grad: false, inputs: [{ shape: [7], values: [NaN, 0, -0, -Infinity, 2, NaN, -1] }], run: (x) => tf.sort(x), ref: (x) => R.sort(x) });
+add({ name: 'argsort stable ties', op: 'argsort', dtypes: FI, outDType: 'int32', grad: false, inputs: [{ shape: [8], values: [2, 1, 2, 1, 0, 2, 0, 1] }], run: (x) => tf.argsort(x), ref: (x) => R.argsort(x) });
+add({ name: 'sort method', op: 'sort', method: true, dtypes: FI, inputs: [inp([2, 5])], run: (x) => x.sort({ descending: true }), ref: (x) => R.sort(x, true) });
+add({ name: 'argsort method', op: 'argsort', method: true, dtypes: FI, outDType: 'int32', grad: false, inputs: [inp([2, 5])], run: (x) => x.argsort(), ref: (x) => R.argsort(x) });
+
 export const OP_CASES: readonly OpCase[] = cases;
 
 // ---------------------------------------------------------------------------------------------

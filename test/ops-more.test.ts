@@ -1,0 +1,100 @@
+/**
+ * Known answers for the scan, selection, einsum, norm/moments, logical, indexing and random ops:
+ * TensorFlow's documented examples (each cited with the API page it comes from), the gradient
+ * rules TF registers, and the errors (op, argument and shapes named). The op-case table
+ * (test/cases/ops.ts) checks the same ops numerically against float64 references.
+ */
+import { describe, expect, it } from 'vitest';
+import * as tf from '../src/index.js';
+import type { Tensor } from '../src/index.js';
+import { backendLabel, onBackend } from './support/backends.js';
+
+const grad = (f: (x: Tensor) => Tensor, x: Tensor, dy?: Tensor) => {
+  const tape = new tf.GradientTape();
+  tape.watch(x);
+  const y = tape.record(() => f(x));
+  return tape.gradient(y, x, dy ? { outputGradients: dy } : undefined) as Tensor;
+};
+
+describe(`scans on ${backendLabel()}`, () => {
+  it('cumsum: the examples of tf.math.cumsum', () => {
+    // https://www.tensorflow.org/api_docs/python/tf/math/cumsum
+    const x = tf.tensor([2, 4, 6, 8]);
+    expect(tf.cumsum(x).arraySync()).toEqual([2, 6, 12, 20]);
+    expect(tf.cumsum(x, 0, { exclusive: true }).arraySync()).toEqual([0, 2, 6, 12]);
+    expect(tf.cumsum(x, 0, { reverse: true }).arraySync()).toEqual([20, 18, 14, 8]);
+    expect(tf.cumsum(x, 0, { exclusive: true, reverse: true }).arraySync()).toEqual([18, 14, 8, 0]);
+    const y = tf.tensor([[2, 4, 6, 8], [1, 3, 5, 7]]);
+    expect(tf.cumsum(y, 0).arraySync()).toEqual([[2, 4, 6, 8], [3, 7, 11, 15]]);
+    expect(tf.cumsum(y, 1).arraySync()).toEqual([[2, 6, 12, 20], [1, 4, 9, 16]]);
+  });
+
+  it('cumprod: the examples of tf.math.cumprod ([a, b, c] → [a, ab, abc] and the flags)', () => {
+    // https://www.tensorflow.org/api_docs/python/tf/math/cumprod
+    const x = tf.tensor([2, 3, 5], undefined, 'int32');
+    expect(tf.cumprod(x).arraySync()).toEqual([2, 6, 30]);
+    expect(tf.cumprod(x, 0, { exclusive: true }).arraySync()).toEqual([1, 2, 6]);
+    expect(tf.cumprod(x, 0, { reverse: true }).arraySync()).toEqual([30, 15, 5]);
+    expect(tf.cumprod(x, 0, { exclusive: true, reverse: true }).arraySync()).toEqual([15, 5, 1]);
+  });
+
+  it('gradients: cumsum is the reverse cumsum of dy; cumprod is TF\'s formula, exact through zeros', () => {
+    // TF _CumsumGrad: cumsum(dy, exclusive, reverse = !reverse).
+    const dy = tf.tensor([1, 2, 3, 4]);
+    expect(grad((t) => tf.cumsum(t), tf.tensor([5, 6, 7, 8]), dy).arraySync()).toEqual([10, 9, 7, 4]);
+    expect(grad((t) => tf.cumsum(t, 0, { exclusive: true }), tf.tensor([5, 6, 7, 8]), dy).arraySync()).toEqual([9, 7, 4, 0]);
+    // d/dx of Σ cumprod([2, 0, 3]) = 2 + 0 + 0: ∂/∂x0 = 1, ∂/∂x1 = x0 + x0·x2 = 8, ∂/∂x2 = x0·x1 = 0.
+    expect(grad((t) => tf.cumprod(t), tf.tensor([2, 0, 3])).arraySync()).toEqual([1, 8, 0]);
+  });
+
+  it('errors name the op, the argument and the shape', () => {
+    expect(() => tf.cumsum(tf.scalar(1))).toThrow(/cumsum: x must have rank at least 1/);
+    expect(() => tf.cumsum(tf.tensor([true]))).toThrow(/cumsum: x must be float32, float64 or int32, got bool \[1\]/);
+    expect(() => tf.cumprod(tf.tensor([[1]]), 2)).toThrow(/cumprod: axis 2 is out of range for a tensor of rank 2/);
+    expect(() => tf.cumsum(tf.tensor([1]), 0, { exclusiv: true } as never)).toThrow(/cumsum: unknown option "exclusiv"/);
+    expect(() => tf.cumsum(tf.tensor([1]), 0, { reverse: 1 } as never)).toThrow(/cumsum: options.reverse must be a boolean/);
+  });
+});
+
+describe(`selection on ${backendLabel()}`, () => {
+  it('topK: the example of tf.math.top_k', () => {
+    // https://www.tensorflow.org/api_docs/python/tf/math/top_k
+    const r = tf.topK(tf.tensor([1, 2, 98, 1, 1, 99, 3, 1, 3, 96, 4, 1]), 3);
+    expect(r.values.arraySync()).toEqual([99, 98, 96]);
+    expect(r.indices.arraySync()).toEqual([5, 2, 9]);
+    expect(r.indices.dtype).toBe('int32');
+    // Ties: the lower index comes first (TF: "If two elements are equal, the lower-index element appears first").
+    expect(tf.topK(tf.tensor([[3, 1, 3, 3]]), 2).indices.arraySync()).toEqual([[0, 2]]);
+  });
+
+  it('sort and argsort: the examples of tf.sort and tf.argsort', () => {
+    // https://www.tensorflow.org/api_docs/python/tf/sort and .../tf/argsort
+    const a = tf.tensor([1, 10, 26.9, 2.8, 166.32, 62.3], undefined, 'float64');
+    expect(tf.sort(a).arraySync()).toEqual([1, 2.8, 10, 26.9, 62.3, 166.32]);
+    expect(tf.sort(a, { descending: true }).arraySync()).toEqual([166.32, 62.3, 26.9, 10, 2.8, 1]);
+    expect(tf.argsort(a).arraySync()).toEqual([0, 3, 1, 2, 5, 4]);
+    expect(tf.argsort(a, { descending: true }).arraySync()).toEqual([4, 5, 2, 1, 3, 0]);
+  });
+
+  it('the gradient of topK values scatters dy to the picked positions (TF _TopKGrad)', () => {
+    const g = grad((t) => tf.topK(t, 2).values, tf.tensor([[1, 5, 3], [4, 2, 6]]), tf.tensor([[10, 20], [30, 40]]));
+    expect(g.arraySync()).toEqual([[0, 10, 20], [40, 0, 30]]);
+    const s = grad((t) => tf.sort(t), tf.tensor([3, 1, 2]), tf.tensor([1, 2, 3]));
+    expect(s.arraySync()).toEqual([3, 1, 2]);
+  });
+
+  it('errors name the op, the argument and the shape', () => {
+    expect(() => tf.topK(tf.tensor([1, 2]), 3)).toThrow(/topK: k = 3 is larger than the last dimension of x \[2\]/);
+    expect(() => tf.topK(tf.tensor([1, 2]), -1)).toThrow(/topK: k must be a non-negative integer, got -1/);
+    expect(() => tf.topK(tf.scalar(1))).toThrow(/topK: x must have rank at least 1/);
+    expect(() => tf.sort(tf.tensor([true, false]))).toThrow(/sort: x must be float32, float64 or int32, got bool \[2\]/);
+    expect(() => tf.argsort(tf.tensor([1]), { direction: 'DESCENDING' } as never)).toThrow(/argsort: unknown option "direction"/);
+  });
+
+  it('js and native give the same order on ties and NaN', () => {
+    const x = tf.tensor([2, NaN, 1, 2, NaN, -0, 0, 1]);
+    const js = onBackend('js', () => tf.argsort(x).arraySync());
+    expect(js).toEqual([5, 6, 2, 7, 0, 3, 1, 4]);
+    if (tf.backendInfo().nativeAvailable) expect(onBackend('native', () => tf.argsort(x).arraySync())).toEqual(js);
+  });
+});
