@@ -149,6 +149,27 @@ function topK(): Workload {
   };
 }
 
+/**
+ * 'bij,bjk->bik' at the MLP's first-layer shapes (batch 128, 784 → 256), four of them, as
+ * einsum and as the matmul it lowers to: the two rows should be within 1.2x of each other.
+ */
+function batchedLayer(form: 'einsum' | 'matmul'): Workload {
+  const [b, m, k, n] = [4, 128, 784, 256];
+  return {
+    name: `${form} 'bij,bjk->bik' ${b}×${m}×${k}·${k}×${n}`,
+    units: { count: 2 * b * m * n * k, unit: 'GFLOP/s' },
+    limit: 'peak',
+    tapeflow: () => {
+      const x = rnd([b, m, k], 8), w = rnd([b, k, n], 9);
+      return form === 'einsum' ? () => tf.einsum('bij,bjk->bik', x, w) : () => tf.matmul(x, w);
+    },
+    tfjs: (t) => {
+      const x = trnd(t, [b, m, k], 8), w = trnd(t, [b, k, n], 9);
+      return form === 'einsum' ? () => t.einsum('bij,bjk->bik', x, w).dispose() : () => t.matMul(x, w).dispose();
+    },
+  };
+}
+
 // MLP 784-256-256-10, batch 128: forward 2·128·(784·256 + 256·256 + 256·10) FLOPs; backward twice
 // that, minus the gradient with respect to the input batch (not needed).
 const MLP_FORWARD = 2 * 128 * (784 * 256 + 256 * 256 + 256 * 10);
@@ -293,4 +314,6 @@ export const WORKLOADS: Workload[] = [
   mlp(),
   cumsum(),
   topK(),
+  batchedLayer('einsum'),
+  batchedLayer('matmul'),
 ];

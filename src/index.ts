@@ -30,6 +30,7 @@ export { cast } from './ops/cast.js';
 export { where } from './ops/where.js';
 export { oneHot } from './ops/composite/one-hot.js';
 export { cumsum, cumprod, type ScanOptions } from './ops/scan.js';
+export { einsum } from './ops/einsum.js';
 export { topK, sort, argsort, type TopKResult, type SortOptions } from './ops/sort.js';
 
 export * as losses from './ops/composite/losses.js';

@@ -98,3 +98,38 @@ describe(`selection on ${backendLabel()}`, () => {
     if (tf.backendInfo().nativeAvailable) expect(onBackend('native', () => tf.argsort(x).arraySync())).toEqual(js);
   });
 });
+
+describe(`einsum on ${backendLabel()}`, () => {
+  const m0 = tf.tensor([[1, 2, 3], [4, 5, 6]]);
+  const m1 = tf.tensor([[1, 0], [0, 1], [2, 2]]);
+
+  it('the forms listed on the tf.einsum page: matmul, dot, outer, transpose, trace, batch matmul', () => {
+    // https://www.tensorflow.org/api_docs/python/tf/einsum
+    expect(tf.einsum('ij,jk->ik', m0, m1).arraySync()).toEqual([[7, 8], [16, 17]]);
+    expect(tf.einsum('i,i->', tf.tensor([1, 2, 3]), tf.tensor([4, 5, 6])).item()).toBe(32);
+    expect(tf.einsum('i,j->ij', tf.tensor([1, 2]), tf.tensor([3, 4])).arraySync()).toEqual([[3, 4], [6, 8]]);
+    expect(tf.einsum('ij->ji', m0).arraySync()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    expect(tf.einsum('ii->', tf.tensor([[1, 2], [3, 4]])).item()).toBe(5);
+    expect(tf.einsum('ii->i', tf.tensor([[1, 2], [3, 4]])).arraySync()).toEqual([1, 4]);
+    expect(tf.einsum('bij,bjk->bik', tf.stack([m0, m0]), tf.stack([m1, m1])).arraySync()).toEqual([[[7, 8], [16, 17]], [[7, 8], [16, 17]]]);
+  });
+
+  it('is differentiable: the gradient of Σ einsum(ij,jk->ik) is ones·bᵀ and aᵀ·ones', () => {
+    const tape = new tf.GradientTape();
+    tape.watch([m0, m1]);
+    const y = tape.record(() => tf.einsum('ij,jk->ik', m0, m1));
+    const [ga, gb] = tape.gradient(y, [m0, m1]) as Tensor[];
+    expect(ga.arraySync()).toEqual([[1, 1, 4], [1, 1, 4]]);
+    expect(gb.arraySync()).toEqual([[5, 5], [7, 7], [9, 9]]);
+  });
+
+  it('errors name the equation, the label and the shapes', () => {
+    expect(() => tf.einsum('ij,jk', m0, m1)).toThrow(/einsum: equation "ij,jk" must have the explicit form/);
+    expect(() => tf.einsum('ij,jk->ik', m0)).toThrow(/einsum: equation "ij,jk->ik" has 2 input terms, but 1 tensor was given/);
+    expect(() => tf.einsum('ij,jk->ik', m0, m0)).toThrow(/einsum: label 'j' has size 3 in operands\[0\] \[2,3\] but 2 in operands\[1\] \[2,3\]/);
+    expect(() => tf.einsum('ijk->i', m0)).toThrow(/einsum: term 'ijk' has 3 labels, but operands\[0\] has shape \[2,3\] \(rank 2\)/);
+    expect(() => tf.einsum('ij->iq', m0)).toThrow(/einsum: equation "ij->iq": output label 'q' does not appear in any input/);
+    expect(() => tf.einsum('...ij->ij', m0)).toThrow(/ellipsis/);
+    expect(() => tf.einsum('ij->i', tf.tensor([[1]], undefined, 'int32'))).toThrow(/einsum: operands must be float32 or float64, got int32 \[1,1\]/);
+  });
+});

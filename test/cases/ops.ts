@@ -555,6 +555,25 @@ add({ name: 'argsort stable ties', op: 'argsort', dtypes: FI, outDType: 'int32',
 add({ name: 'sort method', op: 'sort', method: true, dtypes: FI, inputs: [inp([2, 5])], run: (x) => x.sort({ descending: true }), ref: (x) => R.sort(x, true) });
 add({ name: 'argsort method', op: 'argsort', method: true, dtypes: FI, outDType: 'int32', grad: false, inputs: [inp([2, 5])], run: (x) => x.argsort(), ref: (x) => R.argsort(x) });
 
+// ---------------------------------------------------------------------------------------------
+// einsum (explicit form)
+
+for (const [eq, shapes] of [
+  ['ij,jk->ik', [[2, 3], [3, 4]]], ['bij,bjk->bik', [[2, 3, 4], [2, 4, 5]]], ['ij,kj->ik', [[2, 3], [4, 3]]], ['ji,jk->ik', [[3, 2], [3, 4]]],
+  ['bij,bkj->bik', [[2, 3, 4], [2, 5, 4]]], ['ii->', [[3, 3]]], ['ii->i', [[4, 4]]], ['ij->', [[3, 4]]], ['ij->ji', [[2, 3]]], ['ijk->kji', [[2, 3, 4]]],
+  ['i,i->', [[7], [7]]], ['i,j->ij', [[3], [4]]], ['i,i->i', [[1025], [1025]]], ['bi,bi->b', [[17, 9], [17, 9]]], ['ij,jk,kl->il', [[2, 3], [3, 4], [4, 2]]],
+  ['iij,jk->ik', [[3, 3, 2], [2, 4]]], ['abc,cd->abd', [[2, 3, 4], [4, 5]]], ['ij,jk->ik', [[0, 3], [3, 2]]], ['ij,jk->ik', [[2, 0], [0, 3]]], ['i->', [[0]]],
+  ['ij,jk->ik', [[33, 33], [33, 33]]], ['bhqd,bhkd->bhqk', [[2, 2, 3, 4], [2, 2, 5, 4]]], ['ij,ij->i', [[1, 1], [1, 1]]], ['->', [[]]], [',i->i', [[], [8]]],
+  ['ijk,ikl->jl', [[3, 2, 4], [3, 4, 2]]], ['i,jk,kl->ijl', [[2], [2, 3], [3, 2]]],
+] as [string, number[][]][]) {
+  add({
+    name: `einsum '${eq}' ${shapes.map(s).join(' ')}`, op: 'einsum', dtypes: F, tol: { float32: 1e-5 * 33, float64: 1e-11 },
+    inputs: shapes.map((sh) => inp(sh)), run: (...xs) => tf.einsum(eq, ...xs), ref: (...xs) => R.einsum(eq, ...xs),
+    grad2: ['ij,jk->ik', 'bij,bjk->bik', 'ii->i', 'ij,jk,kl->il'].includes(eq) && shapes[0][0] !== 0 && shapes[0][0] < 30,
+  });
+}
+add({ name: 'einsum spaces and nested-array operand', op: 'einsum', dtypes: F, inputs: [inp([2, 2])], run: (x) => tf.einsum('ij, jk -> ik', x, [[1, 2], [3, 4]]), ref: (x) => R.einsum('ij,jk->ik', x, R.arr([2, 2], [1, 2, 3, 4])) });
+
 export const OP_CASES: readonly OpCase[] = cases;
 
 // ---------------------------------------------------------------------------------------------
