@@ -133,3 +133,56 @@ describe(`einsum on ${backendLabel()}`, () => {
     expect(() => tf.einsum('ij->i', tf.tensor([[1]], undefined, 'int32'))).toThrow(/einsum: operands must be float32 or float64, got int32 \[1,1\]/);
   });
 });
+
+describe(`any, all, reverse, norm, moments on ${backendLabel()}`, () => {
+  it('any and all: the examples of tf.math.reduce_any and tf.math.reduce_all', () => {
+    // https://www.tensorflow.org/api_docs/python/tf/math/reduce_any and .../reduce_all
+    const x = tf.tensor([[true, true], [false, false]]);
+    expect(tf.any(x).arraySync()).toBe(true);
+    expect(tf.any(x, 0).arraySync()).toEqual([true, true]);
+    expect(tf.any(x, 1).arraySync()).toEqual([true, false]);
+    expect(tf.all(x).arraySync()).toBe(false);
+    expect(tf.all(x, 0).arraySync()).toEqual([false, false]);
+    expect(tf.all(x, 1).arraySync()).toEqual([true, false]);
+    expect(tf.any(tf.zeros([0], 'bool')).arraySync()).toBe(false);
+    expect(tf.all(tf.zeros([0], 'bool')).arraySync()).toBe(true);
+    expect(() => tf.any(tf.tensor([1, 0]))).toThrow(/any: x must be bool, got float32 \[2\]/);
+  });
+
+  it('reverse: the example of tf.reverse (t of shape [1, 2, 3, 4])', () => {
+    // https://www.tensorflow.org/api_docs/python/tf/reverse
+    const t = tf.reshape(tf.range(0, 24, 1, 'int32'), [1, 2, 3, 4]);
+    const last = [[[[3, 2, 1, 0], [7, 6, 5, 4], [11, 10, 9, 8]], [[15, 14, 13, 12], [19, 18, 17, 16], [23, 22, 21, 20]]]];
+    expect(tf.reverse(t, [3]).arraySync()).toEqual(last);
+    expect(tf.reverse(t, [-1]).arraySync()).toEqual(last);
+    expect(tf.reverse(t, [1]).arraySync()).toEqual([[[[12, 13, 14, 15], [16, 17, 18, 19], [20, 21, 22, 23]], [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]]]);
+    expect(tf.reverse(t, [2]).arraySync()).toEqual([[[[8, 9, 10, 11], [4, 5, 6, 7], [0, 1, 2, 3]], [[20, 21, 22, 23], [16, 17, 18, 19], [12, 13, 14, 15]]]]);
+    expect(() => tf.reverse(t, [1, -3])).toThrow(/reverse: axes \[1,-3\] name an axis twice/);
+    expect(() => tf.reverse(t, [4])).toThrow(/reverse: axis 4 is out of range for a tensor of rank 4/);
+  });
+
+  it('norm: vector and matrix norms by hand', () => {
+    const v = tf.tensor([3, -4]);
+    expect(tf.norm(v).item()).toBeCloseTo(5, 6);
+    expect(tf.norm(v, 1).item()).toBe(7);
+    expect(tf.norm(v, Infinity).item()).toBe(4);
+    const m = tf.tensor([[1, -2], [3, 4]]);
+    expect(tf.norm(m, 1, [0, 1]).item()).toBe(6); // largest column sum of |m|
+    expect(tf.norm(m, Infinity, [0, 1]).item()).toBe(7); // largest row sum
+    expect(tf.norm(m, 'fro', [0, 1]).item()).toBeCloseTo(Math.sqrt(30), 5);
+    expect(tf.norm(m, 'euclidean', 1, true).shape).toEqual([2, 1]);
+    expect(() => tf.norm(m, 2, [0, 1])).toThrow(/norm: ord 2 is not supported for matrix norms.*SVD/);
+    expect(() => tf.norm(v, 'fro')).toThrow(/norm: ord "fro" is not supported for vector norms/);
+    expect(() => tf.norm(tf.tensor([1], undefined, 'int32'))).toThrow(/norm: x must be float32 or float64, got int32 \[1\]/);
+  });
+
+  it('moments: mean and population variance (tf.nn.moments), the variance gradient 2(x − mean)/N', () => {
+    const x = tf.tensor([1, 2, 3, 4]);
+    const { mean, variance } = tf.moments(x, [0]);
+    expect(mean.item()).toBe(2.5);
+    expect(variance.item()).toBe(1.25);
+    expect(grad((t) => tf.moments(t, 0).variance, x).arraySync()).toEqual([-0.75, -0.25, 0.25, 0.75]);
+    expect(tf.moments(tf.ones([2, 3]), [1], true).mean.shape).toEqual([2, 1]);
+    expect(() => tf.moments(x, [1])).toThrow(/moments: axis 1 is out of range for a tensor of rank 1/);
+  });
+});

@@ -19,6 +19,9 @@ import { concat, split, stack } from './concat.js';
 import { oneHot } from './composite/one-hot.js';
 import type { Axis } from './reduce.js';
 import { cumprod, cumsum, type ScanOptions } from './scan.js';
+import { all, any } from './logical-reduce.js';
+import { reverse } from './reverse.js';
+import { moments, norm, type Moments, type NormOrd } from './composite/norms.js';
 import { argsort, sort, topK, type SortOptions, type TopKResult } from './sort.js';
 
 type T = Tensor;
@@ -47,6 +50,8 @@ declare module '../tensor.js' {
     oneHot(depth: number, onValue?: number, offValue?: number): T;
     flatten(): T;
     cumsum(axis?: number, options?: ScanOptions): T; cumprod(axis?: number, options?: ScanOptions): T;
+    any(axis?: Axis, keepDims?: boolean): T; all(axis?: Axis, keepDims?: boolean): T; reverse(axes: number | number[]): T;
+    norm(ord?: NormOrd, axis?: number | number[], keepDims?: boolean): T; moments(axes: number | number[], keepDims?: boolean): Moments;
     topK(k?: number, sorted?: boolean): TopKResult; sort(options?: SortOptions): T; argsort(options?: SortOptions): T;
   }
 }
@@ -116,6 +121,11 @@ const methods: Record<string, (this: T, ...args: never[]) => unknown> = {
   flatten(this: T) { return shape.reshape(this, [-1]); },
   cumsum(this: T, axis?: number, options?: ScanOptions) { return cumsum(this, axis, options); },
   cumprod(this: T, axis?: number, options?: ScanOptions) { return cumprod(this, axis, options); },
+  any(this: T, axis?: Axis, keepDims?: boolean) { return any(this, axis, keepDims); },
+  all(this: T, axis?: Axis, keepDims?: boolean) { return all(this, axis, keepDims); },
+  reverse(this: T, axes: number | number[]) { return reverse(this, axes); },
+  norm(this: T, ord?: NormOrd, axis?: number | number[], keepDims?: boolean) { return norm(this, ord, axis, keepDims); },
+  moments(this: T, axes: number | number[], keepDims?: boolean) { return moments(this, axes, keepDims); },
   topK(this: T, k?: number, sorted?: boolean) { return topK(this, k, sorted); },
   sort(this: T, options?: SortOptions) { return sort(this, options); },
   argsort(this: T, options?: SortOptions) { return argsort(this, options); },

@@ -231,6 +231,7 @@ for (const [op, fn, method, cmp] of COMPARE) {
 // Reductions
 
 type Ax = number | number[] | undefined;
+type NormOrdArg = 'euclidean' | 'fro' | number;
 interface ReduceSpec {
   op: string;
   fn: (x: Tensor, axis: Ax, keepDims: boolean) => Tensor;
@@ -573,6 +574,60 @@ for (const [eq, shapes] of [
   });
 }
 add({ name: 'einsum spaces and nested-array operand', op: 'einsum', dtypes: F, inputs: [inp([2, 2])], run: (x) => tf.einsum('ij, jk -> ik', x, [[1, 2], [3, 4]]), ref: (x) => R.einsum('ij,jk->ik', x, R.arr([2, 2], [1, 2, 3, 4])) });
+
+// ---------------------------------------------------------------------------------------------
+// any, all (bool), reverse, norm, moments
+
+for (const [op, fn, method, ref] of [
+  ['any', tf.any, (x: Tensor, a: Ax, k: boolean) => x.any(a, k), R.any],
+  ['all', tf.all, (x: Tensor, a: Ax, k: boolean) => x.all(a, k), R.all],
+] as const) {
+  for (const [shape, axis, keepDims] of REDUCE_ARGS) {
+    add({
+      name: `${op} ${s(shape)} axis=${JSON.stringify(axis)}${keepDims ? ' keepDims' : ''}`, op, dtypes: ['bool'], grad: false,
+      inputs: [inp(shape, 'bool')], run: (x) => fn(x, axis, keepDims), ref: (x) => ref(x, axis, keepDims),
+    });
+  }
+  add({ name: `${op} method [4,3] axis=1`, op, method: true, dtypes: ['bool'], grad: false, inputs: [inp([4, 3], 'bool')], run: (x) => method(x, 1, false), ref: (x) => ref(x, 1, false) });
+  add({ name: `${op} all true / all false rows`, op, dtypes: ['bool'], grad: false, inputs: [{ shape: [2, 3], values: [1, 1, 1, 0, 0, 0] }], run: (x) => fn(x, 1), ref: (x) => ref(x, 1) });
+}
+
+for (const [shape, axes] of [
+  [[7], [0]], [[0], [0]], [[1], 0], [[1025], [0]], [[3, 4], [1]], [[3, 4], [0, 1]], [[3, 4], [-1]], [[2, 3, 4], [0, 2]], [[2, 3, 4], []],
+  [[33, 33], [0]], [[2, 0, 3], [2]],
+] as [number[], number | number[]][]) {
+  shapeRow('reverse', shape, `axes=${JSON.stringify(axes)}`, (x) => tf.reverse(x, axes), (x) => R.reverse(x, typeof axes === 'number' ? [axes] : axes));
+}
+shapeRow('reverse', [2, 3], 'method', (x) => x.reverse(1), (x) => R.reverse(x, [1]), { method: true });
+
+for (const [ord, axis, shape, keepDims] of [
+  ['euclidean', undefined, [7], false], ['euclidean', undefined, [3, 4], false], ['euclidean', 1, [3, 4], true], [2, 0, [3, 4], false],
+  [1, undefined, [9], false], [1, -1, [2, 3, 4], false], [Infinity, undefined, [17], false], [Infinity, 1, [3, 5], true], [3, 1, [3, 4], false],
+  ['fro', [0, 1], [3, 4], false], ['euclidean', [1, 2], [2, 3, 4], true], [1, [0, 1], [3, 4], false], [Infinity, [0, 1], [3, 4], false],
+  [1, [2, 0], [3, 2, 4], false], ['euclidean', undefined, [1025], false], [1, 1, [33, 33], false], ['euclidean', 1, [0, 3], false],
+] as [NormOrdArg, number | number[] | undefined, number[], boolean][]) {
+  add({
+    name: `norm ord=${ord} axis=${JSON.stringify(axis)} ${s(shape)}${keepDims ? ' keepDims' : ''}`, op: 'norm', dtypes: F, tol: REDUCE_TOL,
+    inputs: [inp(shape, ord === 'euclidean' || ord === 'fro' || ord === 2 ? 'real' : 'awayFromZero')],
+    run: (x) => tf.norm(x, ord, axis, keepDims), ref: (x) => R.norm(x, ord, axis, keepDims),
+    grad: shape.includes(0) ? false : undefined, grad2: ord === 'euclidean' && shape.length === 2 && !shape.includes(0),
+  });
+}
+add({ name: 'norm default ord', op: 'norm', dtypes: F, inputs: [inp([2, 3])], run: (x) => tf.norm(x), ref: (x) => R.norm(x) });
+add({ name: 'norm method', op: 'norm', method: true, dtypes: F, inputs: [inp([2, 3], 'awayFromZero')], run: (x) => x.norm(1, 1), ref: (x) => R.norm(x, 1, 1) });
+
+for (const [shape, axes, keepDims] of [
+  [[7], [0], false], [[1], [0], false], [[1025], [0], false], [[3, 4], [0], false], [[3, 4], [1], true], [[2, 3, 4], [0, 2], false],
+  [[2, 3, 4], [0, 1, 2], true], [[33, 33], [1], false], [[4, 5], -1, false],
+] as [number[], number | number[], boolean][]) {
+  const ax = typeof axes === 'number' ? [axes] : axes;
+  add({
+    name: `moments ${s(shape)} axes=${JSON.stringify(axes)}${keepDims ? ' keepDims' : ''}`, op: 'moments', dtypes: F, tol: REDUCE_TOL,
+    inputs: [inp(shape)], run: (x) => { const m = tf.moments(x, axes, keepDims); return [m.mean, m.variance]; },
+    ref: (x) => R.moments(x, ax.map((a) => (a < 0 ? a + shape.length : a)), keepDims), grad2: shape.length === 2 && shape[0] === 3,
+  });
+}
+add({ name: 'moments method', op: 'moments', method: true, dtypes: F, inputs: [inp([2, 3])], run: (x) => { const m = x.moments([1]); return [m.mean, m.variance]; }, ref: (x) => R.moments(x, [1]) });
 
 export const OP_CASES: readonly OpCase[] = cases;
 

@@ -452,6 +452,7 @@ export function norm(a: Arr, ord: string | number = 'euclidean', axis?: number |
   }
   const fold = ord === 1 ? (xs: number[]) => add(xs.map(Math.abs))
     : ord === Infinity ? (xs: number[]) => Math.max(...xs.map(Math.abs))
+    : typeof ord === 'number' && ord !== 2 ? (xs: number[]) => add(xs.map((x) => Math.abs(x) ** ord)) ** (1 / ord)
     : (xs: number[]) => Math.sqrt(add(xs.map((x) => x * x)));
   return reduce(a, axis, keepDims, fold);
 }
