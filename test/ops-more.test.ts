@@ -186,3 +186,43 @@ describe(`any, all, reverse, norm, moments on ${backendLabel()}`, () => {
     expect(() => tf.moments(x, [1])).toThrow(/moments: axis 1 is out of range for a tensor of rank 1/);
   });
 });
+
+describe(`indexing on ${backendLabel()}`, () => {
+  it('gatherND: the examples of tf.gather_nd', () => {
+    // https://www.tensorflow.org/api_docs/python/tf/gather_nd (letters replaced by numbers)
+    const params = tf.tensor([[1, 2], [3, 4]]);
+    expect(tf.gatherND(params, [[0, 0], [1, 1]]).arraySync()).toEqual([1, 4]);
+    expect(tf.gatherND(params, [[1], [0]]).arraySync()).toEqual([[3, 4], [1, 2]]);
+    expect(() => tf.gatherND(params, [[2, 0]])).toThrow(/gatherND: indices\[0\] = \[2,0\] is out of range for shape \[2,2\] \(axis 0 has size 2\)/);
+    expect(() => tf.gatherND(params, [[0, 0, 0]])).toThrow(/gatherND: the last axis of indices \[1,3\] has 3 entries, more than the rank of x \[2,2\]/);
+  });
+
+  it('scatterND: the example of tf.scatter_nd; it and gatherND are each other\'s gradients', () => {
+    // https://www.tensorflow.org/api_docs/python/tf/scatter_nd
+    const indices = tf.tensor([[4], [3], [1], [7]], undefined, 'int32');
+    const updates = tf.tensor([9, 10, 11, 12]);
+    expect(tf.scatterND(indices, updates, [8]).arraySync()).toEqual([0, 11, 0, 10, 9, 0, 0, 12]);
+    expect(grad((u) => tf.scatterND(indices, u, [8]), updates, tf.range(0, 8)).arraySync()).toEqual([4, 3, 1, 7]);
+    const x = tf.tensor([[1, 2], [3, 4]]);
+    expect(grad((t) => tf.gatherND(t, [[0, 1], [0, 1], [1, 0]]), x, tf.tensor([1, 2, 5])).arraySync()).toEqual([[0, 3], [5, 0]]);
+    expect(() => tf.scatterND(indices, tf.tensor([1, 2]), [8])).toThrow(/scatterND: updates must have shape \[4\] \(indices \[4,1\], shape \[8\]\), got \[2\]/);
+  });
+
+  it('unsortedSegmentSum: the example of tf.math.unsorted_segment_sum; negative ids are dropped', () => {
+    // https://www.tensorflow.org/api_docs/python/tf/math/unsorted_segment_sum
+    const c = tf.tensor([[1, 2, 3, 4], [5, 6, 7, 8], [4, 3, 2, 1]]);
+    expect(tf.unsortedSegmentSum(c, [0, 1, 0], 2).arraySync()).toEqual([[5, 5, 5, 5], [5, 6, 7, 8]]);
+    expect(tf.unsortedSegmentSum(tf.tensor([1, 2, 3]), [0, -1, 0], 2).arraySync()).toEqual([4, 0]);
+    expect(() => tf.unsortedSegmentSum(c, [0, 2, 0], 2)).toThrow(/unsortedSegmentSum: segmentIds\[1\] = 2 is not below numSegments = 2/);
+    expect(() => tf.unsortedSegmentSum(c, [0, 1], 2)).toThrow(/unsortedSegmentSum: segmentIds \[2\] must have the shape of the leading axes of x \[3,4\]/);
+  });
+
+  it('booleanMask: the examples of tf.boolean_mask', () => {
+    // https://www.tensorflow.org/api_docs/python/tf/boolean_mask
+    expect(tf.booleanMask(tf.tensor([0, 1, 2, 3]), [true, false, true, false]).arraySync()).toEqual([0, 2]);
+    expect(tf.booleanMask(tf.tensor([[1, 2], [3, 4], [5, 6]]), [true, false, true]).arraySync()).toEqual([[1, 2], [5, 6]]);
+    expect(grad((t) => tf.booleanMask(t, [true, false, true]), tf.tensor([1, 2, 3])).arraySync()).toEqual([1, 0, 1]);
+    expect(() => tf.booleanMask(tf.tensor([1, 2]), [true])).toThrow(/booleanMask: mask \[1\] must match the shape of x \[2\] from axis 0/);
+    expect(() => tf.booleanMask(tf.tensor([1, 2]), tf.tensor([1, 0], undefined, 'int32'))).toThrow(/booleanMask: mask must be bool, got int32 \[2\]/);
+  });
+});

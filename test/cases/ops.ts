@@ -629,6 +629,60 @@ for (const [shape, axes, keepDims] of [
 }
 add({ name: 'moments method', op: 'moments', method: true, dtypes: F, inputs: [inp([2, 3])], run: (x) => { const m = x.moments([1]); return [m.mean, m.variance]; }, ref: (x) => R.moments(x, [1]) });
 
+// ---------------------------------------------------------------------------------------------
+// Indexing: gatherND, scatterND, unsortedSegmentSum, booleanMask
+
+for (const [shape, indices] of [
+  [[3, 4], idx([2, 2], [0, 1, 2, 3])], [[3, 4], idx([3, 1], [2, 0, 2])], [[2, 3, 4], idx([2, 2], [1, 2, 0, 0])], [[2, 3, 4], idx([1, 3], [1, 2, 3])],
+  [[5], idx([4, 1], [4, 0, 4, 1])], [[3, 2], idx([2, 0], [])], [[3, 2], idx([0, 1], [])], [[2, 3], idx([2, 2, 2], [0, 0, 1, 2, 1, 1, 0, 2])],
+  [[1025], { shape: [17, 1], dtype: 'int32', domain: 'index', max: 1025 }], [[70, 9], { shape: [40, 1], dtype: 'int32', domain: 'index', max: 70 }],
+] as [number[], InputSpec][]) {
+  add({ name: `gatherND ${s(shape)} indices ${s(indices.shape)}`, op: 'gatherND', dtypes: ALL, inputs: [inp(shape), indices], run: (x, i) => tf.gatherND(x, i), ref: (x, i) => R.gatherND(x, i) });
+}
+add({ name: 'gatherND method, nested-array indices', op: 'gatherND', method: true, dtypes: F, inputs: [inp([2, 3])], run: (x) => x.gatherND([[1, 2], [0, 0]]), ref: (x) => R.gatherND(x, R.arr([2, 2], [1, 2, 0, 0])) });
+
+for (const [indices, updates, shape] of [
+  [idx([4, 1], [4, 3, 1, 7]), [4], [8]], [idx([2, 1], [0, 2]), [2, 4], [4, 4]], [idx([3, 2], [0, 1, 2, 2, 0, 1]), [3], [3, 3]],
+  [idx([2, 2], [1, 0, 0, 1]), [2, 5], [2, 2, 5]], [idx([0, 1], []), [0], [5]], [{ shape: [40, 1], dtype: 'int32', domain: 'index', max: 1025 } as InputSpec, [40], [1025]],
+] as [InputSpec, number[], number[]][]) {
+  add({
+    name: `scatterND indices ${s(indices.shape)} updates ${s(updates)} shape ${s(shape)}`, op: 'scatterND', dtypes: FI,
+    inputs: [indices, inp(updates)], run: (i, u) => tf.scatterND(i, u, shape), ref: (i, u) => R.scatterND(i, u, shape),
+  });
+}
+
+for (const [shape, ids, n] of [
+  [[5], idx([5], [0, 2, 0, 1, 2]), 3], [[4, 3], idx([4], [1, 1, -1, 0]), 2], [[2, 3, 2], idx([2, 3], [0, 1, 2, 2, 1, 0]), 4], [[0, 2], idx([0], []), 2],
+  [[3], idx([3], [0, 0, 0]), 0 + 1], [[1025], { shape: [1025], dtype: 'int32', domain: 'index', max: 9 } as InputSpec, 9], [[6, 70], idx([6], [5, 0, 5, 3, -1, 0]), 6],
+] as [number[], InputSpec, number][]) {
+  add({
+    name: `unsortedSegmentSum ${s(shape)} ids ${s(ids.shape)} n=${n}`, op: 'unsortedSegmentSum', dtypes: FI, tol: REDUCE_TOL,
+    inputs: [inp(shape), ids], run: (x, i) => tf.unsortedSegmentSum(x, i, n), ref: (x, i) => R.unsortedSegmentSum(x, i, n),
+  });
+}
+add({ name: 'unsortedSegmentSum method', op: 'unsortedSegmentSum', method: true, dtypes: F, inputs: [inp([4, 2])], run: (x) => x.unsortedSegmentSum([1, 0, 1, 1], 2), ref: (x) => R.unsortedSegmentSum(x, R.arr([4], [1, 0, 1, 1]), 2) });
+
+for (const [shape, maskShape, axis] of [
+  [[7], [7], undefined], [[3, 4], [3], undefined], [[3, 4], [3, 4], undefined], [[2, 3, 4], [3], 1], [[2, 3, 4], [3, 4], 1], [[0, 2], [0], undefined],
+  [[1025], [1025], undefined], [[40, 33], [40], 0],
+] as [number[], number[], number | undefined][]) {
+  add({
+    name: `booleanMask ${s(shape)} mask ${s(maskShape)} axis=${axis}`, op: 'booleanMask', dtypes: ALL,
+    inputs: [inp(shape), { shape: maskShape, dtype: 'bool', domain: 'bool' }],
+    run: (x, m) => tf.booleanMask(x, m, axis),
+    ref: (x, m) => {
+      const ax = axis ?? 0;
+      if (ax === 0) return R.booleanMask(x, m);
+      // Move the masked axes to the front, mask, and move the new axis back.
+      const perm = [...shape.keys()].filter((d) => d >= ax && d < ax + maskShape.length).concat([...shape.keys()].filter((d) => d < ax || d >= ax + maskShape.length));
+      const moved = R.booleanMask(R.transpose(x, perm), m);
+      const order = [...Array(ax).keys()].map((d) => d + 1).concat([0], [...Array(moved.shape.length - ax - 1).keys()].map((d) => d + ax + 1));
+      return R.transpose(moved, order);
+    },
+  });
+}
+add({ name: 'booleanMask method', op: 'booleanMask', method: true, dtypes: F, inputs: [inp([4, 2])], run: (x) => x.booleanMask([true, false, true, true]), ref: (x) => R.booleanMask(x, R.arr([4], [1, 0, 1, 1])) });
+
 export const OP_CASES: readonly OpCase[] = cases;
 
 // ---------------------------------------------------------------------------------------------
