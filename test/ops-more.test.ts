@@ -226,3 +226,71 @@ describe(`indexing on ${backendLabel()}`, () => {
     expect(() => tf.booleanMask(tf.tensor([1, 2]), tf.tensor([1, 0], undefined, 'int32'))).toThrow(/booleanMask: mask must be bool, got int32 \[2\]/);
   });
 });
+
+describe(`random ops on ${backendLabel()}`, () => {
+  const both = <T>(f: () => T): [T, T | null] => [onBackend('js', f), tf.backendInfo().nativeAvailable ? onBackend('native', f) : null];
+
+  it('a seed gives the same numbers on both backends', () => {
+    for (const f of [
+      () => tf.random.truncatedNormal([300], { seed: 5 }).arraySync(),
+      () => tf.random.shuffle(tf.range(0, 500), { seed: 5 }).arraySync(),
+      () => tf.random.categorical([[0, 1, 2], [2, 1, -Infinity]], 200, { seed: 5 }).arraySync(),
+      () => tf.dropout(tf.ones([40, 30]), 0.3, { seed: 5 }).arraySync(),
+    ]) {
+      const [js, native] = both(f);
+      if (native !== null) expect(native).toEqual(js);
+      expect(f()).toEqual(js);
+    }
+  });
+
+  it('truncatedNormal: within two standard deviations, variance of the truncated law', () => {
+    // https://www.tensorflow.org/api_docs/python/tf/random/truncated_normal: "values whose
+    // magnitude is more than 2 standard deviations from the mean are dropped and re-picked".
+    const t = tf.random.truncatedNormal([200000], { mean: 3, stddev: 0.5, seed: 1, dtype: 'float64' });
+    expect(tf.min(t).item()).toBeGreaterThanOrEqual(2);
+    expect(tf.max(t).item()).toBeLessThanOrEqual(4);
+    const { mean, variance } = tf.moments(t, 0);
+    expect(mean.item()).toBeCloseTo(3, 2);
+    // Var of N(0,1) truncated to [-2, 2]: 1 − 4φ(2)/(2Φ(2) − 1) = 0.7737; times 0.25.
+    expect(variance.item()).toBeCloseTo(0.25 * 0.7737, 2);
+    expect(() => tf.random.truncatedNormal([2], { stdev: 1 } as never)).toThrow(/random.truncatedNormal: unknown option "stdev"/);
+  });
+
+  it('shuffle: a permutation of the first axis, rows kept whole, differentiable', () => {
+    const x = tf.reshape(tf.range(0, 20), [10, 2]);
+    const y = tf.random.shuffle(x, { seed: 9 }).arraySync() as number[][];
+    expect(y.map((r) => r[0]).sort((a, b) => a - b)).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
+    for (const r of y) expect(r[1]).toBe(r[0] + 1);
+    expect(grad((t) => tf.random.shuffle(t, { seed: 9 }), x).arraySync()).toEqual(tf.onesLike(x).arraySync());
+    expect(() => tf.random.shuffle(tf.scalar(1))).toThrow(/random.shuffle: x must have rank at least 1/);
+  });
+
+  it('categorical: frequencies follow softmax(logits); -Infinity is never drawn', () => {
+    // https://www.tensorflow.org/api_docs/python/tf/random/categorical: "samples = tf.random.categorical(tf.math.log([[0.5, 0.5]]), 5)".
+    const s = tf.random.categorical(tf.log(tf.tensor([[0.1, 0.6, 0.3], [0.5, 0.5, 0]])), 20000, { seed: 3 });
+    expect(s.shape).toEqual([2, 20000]);
+    expect(s.dtype).toBe('int32');
+    const rows = s.arraySync() as number[][];
+    const freq = (r: number[], k: number) => r.filter((v) => v === k).length / r.length;
+    expect(freq(rows[0], 1)).toBeCloseTo(0.6, 1);
+    expect(freq(rows[0], 0)).toBeCloseTo(0.1, 1);
+    expect(freq(rows[1], 2)).toBe(0);
+    expect(() => tf.random.categorical(tf.tensor([1, 2]), 3)).toThrow(/random.categorical: logits must have shape \[batch, classes\], got \[2\]/);
+  });
+
+  it('dropout: kept values scaled by 1/(1 − rate), the rest 0; rate 0 returns x; the gradient is the mask', () => {
+    // https://www.tensorflow.org/api_docs/python/tf/nn/dropout
+    const x = tf.ones([100, 100]);
+    const y = tf.dropout(x, 0.2, { seed: 11 });
+    const v = y.dataSync();
+    expect(new Set(v)).toEqual(new Set([0, Math.fround(1 / 0.8)]));
+    expect(v.filter((e) => e === 0).length / v.length).toBeCloseTo(0.2, 1);
+    expect(tf.dropout(x, 0)).toBe(x);
+    const g = grad((t) => tf.dropout(t, 0.2, { seed: 11 }), x);
+    expect(Array.from(g.dataSync())).toEqual(Array.from(v));
+    const shared = tf.dropout(tf.ones([4, 6]), 0.5, { seed: 2, noiseShape: [1, 6] }).arraySync() as number[][];
+    for (const r of shared) expect(r).toEqual(shared[0]);
+    expect(() => tf.dropout(x, 1)).toThrow(/dropout: rate must be a number in \[0, 1\), got 1/);
+    expect(() => tf.dropout(x, 0.5, { noiseShape: [3, 100] })).toThrow(/dropout: options.noiseShape \[3,100\] must have x's rank and broadcast to its shape \[100,100\]/);
+  });
+});

@@ -21,6 +21,7 @@ import type { Axis } from './reduce.js';
 import { cumprod, cumsum, type ScanOptions } from './scan.js';
 import { all, any } from './logical-reduce.js';
 import { reverse } from './reverse.js';
+import { dropout, type DropoutOptions } from './composite/dropout.js';
 import { booleanMask, gatherND, unsortedSegmentSum } from './indexing.js';
 import { moments, norm, type Moments, type NormOrd } from './composite/norms.js';
 import { argsort, sort, topK, type SortOptions, type TopKResult } from './sort.js';
@@ -54,6 +55,7 @@ declare module '../tensor.js' {
     any(axis?: Axis, keepDims?: boolean): T; all(axis?: Axis, keepDims?: boolean): T; reverse(axes: number | number[]): T;
     norm(ord?: NormOrd, axis?: number | number[], keepDims?: boolean): T; moments(axes: number | number[], keepDims?: boolean): Moments;
     gatherND(indices: L): T; unsortedSegmentSum(segmentIds: L, numSegments: number): T; booleanMask(mask: L, axis?: number): T;
+    dropout(rate: number, options?: DropoutOptions): T;
     topK(k?: number, sorted?: boolean): TopKResult; sort(options?: SortOptions): T; argsort(options?: SortOptions): T;
   }
 }
@@ -131,6 +133,7 @@ const methods: Record<string, (this: T, ...args: never[]) => unknown> = {
   gatherND(this: T, indices: L) { return gatherND(this, indices); },
   unsortedSegmentSum(this: T, segmentIds: L, numSegments: number) { return unsortedSegmentSum(this, segmentIds, numSegments); },
   booleanMask(this: T, mask: L, axis?: number) { return booleanMask(this, mask, axis); },
+  dropout(this: T, rate: number, options?: DropoutOptions) { return dropout(this, rate, options); },
   topK(this: T, k?: number, sorted?: boolean) { return topK(this, k, sorted); },
   sort(this: T, options?: SortOptions) { return sort(this, options); },
   argsort(this: T, options?: SortOptions) { return argsort(this, options); },

@@ -683,6 +683,24 @@ for (const [shape, maskShape, axis] of [
 }
 add({ name: 'booleanMask method', op: 'booleanMask', method: true, dtypes: F, inputs: [inp([4, 2])], run: (x) => x.booleanMask([true, false, true, true]), ref: (x) => R.booleanMask(x, R.arr([4], [1, 0, 1, 1])) });
 
+// ---------------------------------------------------------------------------------------------
+// dropout: rate 0 is the identity; a seeded mask keeps values scaled by 1/(1 − rate). The rows
+// undo the mask (dropped entries replaced by x/(1 − rate)) so the reference needs no generator;
+// exact mask values and statistics are checked in test/ops-more.test.ts.
+
+add({ name: 'dropout rate 0 is x', op: 'dropout', dtypes: F, inputs: [inp([7])], run: (x) => tf.dropout(x, 0), ref: (x) => x });
+for (const [shape, rate, noiseShape] of [[[1025], 0.25, undefined], [[3, 4], 0.5, [1, 4]], [[2, 3, 5], 0.1, [2, 1, 5]], [[0, 3], 0.5, undefined]] as [number[], number, number[] | undefined][]) {
+  add({
+    name: `dropout ${s(shape)} rate=${rate} noiseShape=${JSON.stringify(noiseShape)}`, op: 'dropout', dtypes: F, inputs: [inp(shape, 'awayFromZero')],
+    run: (x) => { const y = tf.dropout(x, rate, { seed: 7, noiseShape }); return tf.where(tf.equal(y, 0), tf.mul(x, 1 / (1 - rate)), y); },
+    ref: (x) => R.map(x, (v) => v / (1 - rate)),
+  });
+}
+add({
+  name: 'dropout method', op: 'dropout', method: true, dtypes: F, inputs: [inp([2, 3], 'awayFromZero')],
+  run: (x) => { const y = x.dropout(0.5, { seed: 1 }); return tf.where(tf.equal(y, 0), tf.mul(x, 2), y); }, ref: (x) => R.map(x, (v) => 2 * v),
+});
+
 export const OP_CASES: readonly OpCase[] = cases;
 
 // ---------------------------------------------------------------------------------------------
