@@ -9,6 +9,7 @@
         "native/kernels/unary.cc",
         "native/kernels/binary.cc",
         "native/kernels/reduce.cc",
+        "native/kernels/scan.cc",
         "native/kernels/matmul.cc",
         "native/kernels/copy.cc",
         "native/kernels/optim.cc",

@@ -113,6 +113,65 @@ function matmulShape(name: string, m: number, k: number, n: number, transposeA =
   };
 }
 
+/** cumsum along the last axis of [1000, 1000] (reads and writes 4 bytes an element). */
+function cumsum(): Workload {
+  return {
+    name: 'cumsum [1000,1000] axis=1',
+    units: { count: 8e6, unit: 'GB/s' },
+    tapeflow: () => {
+      const a = rnd([1000, 1000], 6);
+      return () => tf.cumsum(a, 1);
+    },
+    tfjs: (t) => {
+      const a = trnd(t, [1000, 1000], 6);
+      return () => t.cumsum(a, 1).dispose();
+    },
+  };
+}
+
+/** The 10 largest of each row of [1000, 1000] (values and indices). */
+function topK(): Workload {
+  return {
+    name: 'topK k=10 [1000,1000]',
+    units: { count: 4e6, unit: 'GB/s' },
+    tapeflow: () => {
+      const a = rnd([1000, 1000], 7);
+      return () => tf.topK(a, 10);
+    },
+    tfjs: (t) => {
+      const a = trnd(t, [1000, 1000], 7);
+      return () => {
+        const r = t.topk(a, 10);
+        r.values.dispose();
+        r.indices.dispose();
+      };
+    },
+  };
+}
+
+/**
+ * 'bij,bjk->bik' at the MLP's first-layer shapes (batch 128, 784 → 256), four of them, as
+ * einsum and as the matmul it lowers to: the two rows should be within 1.2x of each other.
+ */
+function batchedLayer(form: 'einsum' | 'matmul'): Workload {
+  const [b, m, k, n] = [4, 128, 784, 256];
+  return {
+    name: `${form} 'bij,bjk->bik' ${b}×${m}×${k}·${k}×${n}`,
+    units: { count: 2 * b * m * n * k, unit: 'GFLOP/s' },
+    limit: 'peak',
+    tapeflow: () => {
+      const x = rnd([b, m, k], 8), w = rnd([b, k, n], 9);
+      return form === 'einsum' ? () => tf.einsum('bij,bjk->bik', x, w) : () => tf.matmul(x, w);
+    },
+    tfjs: (t) => {
+      const x = trnd(t, [b, m, k], 8), w = trnd(t, [b, k, n], 9);
+      return form === 'einsum' ? () => t.einsum('bij,bjk->bik', x, w).dispose() : () => t.matMul(x, w).dispose();
+    },
+    // TF.js 4.22: the cpu Einsum kernel took ~23 s per call here; wasm registers no Einsum kernel.
+    skip: form === 'einsum' ? { cpu: '~23 s per call', wasm: 'no Einsum kernel in tfjs-backend-wasm' } : undefined,
+  };
+}
+
 // MLP 784-256-256-10, batch 128: forward 2·128·(784·256 + 256·256 + 256·10) FLOPs; backward twice
 // that, minus the gradient with respect to the input batch (not needed).
 const MLP_FORWARD = 2 * 128 * (784 * 256 + 256 * 256 + 256 * 10);
@@ -255,4 +314,8 @@ export const WORKLOADS: Workload[] = [
   matmulShape('1024×1024 · 1024×1', 1024, 1024, 1),
   ...mlpParts(),
   mlp(),
+  cumsum(),
+  topK(),
+  batchedLayer('einsum'),
+  batchedLayer('matmul'),
 ];

@@ -176,6 +176,41 @@ Napi::Value arg_reduce(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value scan(const Napi::CallbackInfo& info) {
+  Args args(info, "scan", 8);
+  std::string op = args.str(0, "op");
+  int64_t outer = args.integer(2, "outer"), n = args.integer(3, "n"), inner = args.integer(4, "inner");
+  bool exclusive = args.boolean(5, "exclusive"), reverse = args.boolean(6, "reverse");
+  napi_value hx = args.typed(1, "x"), ho = args.typed(7, "out");
+  int idx = scan_find(op);
+  if (idx < 0) args.type_error("unknown op '" + op + "'");
+  int64_t size = product(args, outer, n, inner);
+  Array x = args.resolve(hx, "x"), out = args.resolve(ho, "out");
+  args.need_dtype(out, x.dtype, "out");
+  args.need_length(x, size, "x");
+  args.need_length(out, size, "out");
+  if (!scan_run(idx, x.dtype, x.data, outer, n, inner, exclusive, reverse, out.data)) no_kernel(args, op, x.dtype);
+  return info.Env().Undefined();
+}
+
+Napi::Value top_k(const Napi::CallbackInfo& info) {
+  Args args(info, "topK", 7);
+  int64_t rows = args.integer(1, "rows"), n = args.integer(2, "n", 0, int64_t(INT32_MAX));
+  int64_t k = args.integer(3, "k");
+  bool descending = args.boolean(4, "descending");
+  napi_value hx = args.typed(0, "x"), hv = args.typed(5, "values"), hi = args.typed(6, "indices");
+  if (k > n) args.range_error("k = " + std::to_string(k) + " is larger than the row length " + std::to_string(n));
+  int64_t size = product(args, rows, n), picked = product(args, rows, k);
+  Array x = args.resolve(hx, "x"), values = args.resolve(hv, "values"), indices = args.resolve(hi, "indices");
+  args.need_dtype(values, x.dtype, "values");
+  args.need_dtype(indices, DType::i32, "indices");
+  args.need_length(x, size, "x");
+  args.need_length(values, picked, "values");
+  args.need_length(indices, picked, "indices");
+  if (!top_k_run(x.dtype, x.data, rows, n, k, descending, values.data, indices.as<int32_t>())) no_kernel(args, "topK", x.dtype);
+  return info.Env().Undefined();
+}
+
 Napi::Value matmul(const Napi::CallbackInfo& info) {
   Args args(info, "matmul", 11);
   MatmulArgs g;
@@ -405,6 +440,8 @@ const Export kExports[] = {
     {"select", &guarded<select>},
     {"reduce", &guarded<reduce>},
     {"argReduce", &guarded<arg_reduce>},
+    {"scan", &guarded<scan>},
+    {"topK", &guarded<top_k>},
     {"matmul", &guarded<matmul>},
     {"copyStrided", &guarded<copy_strided>},
     {"gather", &guarded<gather>},

@@ -27,6 +27,14 @@ export { pad } from './ops/pad.js';
 export { cast } from './ops/cast.js';
 export { where } from './ops/where.js';
 export { oneHot } from './ops/composite/one-hot.js';
+export { cumsum, cumprod, type ScanOptions } from './ops/scan.js';
+export { einsum } from './ops/einsum.js';
+export { any, all } from './ops/logical-reduce.js';
+export { reverse } from './ops/reverse.js';
+export { dropout, type DropoutOptions } from './ops/composite/dropout.js';
+export { gatherND, scatterND, unsortedSegmentSum, booleanMask } from './ops/indexing.js';
+export { norm, moments, type NormOrd, type Moments } from './ops/composite/norms.js';
+export { topK, sort, argsort, type TopKResult, type SortOptions } from './ops/sort.js';
 
 export * as losses from './ops/composite/losses.js';
 export * as random from './ops/random.js';

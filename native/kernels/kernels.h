@@ -128,6 +128,14 @@ bool reduce_run(int op, DType d, const void* x, const std::vector<int64_t>& shap
 int arg_reduce_find(const std::string& name);
 bool arg_reduce_run(int op, DType d, const void* x, int64_t outer, int64_t n, int64_t inner, int32_t* out);
 
+// scan.cc: x viewed as [outer, n, inner], scanned along n (cumsum 0, cumprod 1); and per-row
+// selection of the first k of [rows, n] in the order of src/backend/backend.ts `topK`.
+int scan_find(const std::string& name);
+bool scan_run(int op, DType d, const void* x, int64_t outer, int64_t n, int64_t inner, bool exclusive, bool reverse,
+              void* out);
+bool top_k_run(DType d, const void* x, int64_t rows, int64_t n, int64_t k, bool descending, void* values,
+               int32_t* indices);
+
 // matmul.cc
 struct MatmulArgs {
   int64_t batch, m, n, k;

@@ -19,6 +19,8 @@ import type { BinaryOp } from './ts/binary.js';
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 export type ArgReduceOp = 'argMax' | 'argMin';
+/** Running reductions along one axis (cumsum, cumprod). */
+export type ScanOp = 'cumsum' | 'cumprod';
 
 /** Fused optimizer updates; each kind documents its array and scalar layout in `optimizers/`. */
 export type FusedUpdateKind = string;
@@ -62,6 +64,21 @@ export interface Backend {
 
   /** Index of the max/min along `axis` (first one on ties; NaN wins as in NumPy). */
   argReduce(op: ArgReduceOp, x: TypedArray, shape: number[], axis: number, out: Int32Array): void;
+
+  /**
+   * x viewed as [outer, n, inner]: out[o, j, i] = x[o, 0, i] ⊕ … ⊕ x[o, j, i] (`exclusive`: up to
+   * j − 1, the first being the identity; `reverse`: from the end, j … n − 1). Floats accumulate
+   * in double and store each partial rounded to the dtype; int32 wraps (as C++ and Math.imul).
+   */
+  scan(op: ScanOp, x: TypedArray, outer: number, n: number, inner: number, exclusive: boolean, reverse: boolean, out: TypedArray): void;
+
+  /**
+   * Per row of x viewed as [rows, n]: the k entries that come first in the order "larger first"
+   * (`descending`) or "smaller first", ties by lower index, NaN larger than every number. That
+   * order is total, so every algorithm (and both backends) give the same rows. values is
+   * [rows, k] of x's dtype, indices [rows, k] int32.
+   */
+  topK(x: TypedArray, rows: number, n: number, k: number, descending: boolean, values: TypedArray, indices: Int32Array): void;
 
   /** out = op(a) · op(b) per batch entry; out is contiguous [batch, m, n]. */
   matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: MatmulArgs): void;

@@ -22,6 +22,13 @@ import { concat, split, stack } from './concat.js';
 import { oneHot } from './composite/one-hot.js';
 import type { Axis } from './reduce.js';
 import type { MethodsOf } from './op.js';
+import { cumprod, cumsum, type ScanOptions } from './scan.js';
+import { all, any } from './logical-reduce.js';
+import { reverse } from './reverse.js';
+import { dropout, type DropoutOptions } from './composite/dropout.js';
+import { booleanMask, gatherND, unsortedSegmentSum } from './indexing.js';
+import { moments, norm, type Moments, type NormOrd } from './composite/norms.js';
+import { argsort, sort, topK, type SortOptions, type TopKResult } from './sort.js';
 
 type T = Tensor;
 type L = TensorLike;
@@ -42,6 +49,12 @@ declare module '../tensor.js' {
     stack(others: L | L[], axis?: number): T; split(numOrSizes: number | number[], axis?: number): T[];
     oneHot(depth: number, onValue?: number, offValue?: number): T;
     flatten(): T;
+    cumsum(axis?: number, options?: ScanOptions): T; cumprod(axis?: number, options?: ScanOptions): T;
+    any(axis?: Axis, keepDims?: boolean): T; all(axis?: Axis, keepDims?: boolean): T; reverse(axes: number | number[]): T;
+    norm(ord?: NormOrd, axis?: number | number[], keepDims?: boolean): T; moments(axes: number | number[], keepDims?: boolean): Moments;
+    gatherND(indices: L): T; unsortedSegmentSum(segmentIds: L, numSegments: number): T; booleanMask(mask: L, axis?: number): T;
+    dropout(rate: number, options?: DropoutOptions): T;
+    topK(k?: number, sorted?: boolean): TopKResult; sort(options?: SortOptions): T; argsort(options?: SortOptions): T;
   }
 }
 
@@ -75,6 +88,20 @@ const methods: Record<string, (this: T, ...args: never[]) => unknown> = {
   split(this: T, numOrSizes: number | number[], axis?: number) { return split(this, numOrSizes, axis); },
   oneHot(this: T, depth: number, onValue?: number, offValue?: number) { return oneHot(this, depth, onValue, offValue); },
   flatten(this: T) { return shape.reshape(this, [-1]); },
+  cumsum(this: T, axis?: number, options?: ScanOptions) { return cumsum(this, axis, options); },
+  cumprod(this: T, axis?: number, options?: ScanOptions) { return cumprod(this, axis, options); },
+  any(this: T, axis?: Axis, keepDims?: boolean) { return any(this, axis, keepDims); },
+  all(this: T, axis?: Axis, keepDims?: boolean) { return all(this, axis, keepDims); },
+  reverse(this: T, axes: number | number[]) { return reverse(this, axes); },
+  norm(this: T, ord?: NormOrd, axis?: number | number[], keepDims?: boolean) { return norm(this, ord, axis, keepDims); },
+  moments(this: T, axes: number | number[], keepDims?: boolean) { return moments(this, axes, keepDims); },
+  gatherND(this: T, indices: L) { return gatherND(this, indices); },
+  unsortedSegmentSum(this: T, segmentIds: L, numSegments: number) { return unsortedSegmentSum(this, segmentIds, numSegments); },
+  booleanMask(this: T, mask: L, axis?: number) { return booleanMask(this, mask, axis); },
+  dropout(this: T, rate: number, options?: DropoutOptions) { return dropout(this, rate, options); },
+  topK(this: T, k?: number, sorted?: boolean) { return topK(this, k, sorted); },
+  sort(this: T, options?: SortOptions) { return sort(this, options); },
+  argsort(this: T, options?: SortOptions) { return argsort(this, options); },
 };
 
 /** Modules whose `method(...)` exports become Tensor methods (and are in `MethodsOf` above). */

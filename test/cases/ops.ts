@@ -296,6 +296,7 @@ for (const [op, cmp] of COMPARE_SPECS) {
 // Reductions
 
 type Ax = number | number[] | undefined;
+type NormOrdArg = 'euclidean' | 'fro' | number;
 interface ReduceSpec {
   op: string;
   fn: (x: Tensor, axis: Ax, keepDims: boolean) => Tensor;
@@ -540,6 +541,230 @@ add({ name: 'oneHot nested-array indices', op: 'oneHot', dtypes: ['float32'], gr
 
 // stopGradient is the identity forward; its (null) gradient is checked in tape.test.ts.
 add({ name: 'stopGradient [7]', op: 'stopGradient', dtypes: ALL, grad: false, inputs: [inp([7])], run: (x) => tf.stopGradient(x), ref: (x) => x });
+
+// ---------------------------------------------------------------------------------------------
+// Scans: cumsum, cumprod (axis, {exclusive, reverse})
+
+const SCAN_ARGS: [number[], number, boolean, boolean][] = [
+  ...SIZES.map((n): [number[], number, boolean, boolean] => [[n], 0, false, false]),
+  [[9], 0, true, false], [[9], 0, false, true], [[9], 0, true, true], [[1025], 0, true, true],
+  [[3, 4], 0, false, false], [[3, 4], 1, false, false], [[3, 4], -1, true, false], [[3, 4], 0, false, true],
+  [[2, 3, 4], 1, false, false], [[2, 3, 4], 1, true, true], [[2, 0, 3], 1, false, false], [[1, 1], 1, true, false],
+  [[33, 33], 0, false, true], [[33, 33], 1, true, false], [[5, 1025], 1, false, false],
+];
+for (const [op, fn, ref, domain, dtypes] of [
+  ['cumsum', tf.cumsum, R.cumsum, 'real', FI],
+  ['cumprod', tf.cumprod, R.cumprod, 'nearOne', FI],
+] as const) {
+  for (const [shape, axis, exclusive, reverse] of SCAN_ARGS) {
+    const flags = `${exclusive ? ' exclusive' : ''}${reverse ? ' reverse' : ''}`;
+    add({
+      name: `${op} ${s(shape)} axis=${axis}${flags}`, op, dtypes: [...dtypes], tol: REDUCE_TOL,
+      inputs: [inp(shape, op === 'cumprod' ? (shape.length === 1 && shape[0] < 100 ? 'positive' : domain) : domain)],
+      run: (x) => fn(x, axis, { exclusive, reverse }), ref: (x) => ref(x, axis, exclusive, reverse),
+      grad2: op === 'cumprod' && shape.length === 2 && shape[0] === 3,
+    });
+  }
+}
+add({ name: 'cumsum default axis [3,2]', op: 'cumsum', dtypes: FI, inputs: [inp([3, 2])], run: (x) => tf.cumsum(x), ref: (x) => R.cumsum(x, 0) });
+add({ name: 'cumsum method [2,3] axis=1 reverse', op: 'cumsum', method: true, dtypes: FI, inputs: [inp([2, 3])], run: (x) => x.cumsum(1, { reverse: true }), ref: (x) => R.cumsum(x, 1, false, true) });
+add({ name: 'cumprod method [2,3] axis=1 exclusive', op: 'cumprod', method: true, dtypes: FI, inputs: [inp([2, 3], 'positive')], run: (x) => x.cumprod(1, { exclusive: true }), ref: (x) => R.cumprod(x, 1, true, false) });
+// Zeros in x: the gradient takes the exact (division-free) path; cumprod is a polynomial, so
+// central differences through the zeros are exact.
+for (const [exclusive, reverse] of [[false, false], [true, false], [false, true], [true, true]]) {
+  add({
+    name: `cumprod with zeros${exclusive ? ' exclusive' : ''}${reverse ? ' reverse' : ''}`, op: 'cumprod', dtypes: F,
+    inputs: [{ shape: [2, 5], values: [2, 0, 3, 0.5, 1.5, 0, -1, 0, 2, 0.5] }],
+    run: (x) => tf.cumprod(x, 1, { exclusive, reverse }), ref: (x) => R.cumprod(x, 1, exclusive, reverse),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Selection: topK (values differentiable, indices int32), sort, argsort
+
+const TOPK_ARGS: [number[], number, Domain][] = [
+  [[1], 1, 'real'], [[7], 3, 'real'], [[8], 8, 'real'], [[9], 1, 'real'], [[17], 5, 'real'], [[33], 10, 'real'], [[1025], 10, 'real'],
+  [[1025], 1000, 'real'], [[3, 4], 2, 'real'], [[2, 3, 17], 5, 'real'], [[4, 0], 0, 'real'], [[0, 5], 2, 'real'], [[3, 5], 0, 'real'],
+  [[5, 9], 4, 'coarse'], [[70, 40], 10, 'real'],
+];
+for (const [shape, k, domain] of TOPK_ARGS) {
+  const label = `${s(shape)} k=${k}${domain === 'coarse' ? ' ties' : ''}`;
+  add({
+    name: `topK values ${label}`, op: 'topK', dtypes: FI, inputs: [inp(shape, domain)], grad: domain === 'coarse' ? false : undefined,
+    run: (x) => tf.topK(x, k).values, ref: (x) => R.topK(x, k)[0],
+  });
+  add({
+    name: `topK indices ${label}`, op: 'topK', dtypes: FI, outDType: 'int32', grad: false, inputs: [inp(shape, domain)],
+    run: (x) => tf.topK(x, k).indices, ref: (x) => R.topK(x, k)[1],
+  });
+}
+add({ name: 'topK default k', op: 'topK', dtypes: F, inputs: [inp([3, 6])], run: (x) => tf.topK(x).values, ref: (x) => R.topK(x, 1)[0] });
+add({ name: 'topK NaN is largest', op: 'topK', dtypes: F, grad: false, inputs: [{ shape: [6], values: [1, NaN, 3, -Infinity, NaN, Infinity] }], run: (x) => { const r = tf.topK(x, 4); return [r.values, tf.cast(r.indices, x.dtype)]; }, ref: (x) => { const [v, i] = R.topK(x, 4); return [v, i]; } });
+add({ name: 'topK method', op: 'topK', method: true, dtypes: FI, inputs: [inp([2, 5])], run: (x) => x.topK(2).values, ref: (x) => R.topK(x, 2)[0] });
+
+for (const [shape, descending, domain] of [
+  [[0], false, 'real'], [[1], false, 'real'], [[7], false, 'real'], [[9], true, 'real'], [[33], false, 'coarse'], [[1025], false, 'real'],
+  [[1025], true, 'coarse'], [[3, 4], false, 'real'], [[2, 3, 17], true, 'real'], [[3, 0], false, 'real'], [[40, 70], false, 'real'],
+] as [number[], boolean, Domain][]) {
+  const label = `${s(shape)}${descending ? ' descending' : ''}${domain === 'coarse' ? ' ties' : ''}`;
+  add({
+    name: `sort ${label}`, op: 'sort', dtypes: FI, inputs: [inp(shape, domain)], grad: domain === 'coarse' ? false : undefined,
+    run: (x) => tf.sort(x, { descending }), ref: (x) => R.sort(x, descending),
+  });
+  add({
+    name: `argsort ${label}`, op: 'argsort', dtypes: FI, outDType: 'int32', grad: false, inputs: [inp(shape, domain)],
+    run: (x) => tf.argsort(x, { descending }), ref: (x) => R.argsort(x, descending),
+  });
+}
+add({ name: 'sort NaN last, -0 ties 0 (stable)', op: 'sort', dtypes: F, grad: false, inputs: [{ shape: [7], values: [NaN, 0, -0, -Infinity, 2, NaN, -1] }], run: (x) => tf.sort(x), ref: (x) => R.sort(x) });
+add({ name: 'argsort stable ties', op: 'argsort', dtypes: FI, outDType: 'int32', grad: false, inputs: [{ shape: [8], values: [2, 1, 2, 1, 0, 2, 0, 1] }], run: (x) => tf.argsort(x), ref: (x) => R.argsort(x) });
+add({ name: 'sort method', op: 'sort', method: true, dtypes: FI, inputs: [inp([2, 5])], run: (x) => x.sort({ descending: true }), ref: (x) => R.sort(x, true) });
+add({ name: 'argsort method', op: 'argsort', method: true, dtypes: FI, outDType: 'int32', grad: false, inputs: [inp([2, 5])], run: (x) => x.argsort(), ref: (x) => R.argsort(x) });
+
+// ---------------------------------------------------------------------------------------------
+// einsum (explicit form)
+
+for (const [eq, shapes] of [
+  ['ij,jk->ik', [[2, 3], [3, 4]]], ['bij,bjk->bik', [[2, 3, 4], [2, 4, 5]]], ['ij,kj->ik', [[2, 3], [4, 3]]], ['ji,jk->ik', [[3, 2], [3, 4]]],
+  ['bij,bkj->bik', [[2, 3, 4], [2, 5, 4]]], ['ii->', [[3, 3]]], ['ii->i', [[4, 4]]], ['ij->', [[3, 4]]], ['ij->ji', [[2, 3]]], ['ijk->kji', [[2, 3, 4]]],
+  ['i,i->', [[7], [7]]], ['i,j->ij', [[3], [4]]], ['i,i->i', [[1025], [1025]]], ['bi,bi->b', [[17, 9], [17, 9]]], ['ij,jk,kl->il', [[2, 3], [3, 4], [4, 2]]],
+  ['iij,jk->ik', [[3, 3, 2], [2, 4]]], ['abc,cd->abd', [[2, 3, 4], [4, 5]]], ['ij,jk->ik', [[0, 3], [3, 2]]], ['ij,jk->ik', [[2, 0], [0, 3]]], ['i->', [[0]]],
+  ['ij,jk->ik', [[33, 33], [33, 33]]], ['bhqd,bhkd->bhqk', [[2, 2, 3, 4], [2, 2, 5, 4]]], ['ij,ij->i', [[1, 1], [1, 1]]], ['->', [[]]], [',i->i', [[], [8]]],
+  ['ijk,ikl->jl', [[3, 2, 4], [3, 4, 2]]], ['i,jk,kl->ijl', [[2], [2, 3], [3, 2]]],
+] as [string, number[][]][]) {
+  add({
+    name: `einsum '${eq}' ${shapes.map(s).join(' ')}`, op: 'einsum', dtypes: F, tol: { float32: 1e-5 * 33, float64: 1e-11 },
+    inputs: shapes.map((sh) => inp(sh)), run: (...xs) => tf.einsum(eq, ...xs), ref: (...xs) => R.einsum(eq, ...xs),
+    grad2: ['ij,jk->ik', 'bij,bjk->bik', 'ii->i', 'ij,jk,kl->il'].includes(eq) && shapes[0][0] !== 0 && shapes[0][0] < 30,
+  });
+}
+add({ name: 'einsum spaces and nested-array operand', op: 'einsum', dtypes: F, inputs: [inp([2, 2])], run: (x) => tf.einsum('ij, jk -> ik', x, [[1, 2], [3, 4]]), ref: (x) => R.einsum('ij,jk->ik', x, R.arr([2, 2], [1, 2, 3, 4])) });
+
+// ---------------------------------------------------------------------------------------------
+// any, all (bool), reverse, norm, moments
+
+for (const [op, fn, method, ref] of [
+  ['any', tf.any, (x: Tensor, a: Ax, k: boolean) => x.any(a, k), R.any],
+  ['all', tf.all, (x: Tensor, a: Ax, k: boolean) => x.all(a, k), R.all],
+] as const) {
+  for (const [shape, axis, keepDims] of REDUCE_ARGS) {
+    add({
+      name: `${op} ${s(shape)} axis=${JSON.stringify(axis)}${keepDims ? ' keepDims' : ''}`, op, dtypes: ['bool'], grad: false,
+      inputs: [inp(shape, 'bool')], run: (x) => fn(x, axis, keepDims), ref: (x) => ref(x, axis, keepDims),
+    });
+  }
+  add({ name: `${op} method [4,3] axis=1`, op, method: true, dtypes: ['bool'], grad: false, inputs: [inp([4, 3], 'bool')], run: (x) => method(x, 1, false), ref: (x) => ref(x, 1, false) });
+  add({ name: `${op} all true / all false rows`, op, dtypes: ['bool'], grad: false, inputs: [{ shape: [2, 3], values: [1, 1, 1, 0, 0, 0] }], run: (x) => fn(x, 1), ref: (x) => ref(x, 1) });
+}
+
+for (const [shape, axes] of [
+  [[7], [0]], [[0], [0]], [[1], 0], [[1025], [0]], [[3, 4], [1]], [[3, 4], [0, 1]], [[3, 4], [-1]], [[2, 3, 4], [0, 2]], [[2, 3, 4], []],
+  [[33, 33], [0]], [[2, 0, 3], [2]],
+] as [number[], number | number[]][]) {
+  shapeRow('reverse', shape, `axes=${JSON.stringify(axes)}`, (x) => tf.reverse(x, axes), (x) => R.reverse(x, typeof axes === 'number' ? [axes] : axes));
+}
+shapeRow('reverse', [2, 3], 'method', (x) => x.reverse(1), (x) => R.reverse(x, [1]), { method: true });
+
+for (const [ord, axis, shape, keepDims] of [
+  ['euclidean', undefined, [7], false], ['euclidean', undefined, [3, 4], false], ['euclidean', 1, [3, 4], true], [2, 0, [3, 4], false],
+  [1, undefined, [9], false], [1, -1, [2, 3, 4], false], [Infinity, undefined, [17], false], [Infinity, 1, [3, 5], true], [3, 1, [3, 4], false],
+  ['fro', [0, 1], [3, 4], false], ['euclidean', [1, 2], [2, 3, 4], true], [1, [0, 1], [3, 4], false], [Infinity, [0, 1], [3, 4], false],
+  [1, [2, 0], [3, 2, 4], false], ['euclidean', undefined, [1025], false], [1, 1, [33, 33], false], ['euclidean', 1, [0, 3], false],
+] as [NormOrdArg, number | number[] | undefined, number[], boolean][]) {
+  add({
+    name: `norm ord=${ord} axis=${JSON.stringify(axis)} ${s(shape)}${keepDims ? ' keepDims' : ''}`, op: 'norm', dtypes: F, tol: REDUCE_TOL,
+    inputs: [inp(shape, ord === 'euclidean' || ord === 'fro' || ord === 2 ? 'real' : 'awayFromZero')],
+    run: (x) => tf.norm(x, ord, axis, keepDims), ref: (x) => R.norm(x, ord, axis, keepDims),
+    grad: shape.includes(0) ? false : undefined, grad2: ord === 'euclidean' && shape.length === 2 && !shape.includes(0),
+  });
+}
+add({ name: 'norm default ord', op: 'norm', dtypes: F, inputs: [inp([2, 3])], run: (x) => tf.norm(x), ref: (x) => R.norm(x) });
+add({ name: 'norm method', op: 'norm', method: true, dtypes: F, inputs: [inp([2, 3], 'awayFromZero')], run: (x) => x.norm(1, 1), ref: (x) => R.norm(x, 1, 1) });
+
+for (const [shape, axes, keepDims] of [
+  [[7], [0], false], [[1], [0], false], [[1025], [0], false], [[3, 4], [0], false], [[3, 4], [1], true], [[2, 3, 4], [0, 2], false],
+  [[2, 3, 4], [0, 1, 2], true], [[33, 33], [1], false], [[4, 5], -1, false],
+] as [number[], number | number[], boolean][]) {
+  const ax = typeof axes === 'number' ? [axes] : axes;
+  add({
+    name: `moments ${s(shape)} axes=${JSON.stringify(axes)}${keepDims ? ' keepDims' : ''}`, op: 'moments', dtypes: F, tol: REDUCE_TOL,
+    inputs: [inp(shape)], run: (x) => { const m = tf.moments(x, axes, keepDims); return [m.mean, m.variance]; },
+    ref: (x) => R.moments(x, ax.map((a) => (a < 0 ? a + shape.length : a)), keepDims), grad2: shape.length === 2 && shape[0] === 3,
+  });
+}
+add({ name: 'moments method', op: 'moments', method: true, dtypes: F, inputs: [inp([2, 3])], run: (x) => { const m = x.moments([1]); return [m.mean, m.variance]; }, ref: (x) => R.moments(x, [1]) });
+
+// ---------------------------------------------------------------------------------------------
+// Indexing: gatherND, scatterND, unsortedSegmentSum, booleanMask
+
+for (const [shape, indices] of [
+  [[3, 4], idx([2, 2], [0, 1, 2, 3])], [[3, 4], idx([3, 1], [2, 0, 2])], [[2, 3, 4], idx([2, 2], [1, 2, 0, 0])], [[2, 3, 4], idx([1, 3], [1, 2, 3])],
+  [[5], idx([4, 1], [4, 0, 4, 1])], [[3, 2], idx([2, 0], [])], [[3, 2], idx([0, 1], [])], [[2, 3], idx([2, 2, 2], [0, 0, 1, 2, 1, 1, 0, 2])],
+  [[1025], { shape: [17, 1], dtype: 'int32', domain: 'index', max: 1025 }], [[70, 9], { shape: [40, 1], dtype: 'int32', domain: 'index', max: 70 }],
+] as [number[], InputSpec][]) {
+  add({ name: `gatherND ${s(shape)} indices ${s(indices.shape)}`, op: 'gatherND', dtypes: ALL, inputs: [inp(shape), indices], run: (x, i) => tf.gatherND(x, i), ref: (x, i) => R.gatherND(x, i) });
+}
+add({ name: 'gatherND method, nested-array indices', op: 'gatherND', method: true, dtypes: F, inputs: [inp([2, 3])], run: (x) => x.gatherND([[1, 2], [0, 0]]), ref: (x) => R.gatherND(x, R.arr([2, 2], [1, 2, 0, 0])) });
+
+for (const [indices, updates, shape] of [
+  [idx([4, 1], [4, 3, 1, 7]), [4], [8]], [idx([2, 1], [0, 2]), [2, 4], [4, 4]], [idx([3, 2], [0, 1, 2, 2, 0, 1]), [3], [3, 3]],
+  [idx([2, 2], [1, 0, 0, 1]), [2, 5], [2, 2, 5]], [idx([0, 1], []), [0], [5]], [{ shape: [40, 1], dtype: 'int32', domain: 'index', max: 1025 } as InputSpec, [40], [1025]],
+] as [InputSpec, number[], number[]][]) {
+  add({
+    name: `scatterND indices ${s(indices.shape)} updates ${s(updates)} shape ${s(shape)}`, op: 'scatterND', dtypes: FI,
+    inputs: [indices, inp(updates)], run: (i, u) => tf.scatterND(i, u, shape), ref: (i, u) => R.scatterND(i, u, shape),
+  });
+}
+
+for (const [shape, ids, n] of [
+  [[5], idx([5], [0, 2, 0, 1, 2]), 3], [[4, 3], idx([4], [1, 1, -1, 0]), 2], [[2, 3, 2], idx([2, 3], [0, 1, 2, 2, 1, 0]), 4], [[0, 2], idx([0], []), 2],
+  [[3], idx([3], [0, 0, 0]), 0 + 1], [[1025], { shape: [1025], dtype: 'int32', domain: 'index', max: 9 } as InputSpec, 9], [[6, 70], idx([6], [5, 0, 5, 3, -1, 0]), 6],
+] as [number[], InputSpec, number][]) {
+  add({
+    name: `unsortedSegmentSum ${s(shape)} ids ${s(ids.shape)} n=${n}`, op: 'unsortedSegmentSum', dtypes: FI, tol: REDUCE_TOL,
+    inputs: [inp(shape), ids], run: (x, i) => tf.unsortedSegmentSum(x, i, n), ref: (x, i) => R.unsortedSegmentSum(x, i, n),
+  });
+}
+add({ name: 'unsortedSegmentSum method', op: 'unsortedSegmentSum', method: true, dtypes: F, inputs: [inp([4, 2])], run: (x) => x.unsortedSegmentSum([1, 0, 1, 1], 2), ref: (x) => R.unsortedSegmentSum(x, R.arr([4], [1, 0, 1, 1]), 2) });
+
+for (const [shape, maskShape, axis] of [
+  [[7], [7], undefined], [[3, 4], [3], undefined], [[3, 4], [3, 4], undefined], [[2, 3, 4], [3], 1], [[2, 3, 4], [3, 4], 1], [[0, 2], [0], undefined],
+  [[1025], [1025], undefined], [[40, 33], [40], 0],
+] as [number[], number[], number | undefined][]) {
+  add({
+    name: `booleanMask ${s(shape)} mask ${s(maskShape)} axis=${axis}`, op: 'booleanMask', dtypes: ALL,
+    inputs: [inp(shape), { shape: maskShape, dtype: 'bool', domain: 'bool' }],
+    run: (x, m) => tf.booleanMask(x, m, axis),
+    ref: (x, m) => {
+      const ax = axis ?? 0;
+      if (ax === 0) return R.booleanMask(x, m);
+      // Move the masked axes to the front, mask, and move the new axis back.
+      const perm = [...shape.keys()].filter((d) => d >= ax && d < ax + maskShape.length).concat([...shape.keys()].filter((d) => d < ax || d >= ax + maskShape.length));
+      const moved = R.booleanMask(R.transpose(x, perm), m);
+      const order = [...Array(ax).keys()].map((d) => d + 1).concat([0], [...Array(moved.shape.length - ax - 1).keys()].map((d) => d + ax + 1));
+      return R.transpose(moved, order);
+    },
+  });
+}
+add({ name: 'booleanMask method', op: 'booleanMask', method: true, dtypes: F, inputs: [inp([4, 2])], run: (x) => x.booleanMask([true, false, true, true]), ref: (x) => R.booleanMask(x, R.arr([4], [1, 0, 1, 1])) });
+
+// ---------------------------------------------------------------------------------------------
+// dropout: rate 0 is the identity; a seeded mask keeps values scaled by 1/(1 − rate). The rows
+// undo the mask (dropped entries replaced by x/(1 − rate)) so the reference needs no generator;
+// exact mask values and statistics are checked in test/ops-more.test.ts.
+
+add({ name: 'dropout rate 0 is x', op: 'dropout', dtypes: F, inputs: [inp([7])], run: (x) => tf.dropout(x, 0), ref: (x) => x });
+for (const [shape, rate, noiseShape] of [[[1025], 0.25, undefined], [[3, 4], 0.5, [1, 4]], [[2, 3, 5], 0.1, [2, 1, 5]], [[0, 3], 0.5, undefined]] as [number[], number, number[] | undefined][]) {
+  add({
+    name: `dropout ${s(shape)} rate=${rate} noiseShape=${JSON.stringify(noiseShape)}`, op: 'dropout', dtypes: F, inputs: [inp(shape, 'awayFromZero')],
+    run: (x) => { const y = tf.dropout(x, rate, { seed: 7, noiseShape }); return tf.where(tf.equal(y, 0), tf.mul(x, 1 / (1 - rate)), y); },
+    ref: (x) => R.map(x, (v) => v / (1 - rate)),
+  });
+}
+add({
+  name: 'dropout method', op: 'dropout', method: true, dtypes: F, inputs: [inp([2, 3], 'awayFromZero')],
+  run: (x) => { const y = x.dropout(0.5, { seed: 1 }); return tf.where(tf.equal(y, 0), tf.mul(x, 2), y); }, ref: (x) => R.map(x, (v) => 2 * v),
+});
 
 export const OP_CASES: readonly OpCase[] = cases;
 

@@ -272,6 +272,46 @@ describe.skipIf(!binding)(nativeLabel, () => {
     }
   });
 
+  it('scan: cumsum and cumprod, every flag, dtype and lane layout (threaded sizes too), bit for bit', () => {
+    const rand = rng(11);
+    const layouts: [number, number, number][] = [[1, 0, 1], [0, 3, 2], [1, 1, 1], [1, 7, 1], [3, 33, 1], [2, 9, 5], [4, 17, 1037],
+      [1, 300000, 1], [7, 40000, 1], [2, 70, 3000], [1, 3, 200000]];
+    for (const op of ['cumsum', 'cumprod'] as const) for (const dtype of ['float32', 'float64', 'int32'] as const) {
+      for (const [outer, n, inner] of layouts) for (const [exclusive, reverse] of [[false, false], [true, false], [false, true], [true, true]]) {
+        const x = randomArray(dtype, outer * n * inner, rand, n < 100);
+        if (op === 'cumprod' && dtype !== 'int32') x.forEach((v, i) => { x[i] = 1 + (v as number) / 64; });
+        const a = new CTORS[dtype](x.length), b = new CTORS[dtype](x.length);
+        raw.scan(op, x, outer, n, inner, exclusive, reverse, a);
+        tsBackend.scan(op, x, outer, n, inner, exclusive, reverse, b);
+        close(a, b, EXACT, `scan ${op} ${dtype} ${JSON.stringify([outer, n, inner, exclusive, reverse])}`);
+      }
+    }
+    expect(() => raw.scan('cumsum', new Uint8Array(3), 1, 3, 1, false, false, new Uint8Array(3)), 'bool has no scan kernel').toThrow(TypeError);
+    expect(() => raw.scan('cumsum', new Float32Array(3), 1, 4, 1, false, false, new Float32Array(4)), 'short x').toThrow(RangeError);
+    expect(() => raw.scan('cummax' as never, new Float32Array(3), 1, 3, 1, false, false, new Float32Array(3)), 'unknown op').toThrow(TypeError);
+  });
+
+  it('topK: every k regime, direction and dtype, ties, NaN and threaded row counts, exactly', () => {
+    const rand = rng(12);
+    const cases: [number, number, number][] = [[0, 5, 2], [3, 0, 0], [1, 1, 1], [4, 7, 3], [5, 33, 33], [6, 100, 1], [6, 100, 10],
+      [3, 1037, 10], [2, 1037, 1037], [2000, 200, 10], [300, 300, 300], [1, 100000, 5]];
+    for (const dtype of ['float32', 'float64', 'int32'] as const) for (const [rows, n, k] of cases) for (const descending of [true, false]) {
+      const ties = rand() < 0.5;
+      const x = randomArray(dtype, rows * n, rand, true);
+      if (ties) x.forEach((v, i) => { x[i] = Number.isNaN(v) ? v : Math.round((v as number) / 4); });
+      const va = new CTORS[dtype](rows * k), vb = new CTORS[dtype](rows * k);
+      const ia = new Int32Array(rows * k), ib = new Int32Array(rows * k);
+      raw.topK(x, rows, n, k, descending, va, ia);
+      tsBackend.topK(x, rows, n, k, descending, vb, ib);
+      const label = `topK ${dtype} ${JSON.stringify([rows, n, k, descending, ties])}`;
+      close(ia, ib, EXACT, `${label} indices`);
+      close(va, vb, EXACT, `${label} values`);
+    }
+    expect(() => raw.topK(new Float32Array(4), 1, 4, 5, true, new Float32Array(5), new Int32Array(5)), 'k > n').toThrow(RangeError);
+    expect(() => raw.topK(new Float32Array(4), 1, 4, 2, true, new Float64Array(2), new Int32Array(2)), 'values dtype').toThrow(TypeError);
+    expect(() => raw.topK(new Uint8Array(4), 1, 4, 2, true, new Uint8Array(2), new Int32Array(2)), 'bool').toThrow(TypeError);
+  });
+
   it('the NativeBackend wrapper sends pairs the addon does not list to TS', () => {
     const be = new NativeBackend(raw);
     expect(be.runsNatively('binary', 'bool', 'add')).toBe(false);

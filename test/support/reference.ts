@@ -394,6 +394,191 @@ export function oneHot(indices: Arr, depth: number, on = 1, off = 0): Arr {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Scans, selection, logical reductions, reverse, norms and moments
+
+/** Position of element j along `axis` for the lane of flat element `flat` (same other coords). */
+function along(a: Arr, flat: number, axis: number, j: number): number {
+  const c = coords(flat, a.shape);
+  c[axis] = j;
+  return offset(c, a.shape);
+}
+
+/** tf.math.cumsum / cumprod: out[j] = x[0] ⊕ … ⊕ x[j] (exclusive: up to j − 1; reverse: from the end). */
+export function scan(a: Arr, axis: number, exclusive: boolean, reverse: boolean, op: 'sum' | 'prod'): Arr {
+  const ax = normAxis(axis, a.shape.length);
+  const n = a.shape[ax];
+  const data = a.data.map((_, flat) => {
+    const j = coords(flat, a.shape)[ax];
+    let acc = op === 'sum' ? 0 : 1;
+    for (let t = 0; t < n; t++) {
+      const inRange = reverse ? (exclusive ? t > j : t >= j) : exclusive ? t < j : t <= j;
+      if (!inRange) continue;
+      const v = a.data[along(a, flat, ax, t)];
+      acc = op === 'sum' ? acc + v : acc * v;
+    }
+    return acc;
+  });
+  return { shape: a.shape.slice(), data };
+}
+export const cumsum = (a: Arr, axis = 0, exclusive = false, reverse = false) => scan(a, axis, exclusive, reverse, 'sum');
+export const cumprod = (a: Arr, axis = 0, exclusive = false, reverse = false) => scan(a, axis, exclusive, reverse, 'prod');
+
+/** Rows of the last axis as (value, index) pairs sorted stably; NaN is the largest value. */
+function sortedRows(a: Arr, descending: boolean): { values: number[]; indices: number[] }[] {
+  const n = a.shape[a.shape.length - 1];
+  const rows = n === 0 ? sizeOf(a.shape.slice(0, -1)) : a.data.length / n;
+  const key = (v: number) => (Number.isNaN(v) ? Infinity : v);
+  const out = [];
+  for (let r = 0; r < rows; r++) {
+    const pairs = Array.from({ length: n }, (_, j) => ({ v: a.data[r * n + j], j }));
+    pairs.sort((p, q) => {
+      const pn = Number.isNaN(p.v), qn = Number.isNaN(q.v);
+      let c = pn && qn ? 0 : pn ? 1 : qn ? -1 : key(p.v) - key(q.v);
+      if (descending) c = -c;
+      return c !== 0 ? c : p.j - q.j;
+    });
+    out.push({ values: pairs.map((p) => p.v), indices: pairs.map((p) => p.j) });
+  }
+  return out;
+}
+
+export function topK(a: Arr, k = 1): [Arr, Arr] {
+  const shape = [...a.shape.slice(0, -1), k];
+  const rows = sortedRows(a, true);
+  return [
+    { shape, data: rows.flatMap((r) => r.values.slice(0, k)) },
+    { shape: shape.slice(), data: rows.flatMap((r) => r.indices.slice(0, k)) },
+  ];
+}
+export const sort = (a: Arr, descending = false): Arr => ({ shape: a.shape.slice(), data: sortedRows(a, descending).flatMap((r) => r.values) });
+export const argsort = (a: Arr, descending = false): Arr => ({ shape: a.shape.slice(), data: sortedRows(a, descending).flatMap((r) => r.indices) });
+
+export const any = (a: Arr, axis?: number | number[] | null, keepDims = false) => reduce(a, axis, keepDims, (xs) => (xs.some((x) => x !== 0) ? 1 : 0));
+export const all = (a: Arr, axis?: number | number[] | null, keepDims = false) => reduce(a, axis, keepDims, (xs) => (xs.every((x) => x !== 0) ? 1 : 0));
+
+export function reverse(a: Arr, axes: number[]): Arr {
+  const ax = axes.map((x) => normAxis(x, a.shape.length));
+  const data = a.data.map((_, flat) => {
+    const c = coords(flat, a.shape).map((v, i) => (ax.includes(i) ? a.shape[i] - 1 - v : v));
+    return a.data[offset(c, a.shape)];
+  });
+  return { shape: a.shape.slice(), data };
+}
+
+/** tf.norm: vector p-norms over one axis (or all elements), matrix norms over two axes. */
+export function norm(a: Arr, ord: string | number = 'euclidean', axis?: number | number[] | null, keepDims = false): Arr {
+  const rank = a.shape.length;
+  if (Array.isArray(axis) && axis.length === 2) {
+    const [r, c] = axis.map((x) => normAxis(x, rank));
+    if (ord === 'fro' || ord === 'euclidean') return map(reduce(map(a, (x) => x * x), [r, c], keepDims, add), Math.sqrt);
+    // 1: largest column sum of |x| (sum over rows first); Infinity: largest row sum.
+    const inner = ord === 1 ? r : c;
+    const outer = ord === 1 ? c : r;
+    const sums = reduce(map(a, Math.abs), inner, true, add);
+    const m = reduce(sums, outer, true, (xs) => Math.max(...xs));
+    return keepDims ? m : reshape(m, a.shape.filter((_, i) => i !== r && i !== c));
+  }
+  const fold = ord === 1 ? (xs: number[]) => add(xs.map(Math.abs))
+    : ord === Infinity ? (xs: number[]) => Math.max(...xs.map(Math.abs))
+    : typeof ord === 'number' && ord !== 2 ? (xs: number[]) => add(xs.map((x) => Math.abs(x) ** ord)) ** (1 / ord)
+    : (xs: number[]) => Math.sqrt(add(xs.map((x) => x * x)));
+  return reduce(a, axis, keepDims, fold);
+}
+
+export function moments(a: Arr, axes: number[], keepDims = false): [Arr, Arr] {
+  const m = reduce(a, axes, keepDims, (xs) => add(xs) / xs.length);
+  const v = reduce(a, axes, keepDims, (xs) => {
+    const mu = add(xs) / xs.length;
+    return add(xs.map((x) => (x - mu) ** 2)) / xs.length;
+  });
+  return [m, v];
+}
+
+// ---------------------------------------------------------------------------------------------
+// einsum and indexing
+
+/** einsum by brute force: every assignment of every label, the product of the operands' entries. */
+export function einsum(equation: string, ...xs: Arr[]): Arr {
+  const [lhs, out] = equation.replace(/\s/g, '').split('->');
+  const terms = lhs.split(',');
+  const size: Record<string, number> = {};
+  terms.forEach((t, q) => [...t].forEach((l, i) => (size[l] = xs[q].shape[i])));
+  const labels = Object.keys(size);
+  const outShape = [...out].map((l) => size[l]);
+  const data = new Array<number>(sizeOf(outShape)).fill(0);
+  const total = sizeOf(labels.map((l) => size[l]));
+  for (let f = 0; f < total; f++) {
+    const c = coords(f, labels.map((l) => size[l]));
+    const val: Record<string, number> = {};
+    labels.forEach((l, i) => (val[l] = c[i]));
+    let p = 1;
+    terms.forEach((t, q) => (p *= xs[q].data[offset([...t].map((l) => val[l]), xs[q].shape)]));
+    data[offset([...out].map((l) => val[l]), outShape)] += p;
+  }
+  return { shape: outShape, data };
+}
+
+/** tf.gather_nd: the last axis of `indices` indexes the leading axes of x. */
+export function gatherND(a: Arr, indices: Arr): Arr {
+  const m = indices.shape[indices.shape.length - 1];
+  const lead = indices.shape.slice(0, -1);
+  const rest = a.shape.slice(m);
+  const outShape = [...lead, ...rest];
+  const data = new Array<number>(sizeOf(outShape));
+  for (let o = 0; o < data.length; o++) {
+    const c = coords(o, outShape);
+    const li = offset(c.slice(0, lead.length), lead);
+    const idx = indices.data.slice(li * m, li * m + m);
+    data[o] = a.data[offset([...idx, ...c.slice(lead.length)], a.shape)];
+  }
+  return { shape: outShape, data };
+}
+
+/** tf.scatter_nd: zeros of `shape`, updates added at the index tuples (duplicates sum). */
+export function scatterND(indices: Arr, updates: Arr, shape: number[]): Arr {
+  const m = indices.shape[indices.shape.length - 1];
+  const lead = indices.shape.slice(0, -1);
+  const data = new Array<number>(sizeOf(shape)).fill(0);
+  for (let u = 0; u < updates.data.length; u++) {
+    const c = coords(u, updates.shape);
+    const li = offset(c.slice(0, lead.length), lead);
+    const idx = indices.data.slice(li * m, li * m + m);
+    data[offset([...idx, ...c.slice(lead.length)], shape)] += updates.data[u];
+  }
+  return { shape: shape.slice(), data };
+}
+
+/** tf.math.unsorted_segment_sum: out[s] = Σ x[i] over segmentIds[i] == s (negative ids dropped). */
+export function unsortedSegmentSum(a: Arr, ids: Arr, numSegments: number): Arr {
+  const k = ids.shape.length;
+  const rest = a.shape.slice(k);
+  const outShape = [numSegments, ...rest];
+  const data = new Array<number>(sizeOf(outShape)).fill(0);
+  const inner = sizeOf(rest);
+  for (let i = 0; i < ids.data.length; i++) {
+    const s = ids.data[i];
+    if (s < 0) continue;
+    for (let r = 0; r < inner; r++) data[s * inner + r] += a.data[i * inner + r];
+  }
+  return { shape: outShape, data };
+}
+
+/** tf.boolean_mask: the entries (or slices) of x where the mask (a leading-axes prefix) is true. */
+export function booleanMask(a: Arr, mask: Arr): Arr {
+  const k = mask.shape.length;
+  const rest = a.shape.slice(k);
+  const inner = sizeOf(rest);
+  const data: number[] = [];
+  let count = 0;
+  mask.data.forEach((m, i) => {
+    if (!m) return;
+    count++;
+    for (let r = 0; r < inner; r++) data.push(a.data[i * inner + r]);
+  });
+  return { shape: [count, ...rest], data };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Comparison
 
 /**

@@ -6,7 +6,7 @@
  * arguments again and throws TypeError/RangeError on a bad call. The raw binding's signatures
  * match `Backend` except `matmul`, whose arguments are flattened.
  */
-import type { ArgReduceOp, Backend, BinaryOp, FusedUpdateKind, MatmulArgs, ReduceOp, UnaryOp } from '../backend.js';
+import type { ArgReduceOp, Backend, BinaryOp, FusedUpdateKind, MatmulArgs, ReduceOp, ScanOp, UnaryOp } from '../backend.js';
 import { dtypeOfArray, type DType, type FloatArray, type TypedArray } from '../../dtype.js';
 import { tsBackend } from '../ts/index.js';
 
@@ -48,7 +48,7 @@ export interface RawBinding extends Omit<Backend, 'name' | 'matmul'> {
 }
 
 export const RAW_EXPORTS = [
-  'unary', 'binary', 'mulAdd', 'select', 'reduce', 'argReduce', 'matmul', 'copyStrided', 'gather', 'scatterAdd',
+  'unary', 'binary', 'mulAdd', 'select', 'reduce', 'argReduce', 'scan', 'topK', 'matmul', 'copyStrided', 'gather', 'scatterAdd',
   'concat', 'pad', 'cast', 'fusedUpdate', 'info', 'kernels', 'setSimdLevel', 'setNumThreads',
 ] as const;
 
@@ -102,6 +102,15 @@ export class NativeBackend implements Backend {
   argReduce(op: ArgReduceOp, x: TypedArray, shape: number[], axis: number, out: Int32Array): void {
     if (!this.runsNatively('argReduce', dtypeOfArray(x))) return tsBackend.argReduce(op, x, shape, axis, out);
     this.raw.argReduce(op, x, shape, axis, out);
+  }
+
+  // scan and topK: native for float32, float64 and int32 (the dtypes their ops accept).
+  scan(op: ScanOp, x: TypedArray, outer: number, n: number, inner: number, exclusive: boolean, reverse: boolean, out: TypedArray): void {
+    this.raw.scan(op, x, outer, n, inner, exclusive, reverse, out);
+  }
+
+  topK(x: TypedArray, rows: number, n: number, k: number, descending: boolean, values: TypedArray, indices: Int32Array): void {
+    this.raw.topK(x, rows, n, k, descending, values, indices);
   }
 
   matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: MatmulArgs): void {

@@ -10,6 +10,7 @@ export { scalarBinary, binaryTakesInt32, binaryIsIeee, isCompareOp, BINARY_KERNE
 export { scalarUnary, unaryTakesInt32, unaryIsIeee, UNARY_KERNELS } from './unary.js';
 import { argReduce, reduce } from './reduce.js';
 import { matmul } from './matmul.js';
+import { scan, topK } from './scan.js';
 import { cast, concat, copyStrided, gather, pad, scatterAdd, select } from './copy.js';
 import { fusedUpdate } from './optim.js';
 
@@ -21,6 +22,8 @@ export const tsBackend: Backend = {
   select,
   reduce,
   argReduce,
+  scan,
+  topK,
   matmul,
   copyStrided,
   gather,
