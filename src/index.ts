@@ -27,6 +27,8 @@ export { pad } from './ops/pad.js';
 export { cast } from './ops/cast.js';
 export { where } from './ops/where.js';
 export { oneHot } from './ops/composite/one-hot.js';
+// TF.js spellings (matMul, tensor1d…6d, clone, tidy, dispose, keep).
+export * from './ops/tfjs.js';
 export { cumsum, cumprod, type ScanOptions } from './ops/scan.js';
 export { einsum } from './ops/einsum.js';
 export { any, all } from './ops/logical-reduce.js';
@@ -39,6 +41,8 @@ export { topK, sort, argsort, type TopKResult, type SortOptions } from './ops/so
 export * as losses from './ops/composite/losses.js';
 export * as random from './ops/random.js';
 export * as optimizers from './optimizers/index.js';
+/** `tf.keras.optimizers` and `tf.keras.losses`, as TF spells them (`tf.keras.optimizers.Adam(0.1)` is `new tf.keras.optimizers.Adam(0.1)`). */
+export * as keras from './keras.js';
 
 /** Pairs up two arrays, as Python's zip: `tf.zip(grads, vars)` for `applyGradients`. */
 export function zip<A, B>(a: readonly A[], b: readonly B[]): [A, B][] {

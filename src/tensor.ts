@@ -35,7 +35,7 @@ const BOXED: Deferred = {
 };
 
 export type NestedArray = number | boolean | NestedArray[];
-export type TensorLike = Tensor | number | boolean | NestedArray[] | TypedArray;
+export type TensorLike = Tensor | number | boolean | NestedArray[] | TypedArray | Uint8ClampedArray | Int8Array | Int16Array | Uint16Array;
 
 export class Tensor {
   /** Identity for the tape; a Variable keeps one id across assignments. */
@@ -194,7 +194,9 @@ function firstLeaf(values: unknown): unknown {
 
 /**
  * Builds a tensor from user data. `dtype` forces the dtype (values are converted); otherwise
- * typed arrays keep theirs, booleans give `bool` and numbers `float32`.
+ * Float32Array and Float64Array keep theirs, the small integer arrays (Int32Array, Uint8Array —
+ * pixel data —, Uint8ClampedArray, Int8Array, Int16Array, Uint16Array) give int32 as in TF.js,
+ * booleans give `bool` and numbers `float32`. Bool comes only from booleans or `dtype: 'bool'`.
  */
 export function makeTensor(values: unknown, shape: number[] | undefined, dtype: DType | undefined, op = 'tensor', arg = 'values'): Tensor {
   if (dtype !== undefined) dtype = checkDType(dtype, op);
@@ -206,10 +208,12 @@ export function makeTensor(values: unknown, shape: number[] | undefined, dtype: 
   }
   if (ArrayBuffer.isView(values) && !(values instanceof DataView)) {
     const arr = values as unknown as TypedArray;
-    if (!(arr instanceof Float32Array || arr instanceof Float64Array || arr instanceof Int32Array || arr instanceof Uint8Array)) {
-      throw new TypeError(`${op}: ${arg}: unsupported typed array ${values.constructor.name}; use Float32Array, Float64Array, Int32Array or Uint8Array`);
+    const smallInt = arr instanceof Uint8Array || values instanceof Uint8ClampedArray || values instanceof Int8Array ||
+      values instanceof Int16Array || values instanceof Uint16Array;
+    if (!(arr instanceof Float32Array || arr instanceof Float64Array || arr instanceof Int32Array || smallInt)) {
+      throw new TypeError(`${op}: ${arg}: unsupported typed array ${values.constructor.name}; use Float32Array, Float64Array, Int32Array, Uint8Array, Int8Array, Int16Array or Uint16Array`);
     }
-    const d = dtype ?? dtypeOfArray(arr);
+    const d = dtype ?? (smallInt ? 'int32' : dtypeOfArray(arr));
     const out = allocate(d, arr.length);
     if (d === 'bool') for (let i = 0; i < arr.length; i++) out[i] = arr[i] ? 1 : 0;
     else out.set(arr);

@@ -69,6 +69,8 @@ describe('the case table covers the API', () => {
       range: 'tensor', linspace: 'tensor', eye: 'tensor', variable: 'tensor', zip: 'tensor',
       getBackend: 'tensor', setBackend: 'tensor', backendInfo: 'tensor',
       customGradient: 'tape', grad: 'tape', valueAndGrad: 'tape',
+      tensor1d: 'new-user', tensor2d: 'new-user', tensor3d: 'new-user', tensor4d: 'new-user', tensor5d: 'new-user', tensor6d: 'new-user',
+      tidy: 'new-user', dispose: 'new-user', keep: 'new-user',
     };
     const ops = new Set(OP_CASES.filter((c) => !c.method).map((c) => c.op));
     const missing: string[] = [];
@@ -80,7 +82,8 @@ describe('the case table covers the API', () => {
   });
 
   it('has a method-form row for every Tensor method', () => {
-    const own = new Set(['constructor', 'dataSync', 'data', 'arraySync', 'numpy', 'array', 'item', 'toString', 'shareableValues', 'values', 'first', 'materialize', 'size', 'rank', 'mutable']);
+    const own = new Set(['constructor', 'dataSync', 'data', 'arraySync', 'numpy', 'array', 'item', 'toString', 'shareableValues', 'values', 'first', 'materialize', 'size', 'rank', 'mutable',
+      'print', 'dispose']); // print and dispose: test/new-user.test.ts
     const methods = new Set(OP_CASES.filter((c) => c.method).map((c) => c.op));
     const missing = Object.getOwnPropertyNames(tf.Tensor.prototype).filter((m) => !own.has(m) && !methods.has(m));
     expect(missing, 'methods without a method-form row').toEqual([]);

@@ -15,6 +15,7 @@ import { reshape } from '../ops/reshape.js';
 import { sum } from '../ops/reduce.js';
 import { stack } from '../ops/concat.js';
 import { oneHotFloat } from '../ops/composite/one-hot.js';
+import { warnOnce } from '../warn.js';
 
 export type Sources = Tensor | Sources[] | { [key: string]: Sources };
 export type Gradients<S> = S extends Tensor ? Tensor | null : S extends readonly unknown[] ? { [K in keyof S]: Gradients<S[K]> } : S extends object ? { [K in keyof S]: Gradients<S[K]> } : never;
@@ -153,6 +154,7 @@ export class GradientTape implements Recorder {
     const grads = target instanceof Tensor
       ? this.backprop(target, list, options, 'gradient')
       : this.backpropNested(target, list, options);
+    this.warnAboutNulls(list, grads);
     if (!this.persistent) this.release();
     return (flat ? grads : rebuild(sources, grads, { i: 0 })) as Gradients<S>;
   }
@@ -228,6 +230,17 @@ export class GradientTape implements Recorder {
     this.used = true;
     this.nodes = [];
     this.forgetSlots();
+  }
+
+  /** The usual mistakes behind a null gradient, said once each (the result stays null, as TF's). */
+  private warnAboutNulls(sources: Tensor[], grads: (Tensor | null)[]): void {
+    if (!grads.includes(null)) return;
+    if (this.nodes.length === 0) {
+      warnOnce('GradientTape.gradient: the tape recorded no operation, so every gradient is null; only ops run inside tape.record(() => ...) are recorded');
+    }
+    for (const s of sources) {
+      if (!isFloat(s.dtype)) warnOnce(`GradientTape.gradient: a source of dtype ${s.dtype} gets a null gradient; only float32 and float64 tensors are differentiable (cast it first)`);
+    }
   }
 
   /** A nested target: one backward pass per target tensor, summed per source. */

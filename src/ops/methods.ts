@@ -10,6 +10,7 @@ import { Tensor, type TensorLike } from '../tensor.js';
 import * as binary from './binary.js';
 import * as compare from './compare.js';
 import * as unary from './unary.js';
+import * as tfjs from './tfjs.js';
 import * as reduce from './reduce.js';
 import * as shape from './reshape.js';
 import * as strided from './strided.js';
@@ -34,7 +35,11 @@ type T = Tensor;
 type L = TensorLike;
 
 declare module '../tensor.js' {
-  interface Tensor extends MethodsOf<typeof unary>, MethodsOf<typeof binary>, MethodsOf<typeof compare> {
+  interface Tensor extends MethodsOf<typeof unary>, MethodsOf<typeof binary>, MethodsOf<typeof compare>, MethodsOf<typeof tfjs> {
+    /** Prints the tensor (TF.js `t.print()`). */
+    print(): void;
+    /** A no-op (TF.js `t.dispose()`): tensors are garbage-collected. */
+    dispose(): void;
     softmax(axis?: number): T; logSoftmax(axis?: number): T;
     sum(axis?: Axis, keepDims?: boolean): T; mean(axis?: Axis, keepDims?: boolean): T;
     max(axis?: Axis, keepDims?: boolean): T; min(axis?: Axis, keepDims?: boolean): T;
@@ -88,6 +93,8 @@ const methods: Record<string, (this: T, ...args: never[]) => unknown> = {
   split(this: T, numOrSizes: number | number[], axis?: number) { return split(this, numOrSizes, axis); },
   oneHot(this: T, depth: number, onValue?: number, offValue?: number) { return oneHot(this, depth, onValue, offValue); },
   flatten(this: T) { return shape.reshape(this, [-1]); },
+  print(this: T) { console.log(this.toString()); },
+  dispose(this: T) {},
   cumsum(this: T, axis?: number, options?: ScanOptions) { return cumsum(this, axis, options); },
   cumprod(this: T, axis?: number, options?: ScanOptions) { return cumprod(this, axis, options); },
   any(this: T, axis?: Axis, keepDims?: boolean) { return any(this, axis, keepDims); },
@@ -105,7 +112,7 @@ const methods: Record<string, (this: T, ...args: never[]) => unknown> = {
 };
 
 /** Modules whose `method(...)` exports become Tensor methods (and are in `MethodsOf` above). */
-const METHOD_MODULES: Record<string, unknown>[] = [unary, binary, compare];
+const METHOD_MODULES: Record<string, unknown>[] = [unary, binary, compare, tfjs];
 
 for (const mod of METHOD_MODULES) {
   for (const [name, op] of Object.entries(mod)) {

@@ -1,6 +1,6 @@
 import type { FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions, optimizerOptions, type LearningRate } from './optimizer.js';
 
 export interface AdadeltaOptions extends OptimizerOptions {
   rho?: number;
@@ -19,7 +19,8 @@ export class Adadelta extends Optimizer {
   readonly rho: number;
   readonly epsilon: number;
 
-  constructor(options: AdadeltaOptions = {}) {
+  constructor(arg: AdadeltaOptions | LearningRate = {}) {
+    const options = optimizerOptions<AdadeltaOptions>(arg, 'Adadelta');
     super('Adadelta', options, ['rho', 'epsilon']);
     this.rho = checkNumber('Adadelta', 'rho', options.rho ?? 0.95, { min: 0, max: 1 });
     this.epsilon = checkNumber('Adadelta', 'epsilon', options.epsilon ?? 1e-7, { min: 0 });

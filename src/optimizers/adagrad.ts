@@ -1,6 +1,6 @@
 import type { FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions, optimizerOptions, type LearningRate } from './optimizer.js';
 
 export interface AdagradOptions extends OptimizerOptions {
   initialAccumulatorValue?: number;
@@ -16,7 +16,8 @@ export class Adagrad extends Optimizer {
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;
 
-  constructor(options: AdagradOptions = {}) {
+  constructor(arg: AdagradOptions | LearningRate = {}) {
+    const options = optimizerOptions<AdagradOptions>(arg, 'Adagrad');
     super('Adagrad', options, ['initialAccumulatorValue', 'epsilon']);
     this.initialAccumulatorValue = checkNumber('Adagrad', 'initialAccumulatorValue', options.initialAccumulatorValue ?? 0.1, { min: 0 });
     this.epsilon = checkNumber('Adagrad', 'epsilon', options.epsilon ?? 1e-7, { min: 0 });

@@ -1,6 +1,7 @@
 import type { FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions, optimizerOptions, type LearningRate } from './optimizer.js';
+import { checkBoolean } from '../validate.js';
 
 export interface AdamOptions extends OptimizerOptions {
   beta1?: number;
@@ -22,12 +23,13 @@ export class Adam extends Optimizer {
   readonly epsilon: number;
   readonly amsgrad: boolean;
 
-  constructor(options: AdamOptions = {}, className = 'Adam') {
+  constructor(arg: AdamOptions | LearningRate = {}, className = 'Adam') {
+    const options = optimizerOptions<AdamOptions>(arg, className);
     super(className, options, ['beta1', 'beta2', 'epsilon', 'amsgrad']);
     this.beta1 = checkNumber(className, 'beta1', options.beta1 ?? 0.9, { min: 0, max: 1, maxExclusive: true });
     this.beta2 = checkNumber(className, 'beta2', options.beta2 ?? 0.999, { min: 0, max: 1, maxExclusive: true });
     this.epsilon = checkNumber(className, 'epsilon', options.epsilon ?? 1e-7, { min: 0 });
-    this.amsgrad = options.amsgrad ?? false;
+    this.amsgrad = checkBoolean(options.amsgrad ?? false, className, 'amsgrad');
   }
 
   protected slotSpecs(): Record<string, number> {

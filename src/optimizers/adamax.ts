@@ -1,6 +1,6 @@
 import type { FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions, optimizerOptions, type LearningRate } from './optimizer.js';
 
 export interface AdamaxOptions extends OptimizerOptions {
   beta1?: number;
@@ -21,7 +21,8 @@ export class Adamax extends Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
 
-  constructor(options: AdamaxOptions = {}) {
+  constructor(arg: AdamaxOptions | LearningRate = {}) {
+    const options = optimizerOptions<AdamaxOptions>(arg, 'Adamax');
     super('Adamax', options, ['beta1', 'beta2', 'epsilon']);
     this.beta1 = checkNumber('Adamax', 'beta1', options.beta1 ?? 0.9, { min: 0, max: 1, maxExclusive: true });
     this.beta2 = checkNumber('Adamax', 'beta2', options.beta2 ?? 0.999, { min: 0, max: 1, maxExclusive: true });

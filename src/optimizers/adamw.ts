@@ -1,4 +1,5 @@
 import { Adam, type AdamOptions } from './adam.js';
+import { optimizerOptions, type LearningRate } from './optimizer.js';
 
 /**
  * AdamW (Keras 3): Adam with decoupled weight decay, which the base class applies before the
@@ -7,7 +8,8 @@ import { Adam, type AdamOptions } from './adam.js';
  *   var −= (var·weightDecay)·lr;  then the Adam update (see `Adam`)
  */
 export class AdamW extends Adam {
-  constructor(options: AdamOptions = {}) {
+  constructor(arg: AdamOptions | LearningRate = {}) {
+    const options = optimizerOptions<AdamOptions>(arg, 'AdamW');
     if (typeof options === 'object' && options !== null && options.weightDecay === null) {
       throw new TypeError('AdamW: weightDecay must be a number (AdamW without weight decay is Adam), got null');
     }

@@ -1,6 +1,6 @@
 import type { FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions, optimizerOptions, type LearningRate } from './optimizer.js';
 
 export interface FtrlOptions extends OptimizerOptions {
   learningRatePower?: number;
@@ -30,7 +30,8 @@ export class Ftrl extends Optimizer {
   readonly l2ShrinkageRegularizationStrength: number;
   readonly beta: number;
 
-  constructor(options: FtrlOptions = {}) {
+  constructor(arg: FtrlOptions | LearningRate = {}) {
+    const options = optimizerOptions<FtrlOptions>(arg, 'Ftrl');
     super('Ftrl', options, ['learningRatePower', 'initialAccumulatorValue', 'l1RegularizationStrength', 'l2RegularizationStrength', 'l2ShrinkageRegularizationStrength', 'beta']);
     this.learningRatePower = checkNumber('Ftrl', 'learningRatePower', options.learningRatePower ?? -0.5, { max: 0 });
     this.initialAccumulatorValue = checkNumber('Ftrl', 'initialAccumulatorValue', options.initialAccumulatorValue ?? 0.1, { min: 0 });

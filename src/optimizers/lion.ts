@@ -1,6 +1,6 @@
 import type { FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions, optimizerOptions, type LearningRate } from './optimizer.js';
 
 export interface LionOptions extends OptimizerOptions {
   beta1?: number;
@@ -17,7 +17,8 @@ export class Lion extends Optimizer {
   readonly beta1: number;
   readonly beta2: number;
 
-  constructor(options: LionOptions = {}) {
+  constructor(arg: LionOptions | LearningRate = {}) {
+    const options = optimizerOptions<LionOptions>(arg, 'Lion');
     super('Lion', options, ['beta1', 'beta2']);
     this.beta1 = checkNumber('Lion', 'beta1', options.beta1 ?? 0.9, { min: 0, max: 1, minExclusive: true });
     this.beta2 = checkNumber('Lion', 'beta2', options.beta2 ?? 0.99, { min: 0, max: 1, maxExclusive: true });

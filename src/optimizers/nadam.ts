@@ -1,6 +1,6 @@
 import type { DType, FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerOptions, type Rounder } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions, type Rounder, optimizerOptions, type LearningRate } from './optimizer.js';
 
 export interface NadamOptions extends OptimizerOptions {
   beta1?: number;
@@ -28,7 +28,8 @@ export class Nadam extends Optimizer {
   private uProduct = 1;
   private uProductDtype: DType | null = null;
 
-  constructor(options: NadamOptions = {}) {
+  constructor(arg: NadamOptions | LearningRate = {}) {
+    const options = optimizerOptions<NadamOptions>(arg, 'Nadam');
     super('Nadam', options, ['beta1', 'beta2', 'epsilon']);
     this.beta1 = checkNumber('Nadam', 'beta1', options.beta1 ?? 0.9, { min: 0, max: 1, maxExclusive: true });
     this.beta2 = checkNumber('Nadam', 'beta2', options.beta2 ?? 0.999, { min: 0, max: 1, maxExclusive: true });

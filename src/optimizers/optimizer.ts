@@ -27,8 +27,24 @@ import { Tensor, toTensor } from '../tensor.js';
 import { Variable } from '../variable.js';
 import { GradientTape } from '../autodiff/tape.js';
 import { LearningRateSchedule, deserializeSchedule, type ScheduleConfig } from './schedules.js';
+import { checkBoolean, show } from '../validate.js';
+import { warnOnce } from '../warn.js';
 
 export type LearningRate = number | { call(step: number): number } | ((step: number) => number);
+
+/**
+ * An optimizer constructor's argument: an options object, or the learning rate alone (a number,
+ * a schedule or a function of the step), as Keras' positional `learning_rate`:
+ * `new tf.optimizers.Adam(0.1)` is `new tf.optimizers.Adam({learningRate: 0.1})`.
+ */
+export function optimizerOptions<O extends OptimizerOptions>(arg: O | LearningRate | undefined, className: string): O {
+  if (arg === undefined) return {} as O;
+  if (typeof arg === 'number' || typeof arg === 'function' || arg instanceof LearningRateSchedule) return { learningRate: arg } as O;
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg) || (Object.getPrototypeOf(arg) !== Object.prototype && Object.getPrototypeOf(arg) !== null)) {
+    throw new TypeError(`${className}: expected a learning rate (number or schedule) or an options object, got ${show(arg)}`);
+  }
+  return arg as O;
+}
 
 export interface OptimizerOptions {
   learningRate?: LearningRate;
@@ -82,7 +98,8 @@ export interface OptimizerState {
 }
 
 export function checkNumber(op: string, name: string, value: unknown, { min = -Infinity, max = Infinity, minExclusive = false, maxExclusive = false } = {}): number {
-  if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`${op}: ${name} must be a number, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`${op}: ${name} must be a number, got ${show(value)}`);
+  if (!Number.isFinite(value)) throw new RangeError(`${op}: ${name} must be finite, got ${value}`);
   const low = minExclusive ? value <= min : value < min;
   const high = maxExclusive ? value >= max : value > max;
   if (low || high) {
@@ -132,7 +149,7 @@ export abstract class Optimizer {
     const op = className;
     this.className = className;
     this.ownOptionKeys = extraKeys;
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${JSON.stringify(options)}`);
+    if (typeof options !== 'object' || options === null) throw new TypeError(`${op}: options must be an object, got ${show(options)}`);
     const known = new Set([...BASE_OPTION_KEYS, ...extraKeys]);
     const unknown = Object.keys(options).filter((k) => !known.has(k) && (options as Record<string, unknown>)[k] !== undefined);
     if (unknown.length > 0) throw new TypeError(`${op}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; expected one of ${[...known].join(', ')}`);
@@ -152,8 +169,7 @@ export abstract class Optimizer {
     this.clipvalue = options.clipvalue ?? null;
     this.globalClipnorm = options.globalClipnorm ?? null;
     for (const k of clips) checkNumber(op, k, options[k], { min: 0, minExclusive: true });
-    this.useEma = options.useEma ?? false;
-    if (typeof this.useEma !== 'boolean') throw new TypeError(`${op}: useEma must be a boolean, got ${JSON.stringify(options.useEma)}`);
+    this.useEma = checkBoolean(options.useEma ?? false, op, 'useEma');
     this.emaMomentum = checkNumber(op, 'emaMomentum', options.emaMomentum ?? 0.99, { min: 0, max: 1 });
     this.emaOverwriteFrequency = options.emaOverwriteFrequency ?? null;
     if (this.emaOverwriteFrequency !== null) checkInteger(op, 'emaOverwriteFrequency', this.emaOverwriteFrequency);
@@ -348,11 +364,15 @@ export abstract class Optimizer {
     const op = `${this.name}.applyGradients`;
     const grads: FloatArray[] = [];
     const vars: Variable[] = [];
+    const missing: string[] = [];
     for (const pair of pairs) {
       if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`${op}: expected [gradient, variable] pairs (use tf.zip(grads, vars))`);
       const [g, v] = pair;
       if (!(v instanceof Variable)) throw new TypeError(`${op}: the second element of each pair must be a tf.Variable`);
-      if (g === null || g === undefined) continue;
+      if (g === null || g === undefined) {
+        missing.push(v.name);
+        continue;
+      }
       const gt = toTensor(g, op, 'gradient', v.dtype);
       if (!isFloat(v.dtype)) throw new TypeError(`${op}: variable '${v.name}' has dtype ${v.dtype}; only float variables can be trained`);
       if (gt.dtype !== v.dtype) throw new TypeError(`${op}: gradient dtype ${gt.dtype} does not match variable '${v.name}' of dtype ${v.dtype}`);
@@ -366,6 +386,8 @@ export abstract class Optimizer {
       vars.push(v);
     }
     if (vars.length === 0) throw new Error(`${op}: no gradients provided for any variable`);
+    // Keras 3 warns "Gradients do not exist for variables …" and skips them, as here.
+    if (missing.length > 0) warnOnce(`${op}: gradients do not exist for variables ${missing.map((n) => `'${n}'`).join(', ')}; they are not updated (is the loss connected to them, and computed inside tape.record?)`);
     this.apply(grads, vars);
     return this.iterations;
   }
@@ -377,7 +399,11 @@ export abstract class Optimizer {
 
   /** Computes the loss under a tape and applies its gradients to `varList`; returns the loss. */
   minimize(lossFn: () => Tensor, varList: Variable[]): Tensor {
-    if (typeof lossFn !== 'function') throw new TypeError(`${this.name}.minimize: loss must be a function returning a tensor`);
+    const op = `${this.name}.minimize`;
+    if (typeof lossFn !== 'function') throw new TypeError(`${op}: loss must be a function returning a tensor`);
+    if (!Array.isArray(varList) || varList.length === 0 || !varList.every((v) => v instanceof Variable)) {
+      throw new TypeError(`${op}: varList must be a non-empty array of tf.Variable (the variables to train), got ${show(varList)}`);
+    }
     const tape = new GradientTape();
     const loss = tape.record(lossFn);
     if (!(loss instanceof Tensor)) throw new TypeError(`${this.name}.minimize: the loss function must return a tensor`);

@@ -1,6 +1,7 @@
 import type { FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions, optimizerOptions, type LearningRate } from './optimizer.js';
+import { checkBoolean } from '../validate.js';
 
 export interface RMSpropOptions extends OptimizerOptions {
   rho?: number;
@@ -24,12 +25,13 @@ export class RMSprop extends Optimizer {
   readonly epsilon: number;
   readonly centered: boolean;
 
-  constructor(options: RMSpropOptions = {}) {
+  constructor(arg: RMSpropOptions | LearningRate = {}) {
+    const options = optimizerOptions<RMSpropOptions>(arg, 'RMSprop');
     super('RMSprop', options, ['rho', 'momentum', 'epsilon', 'centered']);
     this.rho = checkNumber('RMSprop', 'rho', options.rho ?? 0.9, { min: 0, max: 1 });
     this.momentum = checkNumber('RMSprop', 'momentum', options.momentum ?? 0, { min: 0, max: 1 });
     this.epsilon = checkNumber('RMSprop', 'epsilon', options.epsilon ?? 1e-7, { min: 0 });
-    this.centered = options.centered ?? false;
+    this.centered = checkBoolean(options.centered ?? false, 'RMSprop', 'centered');
     if (typeof this.centered !== 'boolean') throw new TypeError(`RMSprop: centered must be a boolean, got ${JSON.stringify(options.centered)}`);
   }
 

@@ -12,6 +12,7 @@
  * To add a schedule: subclass `LearningRateSchedule`, implement `call` and `getConfig`, and
  * add it to `SCHEDULES` below.
  */
+import { checkBoolean } from '../validate.js';
 
 function checkNum(op: string, name: string, value: unknown, { min = -Infinity, positive = false, integer = false } = {}): number {
   if (typeof value !== 'number' || Number.isNaN(value)) throw new TypeError(`${op}: ${name} must be a number, got ${JSON.stringify(value)}`);
@@ -20,10 +21,7 @@ function checkNum(op: string, name: string, value: unknown, { min = -Infinity, p
   return value;
 }
 
-function checkBool(op: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new TypeError(`${op}: ${name} must be a boolean, got ${JSON.stringify(value)}`);
-  return value;
-}
+const checkBool = (op: string, name: string, value: unknown): boolean => checkBoolean(value, op, name);
 
 function checkOptions(op: string, options: unknown, keys: string[], required: string[]): Record<string, unknown> {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`${op}: expected an options object, got ${JSON.stringify(options)}`);

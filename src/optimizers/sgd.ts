@@ -1,6 +1,7 @@
 import type { FloatArray } from '../dtype.js';
 import type { Variable } from '../variable.js';
-import { checkNumber, Optimizer, roundFor, type OptimizerOptions } from './optimizer.js';
+import { checkNumber, Optimizer, roundFor, type OptimizerOptions, optimizerOptions, type LearningRate } from './optimizer.js';
+import { checkBoolean } from '../validate.js';
 
 export interface SGDOptions extends OptimizerOptions {
   momentum?: number;
@@ -16,10 +17,11 @@ export class SGD extends Optimizer {
   readonly momentum: number;
   readonly nesterov: boolean;
 
-  constructor(options: SGDOptions = {}) {
+  constructor(arg: SGDOptions | LearningRate = {}) {
+    const options = optimizerOptions<SGDOptions>(arg, 'SGD');
     super('SGD', { ...options, learningRate: options.learningRate ?? 0.01 }, ['momentum', 'nesterov']);
     this.momentum = checkNumber('SGD', 'momentum', options.momentum ?? 0, { min: 0, max: 1 });
-    this.nesterov = options.nesterov ?? false;
+    this.nesterov = checkBoolean(options.nesterov ?? false, 'SGD', 'nesterov');
   }
 
   protected slotSpecs(): Record<string, number> {

@@ -539,6 +539,12 @@ for (const [indices, depth, on, off] of [
 add({ name: 'oneHot method', op: 'oneHot', method: true, dtypes: ['float32'], grad: false, inputs: [idx([3], [2, 1, 0])], run: (i) => i.oneHot(3), ref: (i) => R.oneHot(i, 3), outDType: 'float32' });
 add({ name: 'oneHot nested-array indices', op: 'oneHot', dtypes: ['float32'], grad: false, inputs: [], run: () => tf.oneHot([1, 0], 2), ref: () => R.oneHot(R.arr([2], [1, 0]), 2), outDType: 'float32' });
 
+// TF.js spellings (src/ops/tfjs.ts): matMul with positional transpose flags, clone.
+add({ name: 'matMul transposeB', op: 'matMul', dtypes: F, inputs: [inp([3, 4]), inp([5, 4])], run: (a, b) => tf.matMul(a, b, false, true), ref: (a, b) => R.matmul(a, b, false, true), tol: { float32: 1e-5 } });
+add({ name: 'matMul method transposeA', op: 'matMul', method: true, dtypes: F, inputs: [inp([4, 3]), inp([4, 2])], run: (a, b) => a.matMul(b, true), ref: (a, b) => R.matmul(a, b, true), tol: { float32: 1e-5 } });
+add({ name: 'clone [7]', op: 'clone', dtypes: ALL, inputs: [inp([7])], run: (x) => tf.clone(x), ref: (x) => x });
+add({ name: 'clone method [2,3]', op: 'clone', method: true, dtypes: ALL, inputs: [inp([2, 3])], run: (x) => x.clone(), ref: (x) => x });
+
 // stopGradient is the identity forward; its (null) gradient is checked in tape.test.ts.
 add({ name: 'stopGradient [7]', op: 'stopGradient', dtypes: ALL, grad: false, inputs: [inp([7])], run: (x) => tf.stopGradient(x), ref: (x) => x });
 

@@ -1,0 +1,63 @@
+/**
+ * TF.js spellings of tapeflow ops, so code written for TF.js runs with a changed import:
+ * `matMul` (positional transpose flags), `tensor1d` … `tensor6d` (rank-checked `tensor`),
+ * `clone`, and `tidy`, `dispose`, `keep` as the documented no-ops they are here (tensors are
+ * garbage-collected, so there is nothing to free). `t.print()` and `t.dispose()` are Tensor
+ * methods (src/ops/methods.ts). Each alias is a thin call of the op it names.
+ */
+import type { DType } from '../dtype.js';
+import { fmt } from '../shape.js';
+import { Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { tensor } from './create.js';
+import { matmul } from './matmul.js';
+import { method } from './op.js';
+import { checkBoolean } from '../validate.js';
+import { isRecording, record } from '../autodiff/record.js';
+
+/** TF.js's `tf.matMul(a, b, transposeA = false, transposeB = false)`: `matmul` with positional flags. */
+export const matMul = method((a: TensorLike, b: TensorLike, transposeA = false, transposeB = false): Tensor =>
+  matmul(a, b, { transposeA: checkBoolean(transposeA, 'matMul', 'transposeA'), transposeB: checkBoolean(transposeB, 'matMul', 'transposeB') }));
+
+function rankTensor(rank: number) {
+  const op = `tensor${rank}d`;
+  return (values: TensorLike, shape?: number[] | null, dtype?: DType | null): Tensor => {
+    const t = tensor(values, shape, dtype);
+    if (t.rank !== rank) throw new Error(`${op}: values must be a rank-${rank} tensor, got shape ${fmt(t.shape)}`);
+    return t;
+  };
+}
+/** `tensor` that insists on rank 1 (TF.js: `tensor1d(values, dtype?)`). */
+export const tensor1d = (values: TensorLike, dtype?: DType | null): Tensor => rankTensor(1)(values, undefined, dtype);
+/** `tensor` that insists on rank 2: `tensor2d(values, shape?, dtype?)`. */
+export const tensor2d = rankTensor(2);
+/** `tensor` that insists on rank 3. */
+export const tensor3d = rankTensor(3);
+/** `tensor` that insists on rank 4. */
+export const tensor4d = rankTensor(4);
+/** `tensor` that insists on rank 5. */
+export const tensor5d = rankTensor(5);
+/** `tensor` that insists on rank 6. */
+export const tensor6d = rankTensor(6);
+
+/** A new tensor with x's values (TF.js `tf.clone`), the identity for gradients. */
+export const clone = method((xLike: TensorLike): Tensor => {
+  const x = toTensor(xLike, 'clone', 'x');
+  const y = new Tensor(x.values.slice(), x.shape.slice(), x.dtype);
+  if (isRecording()) record([x], [y], ([dy]) => [dy]);
+  return y;
+});
+
+/** TF.js `tf.tidy(fn)` or `tf.tidy(name, fn)`: runs fn and returns its result (memory is garbage-collected). */
+export function tidy<T>(nameOrFn: string | (() => T), fn?: () => T): T {
+  const f = typeof nameOrFn === 'function' ? nameOrFn : fn;
+  if (typeof f !== 'function') throw new TypeError('tidy: expected a function (tidy(fn) or tidy(name, fn))');
+  return f();
+}
+
+/** TF.js `tf.dispose(tensors)`: a no-op, since tensors are garbage-collected. */
+export function dispose(_tensors?: unknown): void {}
+
+/** TF.js `tf.keep(t)`: returns t (nothing is freed by tidy here). */
+export function keep<T>(t: T): T {
+  return t;
+}
