@@ -194,9 +194,9 @@ Napi::Value arg_reduce(const Napi::CallbackInfo& info) {
   args.need_dtype(out, DType::i32, "out");
   args.need_length(x, size, "x");
   args.need_length(out, out_size, "out");
-  if (n > int64_t(INT32_MAX)) args.range_error("axis is too long for int32 indices");
   if (!arg_reduce_supports(x.dtype)) no_kernel(args, op, x.dtype);
   if (out_size == 0) return info.Env().Undefined();
+  if (n > int64_t(INT32_MAX)) args.range_error("axis is too long for int32 indices");
   arg_reduce_run(idx, x.dtype, x.data, outer, n, inner, out.as<int32_t>());
   return info.Env().Undefined();
 }
