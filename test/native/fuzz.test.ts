@@ -387,12 +387,13 @@ describe.skipIf(!binding)(`${nativeLabel}: sizes, zero extents, aliasing and buf
       expect(buf).toEqual(before);
     });
 
-    // AddressSanitizer reserves terabytes of address space, so this runs without it (the child
-    // loads the plain build).
+    // AddressSanitizer reserves terabytes of address space, so this does not run under it. The
+    // child loads the addon as the package does (build/Release, else the prebuild).
     const asan = (process.env.LD_PRELOAD ?? '').includes('asan');
     it.skipIf(asan)('setNumThreads(1024) under ulimit -v 3000000 keeps the threads it could start (it ended in std::terminate)', () => {
+      const root = new URL('../..', import.meta.url).pathname;
       const script = `
-        const b = require(${JSON.stringify(new URL('../../build/Release/tapeflow.node', import.meta.url).pathname)});
+        const b = require(require.resolve('node-gyp-build', { paths: [${JSON.stringify(root)}] }))(${JSON.stringify(root)});
         const got = b.setNumThreads(1024);
         const x = new Float32Array(1 << 20).fill(1), o = new Float32Array(1);
         b.reduce('sum', x, [x.length], [0], o);
