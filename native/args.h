@@ -69,11 +69,9 @@ inline int64_t extent_product(const int64_t* dims, size_t n) {
   return zero ? 0 : nonzero;
 }
 
-// Whether two arrays share at least one byte of memory.
-inline bool overlaps(const Array& a, const Array& b) {
-  if (a.length == 0 || b.length == 0) return false;
-  const uintptr_t a0 = reinterpret_cast<uintptr_t>(a.data), b0 = reinterpret_cast<uintptr_t>(b.data);
-  return a0 < b0 + uintptr_t(b.bytes()) && b0 < a0 + uintptr_t(a.bytes());
+// Whether the byte ranges [a0, a1) and [b0, b1) share a byte (an empty range shares none).
+inline bool overlaps(uintptr_t a0, uintptr_t a1, uintptr_t b0, uintptr_t b1) {
+  return a0 < a1 && b0 < b1 && a0 < b1 && b0 < a1;
 }
 
 class Args {
@@ -174,18 +172,18 @@ class Args {
 
  private:
   // An array resolved so far, for the overlap checks.
+  // (No member initializers: the inline slots of SeenList cost nothing until used.)
   struct Seen {
-    Array array;
-    const char* name = nullptr;
-    int64_t index = -1;
+    uintptr_t begin, end;  // its bytes
+    const char* name;
+    int64_t index;
   };
 
   Array resolve_as(napi_value v, const char* name, int64_t index, bool out) {
     napi_typedarray_type type;
     size_t length = 0, offset = 0;
     void* data = nullptr;
-    napi_value buffer = nullptr;
-    if (napi_get_typedarray_info(env_, v, &type, &length, &data, &buffer, &offset) != napi_ok)
+    if (napi_get_typedarray_info(env_, v, &type, &length, &data, nullptr, &offset) != napi_ok)
       type_error(label(name, index) + " must be a typed array");
     Array a;
     switch (type) {
@@ -197,25 +195,30 @@ class Args {
         type_error(label(name, index) + " must be a Float32Array, Float64Array, Int32Array or Uint8Array, got " +
                    kind_name(type));
     }
-    bool detached = false;
-    if (napi_is_detached_arraybuffer(env_, buffer, &detached) != napi_ok || detached)
-      type_error(label(name, index) + " is a view of a detached ArrayBuffer");
-    if (length > 0 && (data == nullptr || reinterpret_cast<uintptr_t>(data) % uintptr_t(dtype_size(a.dtype)) != 0))
+    if (length == 0) {  // a detached buffer's views have no elements: only then ask
+      napi_value buffer = nullptr;
+      bool detached = false;
+      if (napi_get_typedarray_info(env_, v, &type, &length, &data, &buffer, &offset) != napi_ok ||
+          napi_is_detached_arraybuffer(env_, buffer, &detached) != napi_ok || detached)
+        type_error(label(name, index) + " is a view of a detached ArrayBuffer");
+    }
+    if (length > 0 && (data == nullptr || (reinterpret_cast<uintptr_t>(data) & uintptr_t(dtype_size(a.dtype) - 1)) != 0))
       type_error(label(name, index) + " is not aligned to its " + std::to_string(dtype_size(a.dtype)) +
                  "-byte elements (byte offset " + std::to_string(offset) + ")");
     a.data = length ? data : nullptr;
     a.length = int64_t(length);
     // An input is compared with the outputs so far, an output with every array so far.
+    const uintptr_t begin = reinterpret_cast<uintptr_t>(a.data), end = begin + uintptr_t(a.bytes());
     auto check = [&](const Seen& s) {
-      if (overlaps(a, s.array))
+      if (overlaps(begin, end, s.begin, s.end))
         range_error(label(out ? name : s.name, out ? index : s.index) + " overlaps " +
                     label(out ? s.name : name, out ? s.index : index) +
                     " in memory (views of one buffer): an output must not share memory with any other argument");
     };
     outs_.each(check);
     if (out) ins_.each(check);
-    if (out) outs_.push(Seen{a, name, index});
-    else ins_.push(Seen{a, name, index});
+    if (out) outs_.push(Seen{begin, end, name, index});
+    else ins_.push(Seen{begin, end, name, index});
     return a;
   }
 
