@@ -1,12 +1,13 @@
 // The N-API entry point: one export table (bottom of this file) mapping each Backend primitive
 // (names as in src/backend/backend.ts) to a function that checks every argument with `Args`
 // and then calls its kernel family in kernels/. Every export runs inside `guarded`, which turns
-// argument errors into JS TypeError/RangeError; no argument can make a kernel read or write
-// outside its buffers.
+// argument errors into JS TypeError/RangeError and any other C++ exception into a JS error; no
+// argument can make a kernel read or write outside its buffers.
 //
 // To add a primitive: write `Napi::Value name(const Napi::CallbackInfo&)` here (phase 1: read
-// numbers, lists and typed-array handles; phase 2: resolve buffers and check lengths; then call
-// the kernel) and add one line to the table.
+// numbers, lists and typed-array handles; phase 2: resolve buffers with `resolve` (inputs) or
+// `resolve_out` (outputs), size shapes with `elements` and check lengths; return if the output
+// is empty; then call the kernel) and add one line to the table.
 #include <napi.h>
 
 #include <exception>
