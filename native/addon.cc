@@ -1,19 +1,22 @@
 // The N-API entry point: one export table (bottom of this file) mapping each Backend primitive
 // (names as in src/backend/backend.ts) to a function that checks every argument with `Args`
 // and then calls its kernel family in kernels/. Every export runs inside `guarded`, which turns
-// argument errors into JS TypeError/RangeError; no argument can make a kernel read or write
-// outside its buffers.
+// argument errors into JS TypeError/RangeError and any other C++ exception into a JS error; no
+// argument can make a kernel read or write outside its buffers.
 //
 // To add a primitive: write `Napi::Value name(const Napi::CallbackInfo&)` here (phase 1: read
-// numbers, lists and typed-array handles; phase 2: resolve buffers and check lengths; then call
-// the kernel) and add one line to the table.
+// numbers, lists and typed-array handles; phase 2: resolve buffers with `resolve` (inputs) or
+// `resolve_out` (outputs), size shapes with `elements` and check lengths; return if the output
+// is empty; then call the kernel) and add one line to the table.
 #include <napi.h>
 
+#include <exception>
 #include <new>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "args.h"
@@ -32,18 +35,34 @@ namespace {
 
 using Fn = Napi::Value (*)(const Napi::CallbackInfo&);
 
+// Runs an export and turns every C++ exception into a JS one, so that none can leave a native
+// entry point (which would end the process in std::terminate). The export's name is the
+// function's data (see `init`).
 template <Fn F>
 Napi::Value guarded(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  const char* name = static_cast<const char*>(info.Data());
+  auto fail = [&](bool range, const std::string& message) {
+    if (env.IsExceptionPending()) return;  // a JS exception is already on its way
+    if (range) Napi::RangeError::New(env, message).ThrowAsJavaScriptException();
+    else Napi::Error::New(env, message).ThrowAsJavaScriptException();
+  };
   try {
     return F(info);
   } catch (const ArgError& e) {
+    if (env.IsExceptionPending()) return env.Undefined();
     if (e.range) Napi::RangeError::New(env, e.message).ThrowAsJavaScriptException();
     else Napi::TypeError::New(env, e.message).ThrowAsJavaScriptException();
   } catch (const PendingJsError&) {
     // a getter threw while we read an argument: its exception is already pending
   } catch (const std::bad_alloc&) {
-    Napi::RangeError::New(env, "tapeflow native: out of memory").ThrowAsJavaScriptException();
+    fail(true, std::string(name) + ": out of memory");
+  } catch (const std::system_error& e) {
+    fail(false, std::string(name) + ": system error: " + e.what());
+  } catch (const std::exception& e) {
+    fail(false, std::string(name) + ": internal error: " + e.what());
+  } catch (...) {
+    fail(false, std::string(name) + ": internal error (unknown exception)");
   }
   return env.Undefined();
 }
@@ -52,11 +71,8 @@ Napi::Value guarded(const Napi::CallbackInfo& info) {
   args.type_error("op '" + op + "' has no native " + dtype_name(d) + " kernel (see src/backend/native/fallback.ts)");
 }
 
-int64_t product(const Args& args, int64_t a, int64_t b, int64_t c = 1) {
-  int128 p = int128(a) * b * c;
-  if (p > kMaxExtent) args.range_error("sizes describe more than 2^53 elements");
-  return int64_t(p);
-}
+// Every export checks all its arguments (args.h: sizes, dtypes, lengths, bounds, aliasing), then
+// returns before the kernel when there is nothing to compute: kernels only see nonzero sizes.
 
 Napi::Value unary(const Napi::CallbackInfo& info) {
   Args args(info, "unary", 4);
@@ -65,10 +81,11 @@ Napi::Value unary(const Napi::CallbackInfo& info) {
   napi_value hx = args.typed(1, "x"), ho = args.typed(2, "out");
   int idx = unary_find(op);
   if (idx < 0) args.type_error("unknown op '" + op + "'");
-  Array x = args.resolve(hx, "x"), out = args.resolve(ho, "out");
+  Array x = args.resolve(hx, "x"), out = args.resolve_out(ho, "out");
   args.need_dtype(out, x.dtype, "out");
   args.need_length(x, out.length, "x");
-  if (!unary_run(idx, x.dtype, x.data, out.data, out.length, alpha)) no_kernel(args, op, x.dtype);
+  if (!unary_supports(idx, x.dtype)) no_kernel(args, op, x.dtype);
+  unary_run(idx, x.dtype, x.data, out.data, out.length, alpha);
   return info.Env().Undefined();
 }
 
@@ -81,28 +98,31 @@ Napi::Value binary(const Napi::CallbackInfo& info) {
   napi_value ha = args.typed(1, "a"), hb = args.typed(3, "b"), ho = args.typed(6, "out");
   int idx = binary_find(op);
   if (idx < 0) args.type_error("unknown op '" + op + "'");
-  int64_t size = checked_size(args, shape, "outShape");
-  Array a = args.resolve(ha, "a"), b = args.resolve(hb, "b"), out = args.resolve(ho, "out");
+  int64_t size = args.elements(shape, "outShape");
+  Array a = args.resolve(ha, "a"), b = args.resolve(hb, "b"), out = args.resolve_out(ho, "out");
   args.need_dtype(b, a.dtype, "b");
   args.need_dtype(out, binary_is_compare(idx) ? DType::u8 : a.dtype, "out");
   check_strided(args, shape, sa, 0, a.length, "a");
   check_strided(args, shape, sb, 0, b.length, "b");
   args.need_length(out, size, "out");
-  if (!binary_run(idx, a.dtype, a.data, sa, b.data, sb, shape, out.data)) no_kernel(args, op, a.dtype);
+  if (!binary_supports(idx, a.dtype)) no_kernel(args, op, a.dtype);
+  if (size == 0) return info.Env().Undefined();
+  binary_run(idx, a.dtype, a.data, sa, b.data, sb, shape, out.data);
   return info.Env().Undefined();
 }
 
 Napi::Value mul_add(const Napi::CallbackInfo& info) {
   Args args(info, "mulAdd", 4);
   napi_value ha = args.typed(0, "a"), hb = args.typed(1, "b"), hc = args.typed(2, "c"), ho = args.typed(3, "out");
-  Array a = args.resolve(ha, "a"), b = args.resolve(hb, "b"), c = args.resolve(hc, "c"), out = args.resolve(ho, "out");
+  Array a = args.resolve(ha, "a"), b = args.resolve(hb, "b"), c = args.resolve(hc, "c"), out = args.resolve_out(ho, "out");
   args.need_dtype(b, a.dtype, "b");
   args.need_dtype(c, a.dtype, "c");
   args.need_dtype(out, a.dtype, "out");
   args.need_length(a, out.length, "a");
   args.need_length(b, out.length, "b");
   args.need_length(c, out.length, "c");
-  if (!mul_add_run(a.dtype, a.data, b.data, c.data, out.data, out.length)) no_kernel(args, "mulAdd", a.dtype);
+  if (!mul_add_supports(a.dtype)) no_kernel(args, "mulAdd", a.dtype);
+  mul_add_run(a.dtype, a.data, b.data, c.data, out.data, out.length);
   return info.Env().Undefined();
 }
 
@@ -113,8 +133,8 @@ Napi::Value select(const Napi::CallbackInfo& info) {
   std::vector<int64_t> sb = args.int_list(5, "bStrides", -kMaxExtent, kMaxExtent);
   std::vector<int64_t> shape = args.int_list(6, "outShape");
   napi_value hc = args.typed(0, "cond"), ha = args.typed(2, "a"), hb = args.typed(4, "b"), ho = args.typed(7, "out");
-  int64_t size = checked_size(args, shape, "outShape");
-  Array c = args.resolve(hc, "cond"), a = args.resolve(ha, "a"), b = args.resolve(hb, "b"), out = args.resolve(ho, "out");
+  int64_t size = args.elements(shape, "outShape");
+  Array c = args.resolve(hc, "cond"), a = args.resolve(ha, "a"), b = args.resolve(hb, "b"), out = args.resolve_out(ho, "out");
   args.need_dtype(c, DType::u8, "cond");
   args.need_dtype(b, a.dtype, "b");
   args.need_dtype(out, a.dtype, "out");
@@ -122,6 +142,7 @@ Napi::Value select(const Napi::CallbackInfo& info) {
   check_strided(args, shape, sa, 0, a.length, "a");
   check_strided(args, shape, sb, 0, b.length, "b");
   args.need_length(out, size, "out");
+  if (size == 0) return info.Env().Undefined();
   select_run(a.dtype, c.as<uint8_t>(), sc, a.data, sa, b.data, sb, shape, out.data);
   return info.Env().Undefined();
 }
@@ -140,16 +161,18 @@ Napi::Value reduce(const Napi::CallbackInfo& info) {
       args.range_error("axes must be sorted, distinct and below the rank " + std::to_string(shape.size()));
     reduced[size_t(axes[i])] = true;
   }
-  int64_t size = checked_size(args, shape, "shape");
+  int64_t size = args.elements(shape, "shape");
   std::vector<int64_t> kept;
   for (size_t i = 0; i < shape.size(); i++)
     if (!reduced[i]) kept.push_back(shape[i]);
-  int64_t out_size = checked_size(args, kept, "shape");
-  Array x = args.resolve(hx, "x"), out = args.resolve(ho, "out");
+  int64_t out_size = args.elements(kept, "kept axes of shape");
+  Array x = args.resolve(hx, "x"), out = args.resolve_out(ho, "out");
   args.need_dtype(out, x.dtype, "out");
   args.need_length(x, size, "x");
   args.need_length(out, out_size, "out");
-  if (!reduce_run(idx, x.dtype, x.data, shape, reduced, out.data)) no_kernel(args, op, x.dtype);
+  if (!reduce_supports(idx, x.dtype)) no_kernel(args, op, x.dtype);
+  if (out_size == 0) return info.Env().Undefined();
+  reduce_run(idx, x.dtype, x.data, shape, reduced, out.data);
   return info.Env().Undefined();
 }
 
@@ -161,18 +184,21 @@ Napi::Value arg_reduce(const Napi::CallbackInfo& info) {
   napi_value hx = args.typed(1, "x"), ho = args.typed(4, "out");
   int idx = arg_reduce_find(op);
   if (idx < 0) args.type_error("unknown op '" + op + "'");
-  int64_t size = checked_size(args, shape, "shape");
-  int64_t outer = 1, inner = 1, n = shape.empty() ? 1 : shape[size_t(axis)];
-  for (size_t i = 0; i < shape.size(); i++) {
-    if (int64_t(i) < axis) outer *= shape[i];
-    if (int64_t(i) > axis) inner *= shape[i];
-  }
-  Array x = args.resolve(hx, "x"), out = args.resolve(ho, "out");
+  int64_t size = args.elements(shape, "shape");
+  // [outer, n, inner] around the axis (a scalar is [1, 1, 1]).
+  const size_t ax = size_t(axis), rank = shape.size();
+  int64_t outer = args.elements(shape.data(), rank ? ax : 0, "shape before axis");
+  int64_t n = rank ? shape[ax] : 1;
+  int64_t inner = args.elements(shape.data() + (rank ? ax + 1 : 0), rank ? rank - ax - 1 : 0, "shape after axis");
+  int64_t out_size = args.elements({outer, inner}, "output [outer, inner]");
+  Array x = args.resolve(hx, "x"), out = args.resolve_out(ho, "out");
   args.need_dtype(out, DType::i32, "out");
   args.need_length(x, size, "x");
-  args.need_length(out, n == 0 ? product(args, outer, inner) : size / n, "out");
+  args.need_length(out, out_size, "out");
+  if (!arg_reduce_supports(x.dtype)) no_kernel(args, op, x.dtype);
+  if (out_size == 0) return info.Env().Undefined();
   if (n > int64_t(INT32_MAX)) args.range_error("axis is too long for int32 indices");
-  if (!arg_reduce_run(idx, x.dtype, x.data, outer, n, inner, out.as<int32_t>())) no_kernel(args, op, x.dtype);
+  arg_reduce_run(idx, x.dtype, x.data, outer, n, inner, out.as<int32_t>());
   return info.Env().Undefined();
 }
 
@@ -184,12 +210,14 @@ Napi::Value scan(const Napi::CallbackInfo& info) {
   napi_value hx = args.typed(1, "x"), ho = args.typed(7, "out");
   int idx = scan_find(op);
   if (idx < 0) args.type_error("unknown op '" + op + "'");
-  int64_t size = product(args, outer, n, inner);
-  Array x = args.resolve(hx, "x"), out = args.resolve(ho, "out");
+  int64_t size = args.elements({outer, n, inner}, "[outer, n, inner]");
+  Array x = args.resolve(hx, "x"), out = args.resolve_out(ho, "out");
   args.need_dtype(out, x.dtype, "out");
   args.need_length(x, size, "x");
   args.need_length(out, size, "out");
-  if (!scan_run(idx, x.dtype, x.data, outer, n, inner, exclusive, reverse, out.data)) no_kernel(args, op, x.dtype);
+  if (!scan_supports(x.dtype)) no_kernel(args, op, x.dtype);
+  if (size == 0) return info.Env().Undefined();
+  scan_run(idx, x.dtype, x.data, outer, n, inner, exclusive, reverse, out.data);
   return info.Env().Undefined();
 }
 
@@ -200,14 +228,16 @@ Napi::Value top_k(const Napi::CallbackInfo& info) {
   bool descending = args.boolean(4, "descending");
   napi_value hx = args.typed(0, "x"), hv = args.typed(5, "values"), hi = args.typed(6, "indices");
   if (k > n) args.range_error("k = " + std::to_string(k) + " is larger than the row length " + std::to_string(n));
-  int64_t size = product(args, rows, n), picked = product(args, rows, k);
-  Array x = args.resolve(hx, "x"), values = args.resolve(hv, "values"), indices = args.resolve(hi, "indices");
+  int64_t size = args.elements({rows, n}, "[rows, n]"), picked = args.elements({rows, k}, "[rows, k]");
+  Array x = args.resolve(hx, "x"), values = args.resolve_out(hv, "values"), indices = args.resolve_out(hi, "indices");
   args.need_dtype(values, x.dtype, "values");
   args.need_dtype(indices, DType::i32, "indices");
   args.need_length(x, size, "x");
   args.need_length(values, picked, "values");
   args.need_length(indices, picked, "indices");
-  if (!top_k_run(x.dtype, x.data, rows, n, k, descending, values.data, indices.as<int32_t>())) no_kernel(args, "topK", x.dtype);
+  if (!scan_supports(x.dtype)) no_kernel(args, "topK", x.dtype);
+  if (picked == 0) return info.Env().Undefined();
+  top_k_run(x.dtype, x.data, rows, n, k, descending, values.data, indices.as<int32_t>());
   return info.Env().Undefined();
 }
 
@@ -223,8 +253,12 @@ Napi::Value matmul(const Napi::CallbackInfo& info) {
   g.a_batch_stride = args.integer(9, "aBatchStride");
   g.b_batch_stride = args.integer(10, "bBatchStride");
   napi_value ha = args.typed(0, "a"), hb = args.typed(1, "b"), ho = args.typed(2, "out");
-  Array a = args.resolve(ha, "a"), b = args.resolve(hb, "b"), out = args.resolve(ho, "out");
-  if (a.dtype != DType::f32 && a.dtype != DType::f64) no_kernel(args, "matmul", a.dtype);
+  const int64_t a_size = args.elements({g.m, g.k}, "a [m, k]");
+  const int64_t b_size = args.elements({g.k, g.n}, "b [k, n]");
+  const int64_t out_size = args.elements({g.batch, g.m, g.n}, "out [batch, m, n]");
+  args.elements({g.m, g.n, g.k}, "work [m, n, k]");
+  Array a = args.resolve(ha, "a"), b = args.resolve(hb, "b"), out = args.resolve_out(ho, "out");
+  if (!matmul_supports(a.dtype)) no_kernel(args, "matmul", a.dtype);
   args.need_dtype(b, a.dtype, "b");
   args.need_dtype(out, a.dtype, "out");
   auto need = [&](const Array& arr, int64_t stride, int64_t per, const char* name) {
@@ -234,10 +268,10 @@ Napi::Value matmul(const Napi::CallbackInfo& info) {
       args.range_error(std::string(name) + " has " + std::to_string(arr.length) + " elements, too few for batch " +
                        std::to_string(g.batch) + " with batch stride " + std::to_string(stride));
   };
-  need(a, g.a_batch_stride, product(args, g.m, g.k), "a");
-  need(b, g.b_batch_stride, product(args, g.k, g.n), "b");
-  args.need_length(out, product(args, g.batch, g.m, g.n), "out");
-  product(args, g.m, g.n, g.k);
+  need(a, g.a_batch_stride, a_size, "a");
+  need(b, g.b_batch_stride, b_size, "b");
+  args.need_length(out, out_size, "out");
+  if (out_size == 0) return info.Env().Undefined();
   matmul_run(a.dtype, a.data, b.data, out.data, g);
   return info.Env().Undefined();
 }
@@ -248,11 +282,12 @@ Napi::Value copy_strided(const Napi::CallbackInfo& info) {
   std::vector<int64_t> strides = args.int_list(2, "strides", -kMaxExtent, kMaxExtent);
   std::vector<int64_t> shape = args.int_list(3, "outShape");
   napi_value hx = args.typed(0, "x"), ho = args.typed(4, "out");
-  int64_t size = checked_size(args, shape, "outShape");
-  Array x = args.resolve(hx, "x"), out = args.resolve(ho, "out");
+  int64_t size = args.elements(shape, "outShape");
+  Array x = args.resolve(hx, "x"), out = args.resolve_out(ho, "out");
   args.need_dtype(out, x.dtype, "out");
   check_strided(args, shape, strides, offset, x.length, "x");
   args.need_length(out, size, "out");
+  if (size == 0) return info.Env().Undefined();
   copy_strided_run(dtype_size(x.dtype), x.data, offset, strides, shape, out.data);
   return info.Env().Undefined();
 }
@@ -260,22 +295,26 @@ Napi::Value copy_strided(const Napi::CallbackInfo& info) {
 // gather and scatterAdd share their checks: src is [outer, axis|nidx, inner] and dst the other.
 Napi::Value gather_like(const Napi::CallbackInfo& info, bool scatter) {
   Args args(info, scatter ? "scatterAdd" : "gather", 6);
+  const char* src_name = scatter ? "updates" : "x";
   int64_t outer = args.integer(1, "outer"), axis = args.integer(2, "axisSize"), inner = args.integer(3, "inner");
-  napi_value hx = args.typed(0, scatter ? "updates" : "x"), hi = args.typed(4, "indices"), ho = args.typed(5, "out");
-  Array x = args.resolve(hx, scatter ? "updates" : "x"), idx = args.resolve(hi, "indices"), out = args.resolve(ho, "out");
+  napi_value hx = args.typed(0, src_name), hi = args.typed(4, "indices"), ho = args.typed(5, "out");
+  int64_t full = args.elements({outer, axis, inner}, scatter ? "out [outer, axisSize, inner]" : "x [outer, axisSize, inner]");
+  Array x = args.resolve(hx, src_name), idx = args.resolve(hi, "indices"), out = args.resolve_out(ho, "out");
   args.need_dtype(idx, DType::i32, "indices");
   args.need_dtype(out, x.dtype, "out");
+  int64_t picked = args.elements({outer, idx.length, inner},
+                                 scatter ? "updates [outer, indices.length, inner]" : "out [outer, indices.length, inner]");
+  args.need_length(x, scatter ? picked : full, src_name);
+  args.need_length(out, scatter ? full : picked, "out");
   const int32_t* ip = idx.as<int32_t>();
   for (int64_t j = 0; j < idx.length; j++)
     if (ip[j] < 0 || ip[j] >= axis)
       args.range_error("indices[" + std::to_string(j) + "] = " + std::to_string(ip[j]) + " is out of range [0, " +
                        std::to_string(axis) + ")");
-  int64_t full = product(args, outer, axis, inner), picked = product(args, outer, idx.length, inner);
-  args.need_length(x, scatter ? picked : full, scatter ? "updates" : "x");
-  args.need_length(out, scatter ? full : picked, "out");
+  if (scatter && !scatter_add_supports(x.dtype)) no_kernel(args, "scatterAdd", x.dtype);
+  if (picked == 0) return info.Env().Undefined();
   if (scatter) {
-    if (!scatter_add_run(x.dtype, x.data, outer, axis, inner, ip, idx.length, out.data))
-      no_kernel(args, "scatterAdd", x.dtype);
+    scatter_add_run(x.dtype, x.data, outer, axis, inner, ip, idx.length, out.data);
   } else {
     gather_run(dtype_size(x.dtype), x.data, outer, axis, inner, ip, idx.length, out.data);
   }
@@ -292,19 +331,23 @@ Napi::Value concat(const Napi::CallbackInfo& info) {
   napi_value ho = args.typed(3, "out");
   if (inners.size() != hs.size())
     args.range_error("inners has " + std::to_string(inners.size()) + " entries for " + std::to_string(hs.size()) + " inputs");
-  Array out = args.resolve(ho, "out");
-  std::vector<const void*> ptrs;
   int128 total = 0;
-  for (size_t q = 0; q < hs.size(); q++) {
-    std::string name = "inputs[" + std::to_string(q) + "]";
-    Array in = args.resolve(hs[q], name.c_str());
-    args.need_dtype(in, out.dtype, name.c_str());
-    args.need_length(in, product(args, outer, inners[q]), name.c_str());
-    ptrs.push_back(in.data);
-    total += inners[q];
+  for (int64_t w : inners) {
+    total += w;
     if (total > kMaxExtent) args.range_error("inners sum past 2^53");
   }
-  args.need_length(out, product(args, outer, int64_t(total)), "out");
+  const int64_t out_size = args.elements({outer, int64_t(total)}, "out [outer, sum of inners]");
+  Array out = args.resolve_out(ho, "out");
+  std::vector<const void*> ptrs;
+  ptrs.reserve(hs.size());
+  for (size_t q = 0; q < hs.size(); q++) {
+    Array in = args.resolve(hs[q], "inputs", int64_t(q));
+    args.need_dtype(in, out.dtype, "inputs", int64_t(q));
+    args.need_length(in, args.elements({outer, inners[q]}, "input [outer, inner]"), "inputs", int64_t(q));
+    ptrs.push_back(in.data);
+  }
+  args.need_length(out, out_size, "out");
+  if (out_size == 0) return info.Env().Undefined();
   concat_run(dtype_size(out.dtype), ptrs, inners, outer, out.data);
   return info.Env().Undefined();
 }
@@ -321,14 +364,15 @@ Napi::Value pad(const Napi::CallbackInfo& info) {
   std::vector<int64_t> out_shape(shape.size());
   for (size_t i = 0; i < shape.size(); i++) {
     int128 e = int128(shape[i]) + paddings[2 * i] + paddings[2 * i + 1];
-    if (e > kMaxExtent) args.range_error("padded shape is too large");
+    if (e > kMaxExtent) args.range_error("padded shape is too large: axis " + std::to_string(i) + " passes 2^53");
     out_shape[i] = int64_t(e);
   }
-  int64_t size = checked_size(args, shape, "shape"), out_size = checked_size(args, out_shape, "padded shape");
-  Array x = args.resolve(hx, "x"), out = args.resolve(ho, "out");
+  int64_t size = args.elements(shape, "shape"), out_size = args.elements(out_shape, "padded shape");
+  Array x = args.resolve(hx, "x"), out = args.resolve_out(ho, "out");
   args.need_dtype(out, x.dtype, "out");
   args.need_length(x, size, "x");
   args.need_length(out, out_size, "out");
+  if (out_size == 0) return info.Env().Undefined();
   pad_run(x.dtype, x.data, shape, paddings, value, out.data);
   return info.Env().Undefined();
 }
@@ -336,12 +380,15 @@ Napi::Value pad(const Napi::CallbackInfo& info) {
 Napi::Value cast(const Napi::CallbackInfo& info) {
   Args args(info, "cast", 2);
   napi_value hx = args.typed(0, "x"), ho = args.typed(1, "out");
-  Array x = args.resolve(hx, "x"), out = args.resolve(ho, "out");
+  Array x = args.resolve(hx, "x"), out = args.resolve_out(ho, "out");
   args.need_length(x, out.length, "x");
   cast_run(x.dtype, out.dtype, x.data, out.data, out.length);
   return info.Env().Undefined();
 }
 
+// arrays = [variable, gradient, slots…]: the variable and the slots are updated in place (each
+// element read before it is written), so they are outputs; the gradient is only read. None may
+// overlap another.
 Napi::Value fused_update(const Napi::CallbackInfo& info) {
   Args args(info, "fusedUpdate", 3);
   std::string name = args.str(0, "kind");
@@ -358,15 +405,16 @@ Napi::Value fused_update(const Napi::CallbackInfo& info) {
   std::vector<void*> ptrs;
   Array first;
   for (size_t q = 0; q < hs.size(); q++) {
-    std::string el = "arrays[" + std::to_string(q) + "]";
-    Array a = args.resolve(hs[q], el.c_str());
+    const int64_t el = int64_t(q);
+    Array a = q == 1 ? args.resolve(hs[q], "arrays", el) : args.resolve_out(hs[q], "arrays", el);
     if (q == 0) {
       first = a;
       if (a.dtype != DType::f32 && a.dtype != DType::f64) no_kernel(args, name, a.dtype);
     }
-    args.need_dtype(a, first.dtype, el.c_str());
+    args.need_dtype(a, first.dtype, "arrays", el);
     if (a.length != first.length)
-      args.range_error(el + " has " + std::to_string(a.length) + " elements, arrays[0] has " + std::to_string(first.length));
+      args.range_error("arrays[" + std::to_string(q) + "] has " + std::to_string(a.length) + " elements, arrays[0] has " +
+                       std::to_string(first.length));
     ptrs.push_back(a.data);
   }
   optim_run(idx, first.dtype, ptrs.data(), first.length, scalars.data());
@@ -473,7 +521,9 @@ void tune_allocator() {
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   tune_allocator();
-  for (const Export& e : kExports) exports.Set(e.name, Napi::Function::New(env, e.fn, e.name));
+  // The name is also the function's data: `guarded` puts it in the messages it makes.
+  for (const Export& e : kExports)
+    exports.Set(e.name, Napi::Function::New(env, e.fn, e.name, const_cast<char*>(e.name)));
   return exports;
 }
 

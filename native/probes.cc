@@ -60,13 +60,32 @@ class Barrier {
   std::atomic<int> gen_{0};
 };
 
-// Runs body(t) on `threads` threads (the caller is thread 0).
+// Runs body(t) on `threads` threads (the caller is thread 0). The threads start the body only
+// once all exist (the bodies meet at barriers sized for all of them): if one cannot be created,
+// those already started return at once, are joined, and the std::system_error propagates.
 template <class F>
 void run_threads(int threads, F body) {
+  std::atomic<int> state{0};  // 0: starting, 1: run, 2: abandon
   std::vector<std::thread> pool;
-  for (int t = 1; t < threads; t++) pool.emplace_back([&body, t] { body(t); });
+  auto join_all = [&] {
+    for (auto& th : pool) th.join();
+  };
+  try {
+    pool.reserve(size_t(threads));
+    for (int t = 1; t < threads; t++)
+      pool.emplace_back([&body, &state, t] {
+        int s;
+        while ((s = state.load(std::memory_order_acquire)) == 0) std::this_thread::yield();
+        if (s == 1) body(t);
+      });
+  } catch (...) {
+    state.store(2, std::memory_order_release);
+    join_all();
+    throw;
+  }
+  state.store(1, std::memory_order_release);
   body(0);
-  for (auto& th : pool) th.join();
+  join_all();
 }
 
 struct Buffer {
@@ -159,21 +178,23 @@ double peak_gflops(double seconds, int threads) {
   return total / 1e9;
 }
 
+// The export's name is the function's data (addon.cc's table sets it).
 template <double (*F)(double, int)>
 Napi::Value probe(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  const std::string name = info.Data() ? static_cast<const char*>(info.Data()) : "probe";
   if (info.Length() != 2 || !info[0].IsNumber() || !info[1].IsNumber()) {
-    Napi::TypeError::New(env, "probe: expected (number, threads)").ThrowAsJavaScriptException();
+    Napi::TypeError::New(env, name + ": expected (number, threads)").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   try {
     return Napi::Number::New(env, F(info[0].As<Napi::Number>().DoubleValue(), threads_of(info[1].As<Napi::Number>().DoubleValue())));
   } catch (const std::range_error& e) {
-    Napi::RangeError::New(env, std::string("probe: ") + e.what()).ThrowAsJavaScriptException();
+    Napi::RangeError::New(env, name + ": " + e.what()).ThrowAsJavaScriptException();
   } catch (const std::bad_alloc&) {
-    Napi::RangeError::New(env, "probe: out of memory").ThrowAsJavaScriptException();
+    Napi::RangeError::New(env, name + ": out of memory").ThrowAsJavaScriptException();
   } catch (const std::system_error& e) {
-    Napi::Error::New(env, std::string("probe: ") + e.what()).ThrowAsJavaScriptException();
+    Napi::Error::New(env, name + ": " + e.what()).ThrowAsJavaScriptException();
   }
   return env.Undefined();
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -17,6 +18,13 @@ namespace {
 // by a compare-exchange that also checks the generation, so a worker that wakes late can never
 // take a task of a later job. The caller returns once `done_` reaches the task count: every
 // task it counts was claimed in this generation, so `job_` stays valid while any task runs.
+//
+// Failures. A task that throws (std::bad_alloc from a kernel's scratch, say) is counted done
+// like any other; the first exception of the job is kept and rethrown by the caller once every
+// task has finished, so an exception never leaves a worker thread (which would call
+// std::terminate). A worker that cannot be created (std::system_error: the OS is out of threads
+// or address space) ends the growth: the pool keeps the threads it has, and `size()` says how
+// many that is.
 class Pool {
  public:
   explicit Pool(int threads) { start(threads); }
@@ -47,6 +55,7 @@ class Pool {
     }
     work(gen);
     // Wait for tasks other threads are still running: spin ~100 µs, then yield the core.
+    // (work() never throws: a task's exception is kept in error_ and rethrown below.)
     const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(100);
     bool spin = true;
     for (int i = 0; done_.load(std::memory_order_acquire) < n_tasks; i++) {
@@ -56,6 +65,16 @@ class Pool {
       } else {
         std::this_thread::yield();
       }
+    }
+    if (failed_.load(std::memory_order_acquire)) {
+      std::exception_ptr e;
+      {
+        std::lock_guard<std::mutex> lock(error_mutex_);
+        e = error_;
+        error_ = nullptr;
+      }
+      failed_.store(false, std::memory_order_relaxed);
+      std::rethrow_exception(e);
     }
   }
 
@@ -68,7 +87,13 @@ class Pool {
       const int64_t t = int64_t(c & 0xffffffffu);
       if (t >= total_.load(std::memory_order_relaxed)) return;
       if (!claim_.compare_exchange_weak(c, c + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
-      (*job_.load(std::memory_order_relaxed))(t);
+      try {
+        (*job_.load(std::memory_order_relaxed))(t);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mutex_);
+        if (!error_) error_ = std::current_exception();
+        failed_.store(true, std::memory_order_release);
+      }
       done_.fetch_add(1, std::memory_order_release);
       c = claim_.load(std::memory_order_acquire);
     }
@@ -100,10 +125,18 @@ class Pool {
     }
   }
 
+  // Starts threads - 1 workers, or as many as the system allows (at least none: the caller
+  // alone is a pool of one). Never throws.
   void start(int threads) {
-    size_ = threads < 1 ? 1 : threads;
     quit_ = false;
-    for (int i = 1; i < size_; i++) workers_.emplace_back([this] { loop(); });
+    const int wanted = threads < 1 ? 0 : threads - 1;
+    try {
+      workers_.reserve(size_t(wanted));
+      for (int i = 0; i < wanted; i++) workers_.emplace_back([this] { loop(); });
+    } catch (...) {
+      // std::system_error (no more threads) or std::bad_alloc: keep the workers started so far
+    }
+    size_ = 1 + int(workers_.size());
   }
 
   void stop() {
@@ -126,6 +159,9 @@ class Pool {
   std::atomic<int64_t> done_{0};
   std::atomic<int> sleepers_{0};
   std::atomic<bool> quit_{false};
+  std::mutex error_mutex_;      // guards error_
+  std::exception_ptr error_;    // the current job's first exception
+  std::atomic<bool> failed_{false};
   int size_ = 1;
 };
 

@@ -32,7 +32,9 @@ constexpr int64_t kReduceChunk = 1 << 15;
 constexpr int64_t kMatmulMinFlops = 1 << 21;
 
 int num_threads();
-void set_num_threads(int n);  // n >= 1
+// n >= 1. When the system cannot start that many threads (std::system_error), the pool keeps
+// those it could start: num_threads() then says how many it has. Never throws.
+void set_num_threads(int n);
 void parallel_for(int64_t n_tasks, const std::function<void(int64_t)>& fn);
 
 // Splits [0, n) into fixed chunks of `grain` and runs fn(begin, end) for each, in parallel when

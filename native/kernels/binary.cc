@@ -195,16 +195,13 @@ void mul_add_loop(const T* a, const T* b, const T* c, T* out, int64_t n) {
 
 }  // namespace
 
-bool mul_add_run(DType d, const void* a, const void* b, const void* c, void* out, int64_t n) {
-  if (d == DType::f32) {
+bool mul_add_supports(DType d) { return d == DType::f32 || d == DType::f64; }
+
+void mul_add_run(DType d, const void* a, const void* b, const void* c, void* out, int64_t n) {
+  if (d == DType::f32)
     mul_add_loop(static_cast<const float*>(a), static_cast<const float*>(b), static_cast<const float*>(c), static_cast<float*>(out), n);
-    return true;
-  }
-  if (d == DType::f64) {
+  else
     mul_add_loop(static_cast<const double*>(a), static_cast<const double*>(b), static_cast<const double*>(c), static_cast<double*>(out), n);
-    return true;
-  }
-  return false;
 }
 
 int binary_find(const std::string& name) {
@@ -221,16 +218,19 @@ std::vector<OpDTypes> binary_catalog() {
   return c;
 }
 
-bool binary_run(int op, DType d, const void* a, const std::vector<int64_t>& sa, const void* b,
-                const std::vector<int64_t>& sb, const std::vector<int64_t>& shape, void* out) {
+static Loop binary_loop(int op, DType d) {
   const BinaryRow& r = kBinary[op];
-  Loop loop = d == DType::f32 ? r.f32 : d == DType::f64 ? r.f64 : d == DType::i32 ? r.i32 : r.u8;
-  if (!loop) return false;
+  return d == DType::f32 ? r.f32 : d == DType::f64 ? r.f64 : d == DType::i32 ? r.i32 : r.u8;
+}
+
+bool binary_supports(int op, DType d) { return binary_loop(op, d) != nullptr; }
+
+void binary_run(int op, DType d, const void* a, const std::vector<int64_t>& sa, const void* b,
+                const std::vector<int64_t>& sb, const std::vector<int64_t>& shape, void* out) {
   const std::vector<int64_t>* strides[2] = {&sa, &sb};
   Plan<2> p = make_plan<2>(shape, strides);
-  if (p.size == 0) return true;
-  loop(a, b, out, p, d == DType::f32 ? r.simd : -1);
-  return true;
+  if (p.size == 0) return;
+  binary_loop(op, d)(a, b, out, p, d == DType::f32 ? kBinary[op].simd : -1);
 }
 
 void select_run(DType d, const uint8_t* cond, const std::vector<int64_t>& sc, const void* a,

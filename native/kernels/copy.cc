@@ -100,15 +100,15 @@ void gather_run(int esize, const void* x, int64_t outer, int64_t axis, int64_t i
   });
 }
 
-bool scatter_add_run(DType d, const void* u, int64_t outer, int64_t axis, int64_t inner, const int32_t* idx,
+bool scatter_add_supports(DType d) { return d != DType::u8; }
+
+void scatter_add_run(DType d, const void* u, int64_t outer, int64_t axis, int64_t inner, const int32_t* idx,
                      int64_t nidx, void* out) {
-  if (d == DType::u8) return false;
-  if (outer == 0 || inner == 0 || nidx == 0) return true;
+  if (outer == 0 || inner == 0 || nidx == 0) return;
   switch (d) {
-    case DType::f32: scatter_loop<float>(static_cast<const float*>(u), outer, axis, inner, idx, nidx, static_cast<float*>(out)); return true;
-    case DType::f64: scatter_loop<double>(static_cast<const double*>(u), outer, axis, inner, idx, nidx, static_cast<double*>(out)); return true;
-    case DType::i32: scatter_loop<int32_t>(static_cast<const int32_t*>(u), outer, axis, inner, idx, nidx, static_cast<int32_t*>(out)); return true;
-    default: return false;
+    case DType::f32: return scatter_loop<float>(static_cast<const float*>(u), outer, axis, inner, idx, nidx, static_cast<float*>(out));
+    case DType::f64: return scatter_loop<double>(static_cast<const double*>(u), outer, axis, inner, idx, nidx, static_cast<double*>(out));
+    default: return scatter_loop<int32_t>(static_cast<const int32_t*>(u), outer, axis, inner, idx, nidx, static_cast<int32_t*>(out));
   }
 }
 

@@ -7,6 +7,12 @@
 // flat output range [begin, end) as runs along the innermost axis, handing each run's operand
 // offsets to a 1-D inner loop. Contiguous, scalar-broadcast and row/column broadcasts are then
 // just inner loops with strides (1,1), (1,0), (0,1).
+//
+// Sizes. addon.cc calls a kernel only after args.h checked the call: every shape's nonzero
+// extents multiply to at most 2^53 (so does any subset of them, in any order), each strided
+// operand's reach ((extent - 1)·|stride| summed over axes) lies inside its array, and the work
+// is not empty (it returns first when an output has no elements). So products of extents, and
+// of an extent with a stride, cannot overflow int64_t here and need no checks of their own.
 #pragma once
 
 #include <cmath>
@@ -30,6 +36,14 @@ struct Plan {
 template <int K>
 Plan<K> make_plan(const std::vector<int64_t>& shape, const std::vector<int64_t>* const (&strides)[K]) {
   Plan<K> p;
+  for (int64_t n : shape)
+    if (n == 0) {  // empty: nothing to plan (the strides of an empty operand were never checked)
+      p.size = 0;
+      p.rank = 1;
+      p.shape[0] = 0;
+      for (int q = 0; q < K; q++) p.strides[q][0] = 0;
+      return p;
+    }
   for (size_t d = 0; d < shape.size(); d++) {
     int64_t n = shape[d];
     p.size *= n;
@@ -106,34 +120,44 @@ std::vector<OpDTypes> unary_catalog();
 std::vector<OpDTypes> binary_catalog();
 std::vector<OpDTypes> reduce_catalog();
 
-// unary.cc: out[i] = f(x[i]), i < n. Returns false when op has no kernel for dtype.
+
+// Each family's `*_supports` says whether an (op, dtype) pair has a kernel; addon.cc asks before
+// anything runs, so `*_run` is only called for pairs that have one.
+
+// unary.cc: out[i] = f(x[i]), i < n.
 int unary_find(const std::string& name);
-bool unary_run(int op, DType d, const void* x, void* out, int64_t n, double alpha);
+bool unary_supports(int op, DType d);
+void unary_run(int op, DType d, const void* x, void* out, int64_t n, double alpha);
 
 // binary.cc: out (contiguous, `shape`) = a op b read through strides. Comparisons write u8.
 int binary_find(const std::string& name);
 bool binary_is_compare(int op);
-bool binary_run(int op, DType d, const void* a, const std::vector<int64_t>& sa, const void* b,
+bool binary_supports(int op, DType d);
+void binary_run(int op, DType d, const void* a, const std::vector<int64_t>& sa, const void* b,
                 const std::vector<int64_t>& sb, const std::vector<int64_t>& shape, void* out);
 // out[i] = a[i]*b[i] + c[i] (contiguous, float dtypes; product rounded before the sum).
-bool mul_add_run(DType d, const void* a, const void* b, const void* c, void* out, int64_t n);
+bool mul_add_supports(DType d);
+void mul_add_run(DType d, const void* a, const void* b, const void* c, void* out, int64_t n);
 void select_run(DType d, const uint8_t* cond, const std::vector<int64_t>& sc, const void* a,
                 const std::vector<int64_t>& sa, const void* b, const std::vector<int64_t>& sb,
                 const std::vector<int64_t>& shape, void* out);
 
 // reduce.cc: x contiguous `shape`, reduced over `reduced[d]` axes; out holds the kept axes.
 int reduce_find(const std::string& name);
-bool reduce_run(int op, DType d, const void* x, const std::vector<int64_t>& shape, const std::vector<bool>& reduced,
+bool reduce_supports(int op, DType d);
+void reduce_run(int op, DType d, const void* x, const std::vector<int64_t>& shape, const std::vector<bool>& reduced,
                 void* out);
 int arg_reduce_find(const std::string& name);
-bool arg_reduce_run(int op, DType d, const void* x, int64_t outer, int64_t n, int64_t inner, int32_t* out);
+bool arg_reduce_supports(DType d);
+void arg_reduce_run(int op, DType d, const void* x, int64_t outer, int64_t n, int64_t inner, int32_t* out);
 
 // scan.cc: x viewed as [outer, n, inner], scanned along n (cumsum 0, cumprod 1); and per-row
 // selection of the first k of [rows, n] in the order of src/backend/backend.ts `topK`.
 int scan_find(const std::string& name);
-bool scan_run(int op, DType d, const void* x, int64_t outer, int64_t n, int64_t inner, bool exclusive, bool reverse,
+bool scan_supports(DType d);  // also top_k's dtypes
+void scan_run(int op, DType d, const void* x, int64_t outer, int64_t n, int64_t inner, bool exclusive, bool reverse,
               void* out);
-bool top_k_run(DType d, const void* x, int64_t rows, int64_t n, int64_t k, bool descending, void* values,
+void top_k_run(DType d, const void* x, int64_t rows, int64_t n, int64_t k, bool descending, void* values,
                int32_t* indices);
 
 // matmul.cc
@@ -142,14 +166,16 @@ struct MatmulArgs {
   bool transpose_a, transpose_b;
   int64_t a_batch_stride, b_batch_stride;
 };
-bool matmul_run(DType d, const void* a, const void* b, void* out, const MatmulArgs& args);
+bool matmul_supports(DType d);
+void matmul_run(DType d, const void* a, const void* b, void* out, const MatmulArgs& args);
 
 // copy.cc: data movement by element size, plus cast and pad.
 void copy_strided_run(int esize, const void* x, int64_t offset, const std::vector<int64_t>& strides,
                       const std::vector<int64_t>& shape, void* out);
 void gather_run(int esize, const void* x, int64_t outer, int64_t axis, int64_t inner, const int32_t* idx,
                 int64_t nidx, void* out);
-bool scatter_add_run(DType d, const void* updates, int64_t outer, int64_t axis, int64_t inner, const int32_t* idx,
+bool scatter_add_supports(DType d);
+void scatter_add_run(DType d, const void* updates, int64_t outer, int64_t axis, int64_t inner, const int32_t* idx,
                      int64_t nidx, void* out);
 void concat_run(int esize, const std::vector<const void*>& inputs, const std::vector<int64_t>& inners, int64_t outer,
                 void* out);

@@ -187,13 +187,14 @@ void gemm_f64(const double* a, int64_t rsa, int64_t csa, const double* b, int64_
 
 }  // namespace
 
-bool matmul_run(DType d, const void* av, const void* bv, void* ov, const MatmulArgs& g) {
-  if (d != DType::f32 && d != DType::f64) return false;
+bool matmul_supports(DType d) { return d == DType::f32 || d == DType::f64; }
+
+void matmul_run(DType d, const void* av, const void* bv, void* ov, const MatmulArgs& g) {
   const int64_t m = g.m, n = g.n, k = g.k;
   // a is [m,k] ([k,m] transposed), b is [k,n] ([n,k] transposed).
   const int64_t rsa = g.transpose_a ? 1 : k, csa = g.transpose_a ? m : 1;
   const int64_t rsb = g.transpose_b ? 1 : n, csb = g.transpose_b ? k : 1;
-  if (g.batch == 0 || m == 0 || n == 0) return true;
+  if (g.batch == 0 || m == 0 || n == 0) return;
   const bool pool = num_threads() > 1;
   const bool big = m * n * k >= kMatmulMinFlops && pool;
   auto one = [&](int64_t i, bool threaded) {
@@ -206,12 +207,13 @@ bool matmul_run(DType d, const void* av, const void* bv, void* ov, const MatmulA
                static_cast<const double*>(bv) + i * g.b_batch_stride, rsb, csb, static_cast<double*>(ov) + i * m * n,
                m, n, k, threaded);
   };
-  if (!big && g.batch > 1 && g.batch * m * n * k >= kMatmulMinFlops) {
+  // batch·m·n·k >= kMatmulMinFlops without forming the product (m·n·k is at most 2^53, the
+  // batch too, so theirs is not bounded).
+  if (!big && g.batch > 1 && m * n * k >= (kMatmulMinFlops + g.batch - 1) / g.batch) {
     parallel_for(g.batch, [&](int64_t i) { one(i, false); });
   } else {
     for (int64_t i = 0; i < g.batch; i++) one(i, pool);
   }
-  return true;
 }
 
 }  // namespace tapeflow

@@ -213,11 +213,16 @@ std::vector<OpDTypes> reduce_catalog() {
   return c;
 }
 
-bool reduce_run(int op, DType d, const void* x, const std::vector<int64_t>& shape, const std::vector<bool>& reduced,
-                void* out) {
+static Loop reduce_loop_of(int op, DType d) {
   const ReduceRow& r = kReduce[op];
-  Loop loop = d == DType::f32 ? r.f32 : d == DType::f64 ? r.f64 : d == DType::i32 ? r.i32 : nullptr;
-  if (!loop) return false;
+  return d == DType::f32 ? r.f32 : d == DType::f64 ? r.f64 : d == DType::i32 ? r.i32 : nullptr;
+}
+
+bool reduce_supports(int op, DType d) { return reduce_loop_of(op, d) != nullptr; }
+
+void reduce_run(int op, DType d, const void* x, const std::vector<int64_t>& shape, const std::vector<bool>& reduced,
+                void* out) {
+  Loop loop = reduce_loop_of(op, d);
   // Collapse: drop size-1 axes, merge neighbours of the same kind (x is contiguous).
   std::vector<int64_t> ext;
   std::vector<bool> red;
@@ -240,22 +245,22 @@ bool reduce_run(int op, DType d, const void* x, const std::vector<int64_t>& shap
     }
   }
   loop(x, ext, red, out);
-  return true;
 }
 
 int arg_reduce_find(const std::string& name) {
   return name == "argMax" ? 0 : name == "argMin" ? 1 : -1;
 }
 
-bool arg_reduce_run(int op, DType d, const void* x, int64_t outer, int64_t n, int64_t inner, int32_t* out) {
+bool arg_reduce_supports(DType d) { return d != DType::u8; }
+
+void arg_reduce_run(int op, DType d, const void* x, int64_t outer, int64_t n, int64_t inner, int32_t* out) {
   switch (d) {
-    case DType::f32: op == 0 ? arg_loop<float, true>(static_cast<const float*>(x), outer, n, inner, out)
-                             : arg_loop<float, false>(static_cast<const float*>(x), outer, n, inner, out); return true;
-    case DType::f64: op == 0 ? arg_loop<double, true>(static_cast<const double*>(x), outer, n, inner, out)
-                             : arg_loop<double, false>(static_cast<const double*>(x), outer, n, inner, out); return true;
-    case DType::i32: op == 0 ? arg_loop<int32_t, true>(static_cast<const int32_t*>(x), outer, n, inner, out)
-                             : arg_loop<int32_t, false>(static_cast<const int32_t*>(x), outer, n, inner, out); return true;
-    default: return false;
+    case DType::f32: return op == 0 ? arg_loop<float, true>(static_cast<const float*>(x), outer, n, inner, out)
+                                    : arg_loop<float, false>(static_cast<const float*>(x), outer, n, inner, out);
+    case DType::f64: return op == 0 ? arg_loop<double, true>(static_cast<const double*>(x), outer, n, inner, out)
+                                    : arg_loop<double, false>(static_cast<const double*>(x), outer, n, inner, out);
+    default: return op == 0 ? arg_loop<int32_t, true>(static_cast<const int32_t*>(x), outer, n, inner, out)
+                            : arg_loop<int32_t, false>(static_cast<const int32_t*>(x), outer, n, inner, out);
   }
 }
 

@@ -169,7 +169,9 @@ void top_k_loop(const T* x, int64_t rows, int64_t n, int64_t k, bool descending,
 
 int scan_find(const std::string& name) { return name == "cumsum" ? 0 : name == "cumprod" ? 1 : -1; }
 
-bool scan_run(int op, DType d, const void* x, int64_t outer, int64_t n, int64_t inner, bool exclusive, bool reverse,
+bool scan_supports(DType d) { return d != DType::u8; }
+
+void scan_run(int op, DType d, const void* x, int64_t outer, int64_t n, int64_t inner, bool exclusive, bool reverse,
               void* out) {
   auto run = [&](auto tag) {
     using T = decltype(tag);
@@ -179,20 +181,20 @@ bool scan_run(int op, DType d, const void* x, int64_t outer, int64_t n, int64_t 
     else scan_loop<ProdOp, T>(px, outer, n, inner, exclusive, reverse, po);
   };
   switch (d) {
-    case DType::f32: run(float()); return true;
-    case DType::f64: run(double()); return true;
-    case DType::i32: run(int32_t()); return true;
-    default: return false;
+    case DType::f32: run(float()); break;
+    case DType::f64: run(double()); break;
+    case DType::i32: run(int32_t()); break;
+    default: break;
   }
 }
 
-bool top_k_run(DType d, const void* x, int64_t rows, int64_t n, int64_t k, bool descending, void* values,
+void top_k_run(DType d, const void* x, int64_t rows, int64_t n, int64_t k, bool descending, void* values,
                int32_t* indices) {
   switch (d) {
-    case DType::f32: top_k_loop(static_cast<const float*>(x), rows, n, k, descending, static_cast<float*>(values), indices); return true;
-    case DType::f64: top_k_loop(static_cast<const double*>(x), rows, n, k, descending, static_cast<double*>(values), indices); return true;
-    case DType::i32: top_k_loop(static_cast<const int32_t*>(x), rows, n, k, descending, static_cast<int32_t*>(values), indices); return true;
-    default: return false;
+    case DType::f32: top_k_loop(static_cast<const float*>(x), rows, n, k, descending, static_cast<float*>(values), indices); break;
+    case DType::f64: top_k_loop(static_cast<const double*>(x), rows, n, k, descending, static_cast<double*>(values), indices); break;
+    case DType::i32: top_k_loop(static_cast<const int32_t*>(x), rows, n, k, descending, static_cast<int32_t*>(values), indices); break;
+    default: break;
   }
 }
 

@@ -128,9 +128,10 @@ std::vector<OpDTypes> unary_catalog() {
   return c;
 }
 
-bool unary_run(int op, DType d, const void* x, void* out, int64_t n, double alpha) {
+bool unary_supports(int op, DType d) { return d != DType::u8 && (d != DType::i32 || kUnary[op].i32); }
+
+void unary_run(int op, DType d, const void* x, void* out, int64_t n, double alpha) {
   const UnaryRow& r = kUnary[op];
-  if (d == DType::u8 || (d == DType::i32 && !r.i32)) return false;
   int64_t min_parallel = r.heavy ? kTranscendentalMin : kElementwiseMin;
   parallel_range(n, kElementwiseGrain, min_parallel, [&](int64_t b, int64_t e) {
     if (d == DType::f32 && r.simd >= 0)
@@ -138,7 +139,6 @@ bool unary_run(int op, DType d, const void* x, void* out, int64_t n, double alph
     else
       (d == DType::f32 ? r.f32 : d == DType::f64 ? r.f64 : r.i32)(x, out, b, e, alpha);
   });
-  return true;
 }
 
 }  // namespace tapeflow

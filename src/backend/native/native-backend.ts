@@ -37,6 +37,7 @@ export interface RawBinding extends Omit<Backend, 'name' | 'matmul'> {
   info(): { simd: string; threads: number; simdAvailable: string };
   /** Caps the SIMD level (scalar|avx2|avx512|neon); returns the level now in use. */
   setSimdLevel(level: string): string;
+  /** Resizes the pool; returns the thread count now in use (fewer when the system could not start more). */
   setNumThreads(n: number): number;
   /**
    * Machine-limit probes for bench/ (native/probes.cc), at the SIMD level in use, on exactly
@@ -145,6 +146,27 @@ export class NativeBackend implements Backend {
 
   fusedUpdate(kind: FusedUpdateKind, arrays: FloatArray[], scalars: number[]): boolean {
     if (arrays.length === 0 || !this.runsNatively('fusedUpdate', dtypeOfArray(arrays[0]))) return tsBackend.fusedUpdate(kind, arrays, scalars);
-    return this.raw.fusedUpdate(kind, arrays, scalars) || tsBackend.fusedUpdate(kind, arrays, scalars);
+    return this.raw.fusedUpdate(kind, gradientApart(arrays), scalars) || tsBackend.fusedUpdate(kind, arrays, scalars);
   }
+}
+
+/**
+ * The addon updates the variable and slots in place and rejects any of them sharing memory
+ * with another array of the call. The gradient (arrays[1]) is only read, and
+ * `applyGradients([[v, v]])` legitimately passes a variable's storage as its own gradient: that
+ * gradient goes as a copy, which gives the TS kernels' result (each reads g[i] before writing
+ * element i). One comparison per array; no copy otherwise.
+ */
+function gradientApart(arrays: FloatArray[]): FloatArray[] {
+  const g = arrays[1];
+  if (g === undefined || g.length === 0) return arrays;
+  for (let q = 0; q < arrays.length; q++) {
+    const a = arrays[q];
+    if (q !== 1 && a.buffer === g.buffer && a.byteOffset < g.byteOffset + g.byteLength && g.byteOffset < a.byteOffset + a.byteLength) {
+      const copy = arrays.slice();
+      copy[1] = g.slice();
+      return copy;
+    }
+  }
+  return arrays;
 }
