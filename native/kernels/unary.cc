@@ -30,42 +30,42 @@ double softplus(double x) { return (x > 0 || x != x ? x : 0.0) + std::log1p(std:
   UNARY(rsqrt, simd::kRsqrt, light, 1 / std::sqrt(x))                                                           \
   UNARY(exp, simd::kExp, heavy, std::exp(x))                                                                    \
   UNARY(log, simd::kLog, heavy, std::log(x))                                                                    \
-  UNARY(log1p, none, heavy, std::log1p(x))                                                                      \
+  UNARY(log1p, simd::kLog1p, heavy, std::log1p(x))                                                                      \
   UNARY_INT(abs, simd::kAbs, light, std::fabs(x), int32_t(x) < 0 ? 0u - x : x)                                  \
   UNARY_INT(sign, simd::kSign, light, x > 0 ? 1.0 : x < 0 ? -1.0 : x == 0 ? 0.0 : x,                            \
             int32_t(x) > 0 ? 1u : int32_t(x) < 0 ? ~0u : 0u)                                                   \
   UNARY_INT(relu, simd::kRelu, light, x > 0 || x != x ? x : 0.0, int32_t(x) > 0 ? x : 0u)                       \
   UNARY(sigmoid, simd::kSigmoid, heavy, sigmoid(x))                                                             \
   UNARY(tanh, simd::kTanh, heavy, std::tanh(x))                                                                 \
-  UNARY(softplus, none, heavy, softplus(x))                                                                     \
-  UNARY(elu, none, heavy, x > 0 ? x : std::expm1(x))                                                            \
+  UNARY(softplus, simd::kSoftplus, heavy, softplus(x))                                                                     \
+  UNARY(elu, simd::kElu, heavy, x > 0 ? x : std::expm1(x))                                                            \
   UNARY(leakyRelu, none, light, x > 0 ? x : alpha * x)                                                          \
   UNARY(reciprocal, simd::kReciprocal, light, 1 / x)                                                            \
   UNARY(floor, simd::kFloor, light, std::floor(x))                                                       \
   UNARY(ceil, simd::kCeil, light, std::ceil(x))                                                          \
   UNARY_INT(round, simd::kRound, light, std::nearbyint(x), x) /* half to even (default rounding mode) */    \
-  UNARY(sin, none, heavy, std::sin(x))                                                                          \
-  UNARY(cos, none, heavy, std::cos(x))                                                                          \
-  UNARY(tan, none, heavy, std::tan(x))                                                                          \
-  UNARY(asin, none, heavy, std::asin(x))                                                                        \
-  UNARY(acos, none, heavy, std::acos(x))                                                                        \
-  UNARY(atan, none, heavy, std::atan(x))                                                                        \
-  UNARY(sinh, none, heavy, std::sinh(x))                                                                        \
-  UNARY(cosh, none, heavy, std::cosh(x))                                                                        \
-  UNARY(asinh, none, heavy, std::asinh(x))                                                                      \
-  UNARY(acosh, none, heavy, std::acosh(x))                                                                      \
-  UNARY(atanh, none, heavy, std::atanh(x))                                                                      \
-  UNARY(erf, none, heavy, std::erf(x))                                                                          \
-  UNARY(expm1, none, heavy, std::expm1(x))                                                                      \
-  UNARY(log2, none, heavy, std::log2(x))                                                                        \
-  UNARY(gelu, none, heavy, 0.5 * x * std::erfc(-x * 0.70710678118654752)) /* x·Φ(x) */                         \
-  UNARY(silu, none, heavy, x * sigmoid(x))                                                                      \
-  UNARY_INT(relu6, none, light, x > 0 ? (x < 6 ? x : 6.0) : x != x ? x : 0.0,                                  \
+  UNARY(sin, simd::kSin, heavy, std::sin(x))                                                                          \
+  UNARY(cos, simd::kCos, heavy, std::cos(x))                                                                          \
+  UNARY(tan, simd::kTan, heavy, std::tan(x))                                                                          \
+  UNARY(asin, simd::kAsin, heavy, std::asin(x))                                                                        \
+  UNARY(acos, simd::kAcos, heavy, std::acos(x))                                                                        \
+  UNARY(atan, simd::kAtan, heavy, std::atan(x))                                                                        \
+  UNARY(sinh, simd::kSinh, heavy, std::sinh(x))                                                                        \
+  UNARY(cosh, simd::kCosh, heavy, std::cosh(x))                                                                        \
+  UNARY(asinh, simd::kAsinh, heavy, std::asinh(x))                                                                      \
+  UNARY(acosh, simd::kAcosh, heavy, std::acosh(x))                                                                      \
+  UNARY(atanh, simd::kAtanh, heavy, std::atanh(x))                                                                      \
+  UNARY(erf, simd::kErf, heavy, std::erf(x))                                                                          \
+  UNARY(expm1, simd::kExpm1, heavy, std::expm1(x))                                                                      \
+  UNARY(log2, simd::kLog2, heavy, std::log2(x))                                                                        \
+  UNARY(gelu, simd::kGelu, heavy, 0.5 * x * std::erfc(-x * 0.70710678118654752)) /* x·Φ(x) */                         \
+  UNARY(silu, simd::kSilu, heavy, x * sigmoid(x))                                                                      \
+  UNARY_INT(relu6, simd::kRelu6, light, x > 0 ? (x < 6 ? x : 6.0) : x != x ? x : 0.0,                                  \
             int32_t(x) > 0 ? (int32_t(x) < 6 ? x : 6u) : 0u)                                                   \
-  UNARY(selu, none, heavy, x > 0 ? 1.0507009873554805 * x : 1.7580993408473766 * std::expm1(x))                \
-  UNARY(softsign, none, light, x / (1 + std::fabs(x)))                                                          \
-  UNARY(logSigmoid, none, heavy, -softplus(-x))                                                                 \
-  UNARY(hardSigmoid, none, light, x <= -3 ? 0.0 : x >= 3 ? 1.0 : (x + 3) / 6) /* Keras 3: relu6(x + 3) / 6 */
+  UNARY(selu, simd::kSelu, heavy, x > 0 ? 1.0507009873554805 * x : 1.7580993408473766 * std::expm1(x))                \
+  UNARY(softsign, simd::kSoftsign, light, x / (1 + std::fabs(x)))                                                          \
+  UNARY(logSigmoid, simd::kLogSigmoid, heavy, -softplus(-x))                                                                 \
+  UNARY(hardSigmoid, simd::kHardSigmoid, light, x <= -3 ? 0.0 : x >= 3 ? 1.0 : (x + 3) / 6) /* Keras 3: relu6(x + 3) / 6 */
 
 constexpr int none = -1;
 constexpr bool light = false, heavy = true;

@@ -8,108 +8,22 @@
 // fmadd(a,b,c)=a*b+c sqrt; lt gt eq unord (masks) mor select(m,t,f); bits from_bits vand vxor;
 // round_even floor ceil; load_part store_part (first n lanes); iset1 iadd iand ior srl<s> sll<s> i2f f2i.
 //
-// To add a unary op: a struct with `static V f(V x)` below (its scalar meaning in a comment),
-// a slot in simd.h, and one line in `make_table`. Accuracy of exp/log/tanh/sigmoid: about 2 ulp
-// (max relative error ~2e-7 against the float64 result); inf, nan and overflow as std::exp etc.
+// To add a unary op: its name in TAPEFLOW_SIMD_UNARY (simd.h) and a struct U<name> with
+// `static V f(V x)` below; the math functions (exp, log, sin, erf …) live in vmath.h.
 // The fused optimizer kinds are not added here but in kernels/optim_kinds.h, which this file
 // includes and instantiates (float32 on `Lanes`, float64 scalar) into the table's `optim` rows.
 
-using V = Vec::V;
-using M = Vec::M;
-using I = Vec::I;
-constexpr int W = Vec::W;
+#include "vmath.h"
 
-inline V k(float x) { return Vec::set1(x); }
-inline V sign_bit() { return Vec::from_bits(Vec::iset1(int32_t(0x80000000u))); }
-inline V abs_mask() { return Vec::from_bits(Vec::iset1(0x7fffffff)); }
-// 2^n for integral n in [-126, 127].
-inline V pow2i(V n) { return Vec::from_bits(Vec::sll<23>(Vec::iadd(Vec::f2i(n), Vec::iset1(127)))); }
-
-// exp(x): n = round(x/ln2), r = x - n·ln2 (two-part ln2), e^r by a degree-6 polynomial, times 2^n
-// applied in two halves so that 2^n may leave the normal range (overflow to inf, gradual underflow).
-inline V v_exp(V x) {
-  M nan = Vec::unord(x, x);
-  V xc = Vec::select(nan, k(0.0f), x);
-  xc = Vec::select(Vec::gt(xc, k(89.0f)), k(89.0f), xc);
-  xc = Vec::select(Vec::lt(xc, k(-104.0f)), k(-104.0f), xc);
-  V n = Vec::round_even(Vec::mul(xc, k(1.44269504088896341f)));
-  V r = Vec::fmadd(n, k(-0.693359375f), xc);
-  r = Vec::fmadd(n, k(2.12194440e-4f), r);
-  V p = k(1.9875691500e-4f);
-  p = Vec::fmadd(p, r, k(1.3981999507e-3f));
-  p = Vec::fmadd(p, r, k(8.3334519073e-3f));
-  p = Vec::fmadd(p, r, k(4.1665795894e-2f));
-  p = Vec::fmadd(p, r, k(1.6666665459e-1f));
-  p = Vec::fmadd(p, r, k(5.0000001201e-1f));
-  V y = Vec::fmadd(p, Vec::mul(r, r), Vec::add(r, k(1.0f)));
-  V h = Vec::floor(Vec::mul(n, k(0.5f)));
-  y = Vec::mul(Vec::mul(y, pow2i(h)), pow2i(Vec::sub(n, h)));
-  return Vec::select(nan, x, y);
-}
-
-// log(x): x = m·2^e with m in [sqrt(.5), sqrt(2)); log(m) = f - f²/2 + f³·P(f) with f = m-1;
-// log(x) = log(m) + e·ln2 (two-part ln2). Subnormals are scaled by 2^23 first.
-inline V v_log(V x) {
-  M tiny = Vec::lt(x, k(1.17549435e-38f));
-  V xs = Vec::select(tiny, Vec::mul(x, k(8388608.0f)), x);
-  V eadj = Vec::select(tiny, k(23.0f), k(0.0f));
-  I xi = Vec::bits(xs);
-  V e = Vec::sub(Vec::i2f(Vec::iand(Vec::srl<23>(xi), Vec::iset1(0xff))), Vec::add(k(126.0f), eadj));
-  V m = Vec::from_bits(Vec::ior(Vec::iand(xi, Vec::iset1(0x007fffff)), Vec::iset1(0x3f000000)));  // [0.5, 1)
-  M below = Vec::lt(m, k(0.707106781186547524f));
-  e = Vec::sub(e, Vec::select(below, k(1.0f), k(0.0f)));
-  V f = Vec::sub(Vec::select(below, Vec::add(m, m), m), k(1.0f));
-  V z = Vec::mul(f, f);
-  V p = k(7.0376836292e-2f);
-  p = Vec::fmadd(p, f, k(-1.1514610310e-1f));
-  p = Vec::fmadd(p, f, k(1.1676998740e-1f));
-  p = Vec::fmadd(p, f, k(-1.2420140846e-1f));
-  p = Vec::fmadd(p, f, k(1.4249322787e-1f));
-  p = Vec::fmadd(p, f, k(-1.6668057665e-1f));
-  p = Vec::fmadd(p, f, k(2.0000714765e-1f));
-  p = Vec::fmadd(p, f, k(-2.4999993993e-1f));
-  p = Vec::fmadd(p, f, k(3.3333331174e-1f));
-  V y = Vec::mul(Vec::mul(p, f), z);
-  y = Vec::fmadd(e, k(-2.12194440e-4f), y);
-  y = Vec::fmadd(z, k(-0.5f), y);
-  V r = Vec::add(f, y);
-  r = Vec::fmadd(e, k(0.693359375f), r);
-  r = Vec::select(Vec::eq(x, k(0.0f)), k(-std::numeric_limits<float>::infinity()), r);
-  r = Vec::select(Vec::lt(x, k(0.0f)), k(std::numeric_limits<float>::quiet_NaN()), r);
-  r = Vec::select(Vec::eq(x, k(std::numeric_limits<float>::infinity())), x, r);
-  return Vec::select(Vec::unord(x, x), x, r);
-}
-
-// tanh(x): odd polynomial below |x| = 0.625, else sign(x)·(1 - 2/(e^{2|x|} + 1)).
-inline V v_tanh(V x) {
-  V ax = Vec::vand(x, abs_mask());
-  V z = Vec::mul(x, x);
-  V p = k(-5.70498872745e-3f);
-  p = Vec::fmadd(p, z, k(2.06390887954e-2f));
-  p = Vec::fmadd(p, z, k(-5.37397155531e-2f));
-  p = Vec::fmadd(p, z, k(1.33314422036e-1f));
-  p = Vec::fmadd(p, z, k(-3.33332819422e-1f));
-  V small = Vec::fmadd(Vec::mul(p, z), x, x);
-  V e = v_exp(Vec::add(ax, ax));
-  V big = Vec::sub(k(1.0f), Vec::div(k(2.0f), Vec::add(e, k(1.0f))));
-  big = Vec::from_bits(Vec::ior(Vec::bits(big), Vec::bits(Vec::vand(x, sign_bit()))));
-  return Vec::select(Vec::lt(ax, k(0.625f)), small, big);
-}
-
-// sigmoid(x) = 1/(1+e^-x) for x >= 0, e^x/(1+e^x) below (as the TS kernel).
-inline V v_sigmoid(V x) {
-  V e = v_exp(Vec::vxor(Vec::vand(x, abs_mask()), sign_bit()));  // e^-|x|
-  V d = Vec::add(k(1.0f), e);
-  return Vec::select(Vec::lt(x, k(0.0f)), Vec::div(e, d), Vec::div(k(1.0f), d));
-}
-
-struct UNeg { static V f(V x) { return Vec::vxor(x, sign_bit()); } };          // -x
-struct USquare { static V f(V x) { return Vec::mul(x, x); } };                  // x*x
-struct USqrt { static V f(V x) { return Vec::sqrt(x); } };                      // sqrt(x)
+// One struct per slot of TAPEFLOW_SIMD_UNARY (simd.h), named U<slot>; the comment gives the
+// scalar meaning where it is not a function of vmath.h.
+struct UNeg { static V f(V x) { return vneg(x); } };
+struct USquare { static V f(V x) { return Vec::mul(x, x); } };
+struct USqrt { static V f(V x) { return Vec::sqrt(x); } };
 struct URsqrt { static V f(V x) { return Vec::div(k(1.0f), Vec::sqrt(x)); } };  // 1/sqrt(x)
 struct UExp { static V f(V x) { return v_exp(x); } };
 struct ULog { static V f(V x) { return v_log(x); } };
-struct UAbs { static V f(V x) { return Vec::vand(x, abs_mask()); } };           // |x|
+struct UAbs { static V f(V x) { return vabs(x); } };
 struct USign {  // x > 0 ? 1 : x < 0 ? -1 : x == 0 ? 0 : x (NaN)
   static V f(V x) {
     V r = Vec::select(Vec::eq(x, k(0.0f)), k(0.0f), x);
@@ -120,10 +34,49 @@ struct USign {  // x > 0 ? 1 : x < 0 ? -1 : x == 0 ? 0 : x (NaN)
 struct URelu { static V f(V x) { return Vec::select(Vec::mor(Vec::gt(x, k(0.0f)), Vec::unord(x, x)), x, k(0.0f)); } };  // x > 0 || isnan(x) ? x : 0
 struct USigmoid { static V f(V x) { return v_sigmoid(x); } };
 struct UTanh { static V f(V x) { return v_tanh(x); } };
-struct UReciprocal { static V f(V x) { return Vec::div(k(1.0f), x); } };       // 1/x
+struct UReciprocal { static V f(V x) { return Vec::div(k(1.0f), x); } };
 struct UFloor { static V f(V x) { return Vec::floor(x); } };
 struct UCeil { static V f(V x) { return Vec::ceil(x); } };
-struct URound { static V f(V x) { return Vec::round_even(x); } };              // half to even
+struct URound { static V f(V x) { return Vec::round_even(x); } };  // half to even
+struct ULog1p { static V f(V x) { return v_log1p(x); } };
+struct USoftplus { static V f(V x) { return v_softplus(x); } };
+struct UElu { static V f(V x) { return Vec::select(Vec::gt(x, k(0.0f)), x, v_expm1(x)); } };  // x > 0 ? x : expm1(x)
+struct USin { static V f(V x) { return v_sin(x); } };
+struct UCos { static V f(V x) { return v_cos(x); } };
+struct UTan { static V f(V x) { return v_tan(x); } };
+struct UAsin { static V f(V x) { return v_asin(x); } };
+struct UAcos { static V f(V x) { return v_acos(x); } };
+struct UAtan { static V f(V x) { return v_atan(x); } };
+struct USinh { static V f(V x) { return v_sinh(x); } };
+struct UCosh { static V f(V x) { return v_cosh(x); } };
+struct UAsinh { static V f(V x) { return v_asinh(x); } };
+struct UAcosh { static V f(V x) { return v_acosh(x); } };
+struct UAtanh { static V f(V x) { return v_atanh(x); } };
+struct UErf { static V f(V x) { return v_erf(x); } };
+struct UExpm1 { static V f(V x) { return v_expm1(x); } };
+struct ULog2 { static V f(V x) { return v_log2(x); } };
+struct UGelu { static V f(V x) { return v_gelu(x); } };
+struct USilu { static V f(V x) { return Vec::mul(x, v_sigmoid(x)); } };
+struct URelu6 {  // x > 0 ? min(x, 6) : isnan(x) ? x : 0
+  static V f(V x) {
+    V low = Vec::select(Vec::unord(x, x), x, k(0.0f));
+    return Vec::select(Vec::gt(x, k(0.0f)), Vec::select(Vec::lt(x, k(6.0f)), x, k(6.0f)), low);
+  }
+};
+struct USelu {  // x > 0 ? λx : λα·expm1(x), Keras' λ and α
+  static V f(V x) {
+    return Vec::select(Vec::gt(x, k(0.0f)), Vec::mul(x, k(1.05070098f)), Vec::mul(v_expm1(x), k(1.75809934f)));
+  }
+};
+struct USoftsign { static V f(V x) { return Vec::div(x, Vec::add(k(1.0f), vabs(x))); } };  // x/(1 + |x|)
+struct ULogSigmoid { static V f(V x) { return vneg(v_softplus(vneg(x))); } };
+struct UHardSigmoid {  // x <= -3 ? 0 : x >= 3 ? 1 : (x + 3)/6
+  static V f(V x) {
+    V y = Vec::div(Vec::add(x, k(3.0f)), k(6.0f));
+    y = Vec::select(Vec::mor(Vec::gt(x, k(-3.0f)), Vec::unord(x, x)), y, k(0.0f));
+    return Vec::select(Vec::lt(x, k(3.0f)), y, Vec::select(Vec::unord(x, x), x, k(1.0f)));
+  }
+};
 
 struct BAdd { static V f(V a, V b) { return Vec::add(a, b); } };
 struct BSub { static V f(V a, V b) { return Vec::sub(a, b); } };
@@ -484,10 +437,11 @@ template <class Op> constexpr BinaryFn bsv() { return &binary_kernel<Op, 2>; }
 constexpr Table make_table(const char* name) {
   return Table{
       name,
-      {&unary_kernel<UNeg>, &unary_kernel<USquare>, &unary_kernel<USqrt>, &unary_kernel<URsqrt>,
-       &unary_kernel<UExp>, &unary_kernel<ULog>, &unary_kernel<UAbs>, &unary_kernel<USign>,
-       &unary_kernel<URelu>, &unary_kernel<USigmoid>, &unary_kernel<UTanh>, &unary_kernel<UReciprocal>,
-       &unary_kernel<UFloor>, &unary_kernel<UCeil>, &unary_kernel<URound>},
+      {
+#define TAPEFLOW_UNARY_SLOT(name) &unary_kernel<U##name>,
+          TAPEFLOW_SIMD_UNARY(TAPEFLOW_UNARY_SLOT)
+#undef TAPEFLOW_UNARY_SLOT
+      },
       {bvv<BAdd>(), bvv<BSub>(), bvv<BMul>(), bvv<BDiv>(), bvv<BMaximum>(), bvv<BMinimum>(), bvv<BReluGrad>()},
       {bvs<BAdd>(), bvs<BSub>(), bvs<BMul>(), bvs<BDiv>(), bvs<BMaximum>(), bvs<BMinimum>(), bvs<BReluGrad>()},
       {bsv<BAdd>(), bsv<BSub>(), bsv<BMul>(), bsv<BDiv>(), bsv<BMaximum>(), bsv<BMinimum>(), bsv<BReluGrad>()},

@@ -3,17 +3,24 @@
 // Kernels (kernels/*.cc) never use intrinsics; they call through `simd::active()`. Each level
 // (level_scalar.cc, level_avx2.cc, level_avx512.cc, level_neon.cc) compiles the same templates in
 // impl.h against its vector layer (vec_<level>.h) under its own target attribute, so the base
-// flags stay plain x86-64 / armv8. To add a SIMD kernel: add a slot here, write it once in
-// impl.h, and fill the slot in `make_table()` there.
+// flags stay plain x86-64 / armv8. To add a SIMD unary kernel: its name in TAPEFLOW_SIMD_UNARY
+// here and its struct in impl.h (other kinds: a slot here, filled in `make_table()` there).
 #pragma once
 
 #include <cstdint>
 
 namespace tapeflow::simd {
 
-// float32 unary ops with a vector kernel (the others run scalar loops in kernels/unary.cc).
-enum UnaryF32 { kNeg, kSquare, kSqrt, kRsqrt, kExp, kLog, kAbs, kSign, kRelu, kSigmoid, kTanh,
-                kReciprocal, kFloor, kCeil, kRound, kUnaryCount };
+// float32 unary ops with a vector kernel (the others run scalar loops in kernels/unary.cc): the
+// slot k<Name> runs impl.h's U<Name>.
+#define TAPEFLOW_SIMD_UNARY(X)                                                                           \
+  X(Neg) X(Square) X(Sqrt) X(Rsqrt) X(Exp) X(Log) X(Abs) X(Sign) X(Relu) X(Sigmoid) X(Tanh) X(Reciprocal) \
+  X(Floor) X(Ceil) X(Round) X(Log1p) X(Softplus) X(Elu) X(Sin) X(Cos) X(Tan) X(Asin) X(Acos) X(Atan)    \
+  X(Sinh) X(Cosh) X(Asinh) X(Acosh) X(Atanh) X(Erf) X(Expm1) X(Log2) X(Gelu) X(Silu) X(Relu6) X(Selu)    \
+  X(Softsign) X(LogSigmoid) X(HardSigmoid)
+#define TAPEFLOW_UNARY_ENUM(name) k##name,
+enum UnaryF32 { TAPEFLOW_SIMD_UNARY(TAPEFLOW_UNARY_ENUM) kUnaryCount };
+#undef TAPEFLOW_UNARY_ENUM
 // float32 arithmetic binaries with a vector kernel.
 enum BinaryF32 { kAdd, kSub, kMul, kDiv, kMaximum, kMinimum, kReluGrad, kBinaryCount };
 

@@ -24,6 +24,7 @@ struct Vec {
   static M unord(V a, V b) { return _mm256_cmp_ps(a, b, _CMP_UNORD_Q); }
   static M mor(M a, M b) { return _mm256_or_ps(a, b); }
   static V select(M m, V t, V f) { return _mm256_blendv_ps(f, t, m); }
+  static bool any(M m) { return _mm256_movemask_ps(m) != 0; }
   static I bits(V a) { return _mm256_castps_si256(a); }
   static V from_bits(I i) { return _mm256_castsi256_ps(i); }
   static V vand(V a, V b) { return _mm256_and_ps(a, b); }

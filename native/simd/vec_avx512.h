@@ -23,6 +23,7 @@ struct Vec {
   static M unord(V a, V b) { return _mm512_cmp_ps_mask(a, b, _CMP_UNORD_Q); }
   static M mor(M a, M b) { return M(a | b); }
   static V select(M m, V t, V f) { return _mm512_mask_blend_ps(m, f, t); }
+  static bool any(M m) { return m != 0; }
   static I bits(V a) { return _mm512_castps_si512(a); }
   static V from_bits(I i) { return _mm512_castsi512_ps(i); }
   static V vand(V a, V b) { return from_bits(_mm512_and_si512(bits(a), bits(b))); }

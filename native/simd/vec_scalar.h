@@ -26,6 +26,7 @@ struct Vec {
   static M unord(V a, V b) { return a != a || b != b; }
   static M mor(M a, M b) { return a || b; }
   static V select(M m, V t, V f) { return m ? t : f; }
+  static bool any(M m) { return m; }
   static I bits(V a) { I i; std::memcpy(&i, &a, 4); return i; }
   static V from_bits(I i) { V a; std::memcpy(&a, &i, 4); return a; }
   static V vand(V a, V b) { return from_bits(bits(a) & bits(b)); }

@@ -143,6 +143,18 @@ export const fns = {
     }
     return (2 / Math.sqrt(Math.PI)) * sum;
   },
+  /**
+   * erfc: 1 − erf for |x| <= 2; above, Laplace's continued fraction erfc x = e^(−x²)/√π ·
+   * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))) (100 levels: converged to double there, checked
+   * against mpmath); 2 − erfc(−x) below −2. Keeps its relative accuracy in the far tail.
+   */
+  erfc: (x: number): number => {
+    if (x < -2) return 2 - fns.erfc(-x);
+    if (x <= 2) return 1 - fns.erf(x);
+    let f = 0;
+    for (let n = 100; n >= 1; n--) f = n / 2 / (x + f);
+    return Math.exp(-x * x) / Math.sqrt(Math.PI) / (x + f);
+  },
   gelu: (x: number) => 0.5 * x * (1 + fns.erf(x / Math.SQRT2)), // Keras 3, approximate=False
   geluTanh: (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3))), // approximate=True
   silu: (x: number) => x / (1 + Math.exp(-x)),
