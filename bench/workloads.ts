@@ -45,17 +45,22 @@ function elementwise(n: number): Workload {
   };
 }
 
-function unary(name: 'exp' | 'tanh'): Workload {
+/**
+ * One unary op over 1e6 float32 (its time in ms per call is its ns per element). TF.js has no
+ * gelu op: its row composes TF.js's erf as a TF.js user would (0.5·x·(1 + erf(x/√2))).
+ */
+function unary(name: 'exp' | 'tanh' | 'sin' | 'erf' | 'gelu'): Workload {
   return {
     name: `${name} 1e6`,
     units: { count: 8e6, unit: 'GB/s' },
     tapeflow: () => {
-      const a = rnd([1e6], 4);
-      return name === 'exp' ? () => a.exp() : () => a.tanh();
+      const a = rnd([1e6], 4).mul(3);
+      return () => tf[name](a);
     },
     tfjs: (t) => {
-      const a = trnd(t, [1e6], 4);
-      const f = name === 'exp' ? t.exp : t.tanh;
+      const a = t.mul(trnd(t, [1e6], 4), 3);
+      if (name === 'gelu') return () => t.tidy(() => t.mul(t.mul(a, 0.5), t.add(1, t.erf(t.mul(a, Math.SQRT1_2)))));
+      const f = t[name];
       return () => f(a).dispose();
     },
   };
@@ -263,7 +268,7 @@ function mlp(): Workload {
   };
 }
 
-export const WORKLOADS: Workload[] = [
+const ALL_WORKLOADS: Workload[] = [
   {
     name: 'seed loop (Adam step on a scalar)',
     tapeflow: () => {
@@ -300,6 +305,9 @@ export const WORKLOADS: Workload[] = [
   elementwise(1e7),
   unary('exp'),
   unary('tanh'),
+  unary('sin'),
+  unary('erf'),
+  unary('gelu'),
   sum(1e6),
   sum(1e7),
   matmul(128),
@@ -319,3 +327,7 @@ export const WORKLOADS: Workload[] = [
   batchedLayer('einsum'),
   batchedLayer('matmul'),
 ];
+
+/** BENCH_ONLY=<regular expression> keeps the workloads whose name matches (e.g. '1e6$'). */
+const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
+export const WORKLOADS: Workload[] = only ? ALL_WORKLOADS.filter((w) => only.test(w.name)) : ALL_WORKLOADS;

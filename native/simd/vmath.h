@@ -65,21 +65,14 @@ inline V v_exp(V x) {
 }
 
 // e^(a + b) for a small b (|b| < 2): b joins after a's reduction, which is exact, so a large a
-// (a float sum of rounded terms would lose its low bits) costs no accuracy.
+// (a float sum of rounded terms would lose its low bits) costs no accuracy. The caller keeps
+// a + b within [-104, 89.5] (or NaN): no clamping here.
 inline V v_exp_sum(V a, V b) {
-  V s = Vec::add(a, b);
-  M nan = Vec::unord(s, s);
-  M clamped = Vec::mor(nan, Vec::mor(Vec::gt(s, k(89.0f)), Vec::lt(s, k(-104.0f))));
-  V sc = Vec::select(nan, k(0.0f), s);
-  sc = Vec::select(Vec::gt(sc, k(89.0f)), k(89.0f), sc);
-  sc = Vec::select(Vec::lt(sc, k(-104.0f)), k(-104.0f), sc);
-  a = Vec::select(clamped, sc, a);
-  b = Vec::select(clamped, k(0.0f), b);
-  V n = Vec::round_even(Vec::mul(sc, k(kLog2e)));
+  V n = Vec::round_even(Vec::mul(Vec::add(a, b), k(kLog2e)));
   V r = Vec::fmadd(n, k(-kLn2Hi), a);
   r = Vec::add(Vec::fmadd(n, k(-kLn2Lo), r), b);
   V y = Vec::fmadd(poly(r, kExpP), Vec::mul(r, r), Vec::add(r, k(1.0f)));
-  return Vec::select(nan, s, scale_pow2(y, n));
+  return scale_pow2(y, n);
 }
 
 // expm1(x) = 2^n·(e^r − 1) + (2^n − 1), with e^r − 1 = r + r²·P(r) free of cancellation; one
@@ -116,14 +109,20 @@ inline V v_sigmoid(V x) {
   return Vec::select(Vec::lt(x, k(0.0f)), Vec::div(e, d), Vec::div(k(1.0f), d));
 }
 
+// e^x/2 for x >= 0 as e^(x − ln2), finite up to ln(2·FLT_MAX); x clamped where that overflows anyway.
+inline V exp_half(V ax) {
+  V y = v_exp_sum(Vec::select(Vec::gt(ax, k(89.5f)), k(89.5f), ax), k(-kLn2));
+  return Vec::select(Vec::unord(ax, ax), ax, y);
+}
+
 // sinh|x| = (E + E/(E + 1))/2 with E = expm1|x| (no cancellation near 0); cosh|x| = (e + 1/e)/2.
-// Above 88, e^|x|/2 as e^(|x| − ln2), which stays finite up to sinh's own overflow.
+// Above 88, e^|x|/2 by exp_half.
 inline V v_sinh(V x) {
   V ax = vabs(x);
   V e = v_expm1(ax);
   V y = Vec::mul(k(0.5f), Vec::add(e, Vec::div(e, Vec::add(e, k(1.0f)))));
   M big = Vec::gt(ax, k(88.0f));
-  if (Vec::any(big)) y = Vec::select(big, v_exp_sum(ax, k(-kLn2)), y);
+  if (Vec::any(big)) y = Vec::select(big, exp_half(ax), y);
   return with_sign_of(y, x);
 }
 inline V v_cosh(V x) {
@@ -131,7 +130,7 @@ inline V v_cosh(V x) {
   V e = v_exp(ax);
   V y = Vec::fmadd(e, k(0.5f), Vec::div(k(0.5f), e));
   M big = Vec::gt(ax, k(88.0f));
-  if (Vec::any(big)) y = Vec::select(big, v_exp_sum(ax, k(-kLn2)), y);
+  if (Vec::any(big)) y = Vec::select(big, exp_half(ax), y);
   return y;
 }
 
@@ -318,9 +317,13 @@ constexpr float kErfcR[] = {2.5943005085e-01f, -1.2180494070e+00f, 2.2452611923e
                             8.0588871241e-01f, -4.0309581161e-01f, 1.5266522765e-01f, 3.6542946100e-01f,
                             1.0007561445e+00f, -1.2655380964e+00f};
 inline V erfc_tail(V z, V zz, V lost) {
+  M far = Vec::gt(z, k(10.0f));  // erfc(10) = 2e-45, so 0 from there (and for z = inf)
+  z = Vec::select(far, k(10.0f), z);
+  zz = Vec::select(far, k(100.0f), zz);
+  lost = Vec::select(far, k(0.0f), lost);
   V t = Vec::div(k(1.0f), Vec::fmadd(z, k(0.5f), k(1.0f)));
   V y = Vec::mul(t, v_exp_sum(vneg(zz), Vec::sub(poly(t, kErfcR), lost)));
-  return Vec::select(Vec::gt(z, k(10.0f)), k(0.0f), y);  // erfc(10) = 2e-45; also z = inf
+  return Vec::select(far, k(0.0f), y);
 }
 inline V v_erf(V x) {
   V ax = vabs(x), zz = Vec::mul(ax, ax);
@@ -339,8 +342,24 @@ inline V v_gelu(V x) {
 }
 
 // ---- activations ----------------------------------------------------------------------------
+// log1p(e) for e in [0, 1] without a division: u = 1 + e rounds off d = e − (u − 1) (exact),
+// and log(1 + e) = log u + d/u to float precision, where 2 − u stands in for 1/u (the error,
+// d·(u − 1)²/u, stays below an ulp of the result).
+// log u itself on [1, 2] needs neither subnormal scaling nor log's special values (NaN passes
+// through the arithmetic).
+inline V log1p_unit(V e) {
+  V u = Vec::add(k(1.0f), e);
+  V d = Vec::sub(e, Vec::sub(u, k(1.0f)));
+  M high = Vec::gt(u, k(1.41421356f));  // u = 2·(u/2), u/2 in [sqrt(.5), 1]
+  V f = Vec::sub(Vec::select(high, Vec::mul(u, k(0.5f)), u), k(1.0f));
+  V ex = Vec::select(high, k(1.0f), k(0.0f));
+  V z = Vec::mul(f, f);
+  V y = Vec::fmadd(ex, k(kLn2Lo), Vec::mul(Vec::mul(poly(f, kLogP), f), z));
+  V lu = Vec::fmadd(ex, k(kLn2Hi), Vec::add(f, Vec::fmadd(z, k(-0.5f), y)));
+  return Vec::fmadd(d, Vec::sub(k(2.0f), u), lu);
+}
 // softplus x = max(x, 0) + log1p(e^−|x|) (NaN kept); logSigmoid x = −softplus(−x).
 inline V v_softplus(V x) {
-  V l = v_log1p(v_exp(vneg(vabs(x))));
+  V l = log1p_unit(v_exp(vneg(vabs(x))));
   return Vec::add(Vec::select(Vec::mor(Vec::gt(x, k(0.0f)), Vec::unord(x, x)), x, k(0.0f)), l);
 }
