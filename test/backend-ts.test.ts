@@ -81,6 +81,27 @@ const UNARY_REF = Object.fromEntries(UNARY_SPECS.map((u) => [u.op, u])) as Recor
 /** Input ranges by the row's domain (the table's own ranges, widened where the op allows). */
 const RANGE: Record<string, [number, number]> = { positive: [0.01, 5], unit: [0.05, 0.95], signedUnit: [-0.9, 0.9], aboveOne: [1.1, 5] };
 
+// 20-digit values from mpmath (mp.erf, and 0.5·x·mp.erfc(−x/√2) for gelu) at 30 digits, at
+// points on both sides of every piece boundary of src/backend/ts/erf.ts.
+const ERF_VALUES: [number, number][] = [[-5.5, -0.99999999999999264215], [-3.2, -0.99999397423884823791], [-1.7, -0.98379045859077456084], [-0.75, -0.7111556336535151316], [-0.3, -0.32862675945912741619], [1e-08, 1.1283791670955125599e-8], [0.2, 0.22270258921047846618], [0.49, 0.51166826118852309133], [0.51, 0.52924361984117043674], [1.0, 0.84270079294971486934], [1.49, 0.96489786484320421101], [1.51, 0.96727674812871163694], [2.9, 0.99995890212190054114], [3.1, 0.99998835134263280041], [4.99, 0.99999999999829773389], [5.01, 0.99999999999861166337], [7.9, 1.0], [8.1, 1.0]];
+const GELU_VALUES: [number, number][] = [[-37.0, -2.1184613523340934244e-298], [-30.0, -1.4720141781444561179e-196], [-20.0, -5.5072482372124673902e-88], [-11.0, -2.1017255319485432823e-27], [-7.2, -2.1676521464045522203e-12], [-4.3, -0.000036721593525264785958], [-2.2, -0.030587584529696931959], [-1.1, -0.14923266704102093346], [-0.6, -0.16455187065004414653], [-0.2, -0.084148058112179399194], [0.3, 0.18537342665668578306], [0.9, 0.73434588718791648374], [2.5, 2.4844758366855596621], [6.0, 5.9999999940804741298]];
+
+describe('float64 erf and gelu against 20-digit values', () => {
+  const run = (op: UnaryOp, xs: number[]) => {
+    const out = new Float64Array(xs.length);
+    be.unary(op, Float64Array.from(xs), out, 0);
+    return out;
+  };
+  it('erf within 1e-15 relative', () => {
+    const out = run('erf', ERF_VALUES.map(([x]) => x));
+    ERF_VALUES.forEach(([x, want], i) => expect(Math.abs(out[i] - want) / Math.abs(want), `erf(${x})`).toBeLessThan(1e-15));
+  });
+  it('gelu within 2e-15 relative, down to its far negative tail', () => {
+    const out = run('gelu', GELU_VALUES.map(([x]) => x));
+    GELU_VALUES.forEach(([x, want], i) => expect(Math.abs(out[i] - want) / Math.abs(want), `gelu(${x})`).toBeLessThan(2e-15));
+  });
+});
+
 describe('unary', () => {
   for (const [dt, Ctor] of FLOATS) {
     for (const op of Object.keys(UNARY_KERNELS) as UnaryOp[]) {

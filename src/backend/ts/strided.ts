@@ -11,6 +11,7 @@
  * function only ever sees one typed-array class and V8 keeps its loads and stores
  * monomorphic. Expressions may call the helpers in `HELPERS` by name.
  */
+import { erf, gelu } from './erf.js';
 
 export interface Collapsed {
   /** Collapsed extents, outermost first; at least one axis unless `size` is 0. */
@@ -113,58 +114,6 @@ function softplus(x: number): number {
 function roundHalfEven(x: number): number {
   const r = Math.round(x); // half rounds up (toward +inf)
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/** erf for |x| < 2.5 by 2/√π·e^(−x²)·Σ 2ⁿx^(2n+1)/(2n+1)!!, a series of positive terms (no cancellation). */
-function erfSeries(x: number): number {
-  const x2 = x * x, q = 2 * x2;
-  let t = x, s = x;
-  for (let n = 1; n < 100; n++) {
-    t *= q / (2 * n + 1);
-    s += t;
-    if (Math.abs(t) < 1e-17 * Math.abs(s)) break;
-  }
-  return 1.1283791670955126 * Math.exp(-x2) * s;
-}
-
-/**
- * erfc for x ≥ 1 by its continued fraction e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))),
- * evaluated forward (modified Lentz); converges in fewer terms as x grows.
- */
-function erfcFraction(x: number): number {
-  let f = x, c = x, d = 0;
-  for (let n = 1; n < 2000; n++) {
-    const a = n / 2;
-    d = 1 / (x + a * d);
-    c = x + a / c;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) / (1.772453850905516 * f);
-}
-
-/** The error function, to about 2e-15 relative (checked against 40-digit values). */
-function erf(x: number): number {
-  if (x !== x) return x;
-  const a = Math.abs(x);
-  if (a < 2.5) return erfSeries(x);
-  if (a > 6) return x > 0 ? 1 : -1;
-  const r = 1 - erfcFraction(a);
-  return x > 0 ? r : -r;
-}
-
-/** 1 − erf(x), keeping relative precision where it is small (x ≥ 1). */
-function erfc(x: number): number {
-  if (x !== x) return x;
-  if (x < 1) return 1 - erf(x);
-  if (x > 27) return 0;
-  return erfcFraction(x);
-}
-
-/** gelu(x) = x·Φ(x) = x/2·erfc(−x/√2): no cancellation for negative x. */
-function gelu(x: number): number {
-  return 0.5 * x * erfc(-x * Math.SQRT1_2);
 }
 
 /** Floored remainder (sign of the divisor), as TF's FloorMod: fmod, then moved into y's sign. */
