@@ -96,6 +96,10 @@ describe('float64 erf and gelu against 20-digit values', () => {
     const out = run('erf', ERF_VALUES.map(([x]) => x));
     ERF_VALUES.forEach(([x, want], i) => expect(Math.abs(out[i] - want) / Math.abs(want), `erf(${x})`).toBeLessThan(1e-15));
   });
+  it('erf(±inf) = ±1, gelu(inf) = inf, gelu(−inf) = −inf·0 = NaN (TF: 0.5·x·(1 + erf(x/√2))), NaN stays NaN', () => {
+    expect(Array.from(run('erf', [Infinity, -Infinity, NaN]))).toEqual([1, -1, NaN]);
+    expect(Array.from(run('gelu', [Infinity, -Infinity, NaN]))).toEqual([Infinity, NaN, NaN]);
+  });
   it('gelu within 2e-15 relative, down to its far negative tail', () => {
     const out = run('gelu', GELU_VALUES.map(([x]) => x));
     GELU_VALUES.forEach(([x, want], i) => expect(Math.abs(out[i] - want) / Math.abs(want), `gelu(${x})`).toBeLessThan(2e-15));

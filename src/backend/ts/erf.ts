@@ -37,19 +37,20 @@ function expNegSquare(z: number, k: number): number {
   return Math.exp(-k * hi * hi) * (1 - d + 0.5 * d * d);
 }
 
-/** G(z) = erfc(z)·e^(z²) for z >= 1/2 (erfc z = 0 from 27 on). */
+/** G(z) = erfc(z)·e^(z²) for 1/2 <= z < 27 (erfc z underflows double from 27 on). */
 function erfcScaled(z: number): number {
   if (z < 1.5) return horner(ERFC_A, z - 1);
   if (z < 3) return horner(ERFC_B, z - 2.25);
   if (z < 5) return horner(ERFC_C, z - 4);
   if (z < 8) return horner(ERFC_D, 1 / z - 0.1625) / z;
-  return z < 27 ? horner(ERFC_E, 1 / z - 0.08101851851851852) / z : 0;
+  return horner(ERFC_E, 1 / z - 0.08101851851851852) / z;
 }
 
 export function erf(x: number): number {
   const a = Math.abs(x);
   if (a < 0.5) return x * horner(ERF_SMALL, x * x);
   if (!(a === a)) return x;
+  if (a >= 6) return x > 0 ? 1 : -1;  // erfc(6) = 2e-17 rounds away against 1
   const r = 1 - expNegSquare(a, 1) * erfcScaled(a);
   return x < 0 ? -r : r;
 }
@@ -63,6 +64,6 @@ export function gelu(x: number): number {
   const a = Math.abs(w);
   if (a < 0.5) return 0.5 * x * (1 - w * horner(ERF_SMALL, w * w));
   if (!(a === a)) return x;
-  const tail = expNegSquare(Math.abs(x), 0.5) * erfcScaled(a);
+  const tail = a >= 27 ? 0 : expNegSquare(Math.abs(x), 0.5) * erfcScaled(a);
   return 0.5 * x * (w > 0 ? tail : 2 - tail);
 }
