@@ -286,12 +286,15 @@ inline V v_atan(V x) {
 constexpr float kAsinP[] = {3.5701163113e-02f, 1.5774650499e-02f, 3.1441994011e-02f, 4.4562388211e-02f,
                             7.5002580881e-02f, 1.6666664183e-01f};
 inline V asin_small(V s, V z) { return Vec::fmadd(Vec::mul(s, z), poly(z, kAsinP), s); }
+// asin of the reduced argument: asin(sqrt((1 − |x|)/2)) where `big` (|x| > 1/2), else asin(small).
+inline V asin_reduced(V ax, M big, V small) {
+  V zb = Vec::mul(Vec::sub(k(1.0f), ax), k(0.5f));
+  return asin_small(Vec::select(big, Vec::sqrt(zb), small), Vec::select(big, zb, Vec::mul(small, small)));
+}
 inline V v_asin(V x) {
   V ax = vabs(x);
   M big = Vec::gt(ax, k(0.5f));
-  V zb = Vec::mul(Vec::sub(k(1.0f), ax), k(0.5f));
-  V s = Vec::select(big, Vec::sqrt(zb), ax);
-  V a = asin_small(s, Vec::select(big, zb, Vec::mul(ax, ax)));
+  V a = asin_reduced(ax, big, ax);
   V y = Vec::select(big, Vec::add(Vec::fmadd(a, k(-2.0f), k(kPio2Hi)), k(kPio2Mid)), a);
   return with_sign_of(y, x);
 }
@@ -299,9 +302,7 @@ inline V v_asin(V x) {
 inline V v_acos(V x) {
   V ax = vabs(x);
   M big = Vec::gt(ax, k(0.5f));
-  V zb = Vec::mul(Vec::sub(k(1.0f), ax), k(0.5f));
-  V s = Vec::select(big, Vec::sqrt(zb), x);
-  V a = asin_small(s, Vec::select(big, zb, Vec::mul(x, x)));
+  V a = asin_reduced(ax, big, x);
   V small = Vec::sub(k(kPio2Hi), Vec::sub(a, k(kPio2Mid)));
   V twice = Vec::add(a, a);
   V neg = Vec::sub(k(kPiHi), Vec::sub(twice, k(kPiLo)));

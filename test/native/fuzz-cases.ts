@@ -17,6 +17,7 @@
  * or a call that should have thrown (an overlap or a detached buffer) and did not.
  */
 import { rng } from '../support/random.js';
+import { stridesOf } from '../../src/shape.js';
 
 export type Typed = Float32Array | Float64Array | Int32Array | Uint8Array;
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor;
@@ -102,20 +103,10 @@ function shapeOf(r: Rand, maxRank = 3, maxExtent = 4): number[] {
   return Array.from({ length: rank }, () => (r() < 0.08 ? 0 : int(r, 1, maxExtent)));
 }
 
-function contiguous(shape: number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
-
 /** An operand broadcast to outShape: its strides (0 on broadcast axes) and element count. */
 function operand(outShape: number[], r: Rand): { strides: number[]; length: number } {
   const dims = outShape.map((d) => (d !== 1 && r() < 0.25 ? 1 : d));
-  const st = contiguous(dims).map((s, i) => (dims[i] === 1 ? 0 : s));
+  const st = stridesOf(dims).map((s, i) => (dims[i] === 1 ? 0 : s));
   return { strides: st, length: prod(dims) };
 }
 
@@ -172,7 +163,7 @@ function validCall(name: string, r: Rand): unknown[] {
     case 'copyStrided': {
       const C = pick(r, ALL_CTORS);
       const xShape = shapeOf(r, 4);
-      const xStrides = contiguous(xShape);
+      const xStrides = stridesOf(xShape);
       const perm = xShape.map((_, i) => i).sort(() => r() - 0.5);
       const outShape = perm.map((p) => xShape[p]);
       const strides = perm.map((p) => xStrides[p]);
