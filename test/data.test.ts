@@ -203,7 +203,7 @@ describe('csv', () => {
     const only = tf.data.csv(p, { configuredColumnsOnly: true, columnConfigs: { petal: {} } });
     expect(await only.toArray()).toEqual([{ petal: 1.4 }, { petal: 4.5 }]);
     const [batch] = await tf.data.csv(p, { configuredColumnsOnly: true, columnConfigs: { sepal: {}, petal: { isLabel: true } } }).batch(2).toArray();
-    expect((batch as { xs: { sepal: tf.Tensor } }).xs.sepal.arraySync()).toEqual([5.1, 6.2].map((v) => Math.fround(v)));
+    expect((batch as unknown as { xs: { sepal: tf.Tensor } }).xs.sepal.arraySync()).toEqual([5.1, 6.2].map((v) => Math.fround(v)));
   });
 
   it('handles no header, delimiters, defaults, required and bool columns', async () => {

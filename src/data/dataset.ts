@@ -218,10 +218,12 @@ export class Dataset<T = Element> implements AsyncIterable<T> {
 }
 
 /** The type of a batch of elements of type `T`: each leaf gains a leading batch axis. */
-export type Batched<T> = T extends Tensor | number | boolean ? Tensor
+export type Batched<T> = Element extends T ? BatchedElement : BatchedKnown<T>;
+type BatchedElement = Tensor | string[] | readonly BatchedElement[] | { readonly [key: string]: BatchedElement };
+type BatchedKnown<T> = T extends Tensor | number | boolean ? Tensor
   : T extends string ? string[]
-  : T extends readonly unknown[] ? { [K in keyof T]: Batched<T[K]> }
-  : T extends object ? { [K in keyof T]: Batched<T[K]> }
+  : T extends readonly unknown[] ? { [K in keyof T]: BatchedKnown<T[K]> }
+  : T extends object ? { [K in keyof T]: BatchedKnown<T[K]> }
   : never;
 
 function checkFunction(fn: unknown, op: string): void {

@@ -1,0 +1,5 @@
+/**
+ * `tf.io`: reading and writing tensors and models. safetensors.ts is the weight format;
+ * atomic.ts the one way files are written.
+ */
+export { saveSafetensors, loadSafetensors, readSafetensors, encodeSafetensors, decodeSafetensors, type TensorMap, type LoadedSafetensors } from './safetensors.js';
