@@ -44,6 +44,7 @@ export * as optimizers from './optimizers/index.js';
 export * as metrics from './metrics/index.js';
 export * as data from './data/index.js';
 export * as io from './io/index.js';
+export * as distribute from './distribute/index.js';
 /** `tf.keras.optimizers` and `tf.keras.losses`, as TF spells them (`tf.keras.optimizers.Adam(0.1)` is `new tf.keras.optimizers.Adam(0.1)`). */
 export * as keras from './keras.js';
 
