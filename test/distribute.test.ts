@@ -9,7 +9,11 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const worker = join('test', 'distribute', 'worker.ts');
-const hasMpirun = spawnSync('mpirun', ['--version'], { encoding: 'utf8' }).status === 0;
+// Open MPI's launcher by its own name: with MPICH installed too, plain `mpirun` is whichever
+// Debian's alternatives chose.
+const OPENMPI_RUN = spawnSync('mpirun.openmpi', ['--version']).status === 0 ? 'mpirun.openmpi' : 'mpirun';
+const hasMpirun = spawnSync(OPENMPI_RUN, ['--version'], { encoding: 'utf8' }).stdout?.includes('Open MPI') ?? false;
+const hasMpich = spawnSync('mpiexec.mpich', ['--version'], { encoding: 'utf8' }).status === 0;
 // A fresh environment without any launcher variables of an outer job.
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OMPI_|PMIX_|PMI_|MPI_LOCAL)/.test(k)));
 
@@ -20,9 +24,16 @@ function mpirun(np: number, args: string[], timeout = 120_000) {
     '-np', String(np), process.execPath, '--import', 'tsx', worker, ...args,
   ];
   const started = Date.now();
-  const r = spawnSync('mpirun', flags, { cwd: root, encoding: 'utf8', timeout, env: { ...cleanEnv, TAPEFLOW_NUM_THREADS: '1' } });
+  const r = spawnSync(OPENMPI_RUN, flags, { cwd: root, encoding: 'utf8', timeout, env: { ...cleanEnv, TAPEFLOW_NUM_THREADS: '1' } });
   const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown> & { rank: number; size: number });
   return { status: r.status, signal: r.signal, stderr: r.stderr, stdout: r.stdout, seconds: (Date.now() - started) / 1000, byRank: lines.sort((a, b) => a.rank - b.rank) };
+}
+
+/** The same worker under MPICH's launcher (Hydra), found without TAPEFLOW_MPI_LIB. */
+function mpich(np: number, args: string[]) {
+  const r = spawnSync('mpiexec.mpich', ['-np', String(np), process.execPath, '--import', 'tsx', worker, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...cleanEnv, TAPEFLOW_NUM_THREADS: '1' } });
+  const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown> & { rank: number; size: number });
+  return { status: r.status, stderr: r.stderr, byRank: lines.sort((a, b) => a.rank - b.rank) };
 }
 
 function plainNode(args: string[], env: Record<string, string> = {}) {
@@ -57,7 +68,7 @@ describe.skipIf(!hasMpirun)('tf.distribute under mpirun', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.byRank.map((l) => l.rank)).toEqual(Array.from({ length: np }, (_, r) => r));
     for (const line of run.byRank) {
-      expect(line.size).toBe(np);
+      expect([line.size, line.abi]).toEqual([np, 'openmpi']);
       for (const dtype of ['float32', 'float64', 'int32']) expect(line[dtype], `rank ${line.rank} ${dtype}`).toEqual(expectedCollectives(np, dtype));
     }
   });
@@ -110,12 +121,30 @@ describe.skipIf(!hasMpirun)('tf.distribute under mpirun', () => {
   });
 });
 
+describe.skipIf(!hasMpich)('tf.distribute under MPICH (integer handles, libmpich.so.12)', () => {
+  it.each([2, 3])('collectives give exact results on %i ranks', (np) => {
+    const run = mpich(np, ['collectives']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.byRank).toHaveLength(np);
+    for (const line of run.byRank) {
+      expect([line.size, line.abi]).toEqual([np, 'mpich']);
+      for (const dtype of ['float32', 'float64', 'int32']) expect(line[dtype], `rank ${line.rank} ${dtype}`).toEqual(expectedCollectives(np, dtype));
+    }
+  });
+
+  it('2 ranks with batch 4 equal one process with batch 8', () => {
+    const run = mpich(2, ['equivalence']);
+    expect(run.status, run.stderr).toBe(0);
+    for (const line of run.byRank) expect(line.maxDiff as number).toBeLessThan(1e-6);
+  });
+});
+
 describe('tf.distribute without a launcher', () => {
   it('is a world of size 1 that loads no MPI, even when no MPI library exists', () => {
     const r = plainNode(['collectives'], { TAPEFLOW_MPI_LIB: '/nonexistent/libmpi.so' });
     expect(r.status, r.stderr).toBe(0);
     expect(r.lines).toHaveLength(1);
-    expect(r.lines[0].size).toBe(1);
+    expect([r.lines[0].size, r.lines[0].abi]).toEqual([1, null]);
     for (const dtype of ['float32', 'float64', 'int32']) expect(r.lines[0][dtype]).toEqual(expectedCollectives(1, dtype));
   });
 

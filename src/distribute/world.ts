@@ -35,13 +35,19 @@ function launchedByMpi(): string | null {
   return LAUNCHER_VARIABLES.find((v) => process.env[v] !== undefined) ?? null;
 }
 
-/** The libraries tried, in order: TAPEFLOW_MPI_LIB alone when set, else each ABI's usual names. */
+/**
+ * The libraries tried, in order: TAPEFLOW_MPI_LIB alone when set, else each ABI's usual names,
+ * the launcher's own family first (Open MPI's mpirun sets OMPI_*, MPICH's Hydra sets PMI_*).
+ */
 export function libraryCandidates(): string[] {
   const forced = process.env.TAPEFLOW_MPI_LIB;
   if (forced) return [forced];
-  return platform() === 'darwin'
-    ? ['libmpi.40.dylib', 'libmpi.12.dylib', 'libmpi.dylib', 'libmpich.12.dylib', 'libmpich.dylib']
-    : ['libmpi.so.40', 'libmpi.so.12', 'libmpich.so.12', 'libmpi.so', 'libmpich.so'];
+  const darwin = platform() === 'darwin';
+  const openmpi = darwin ? ['libmpi.40.dylib'] : ['libmpi.so.40'];
+  const mpich = darwin ? ['libmpich.12.dylib', 'libmpi.12.dylib'] : ['libmpich.so.12', 'libmpi.so.12'];
+  const generic = darwin ? ['libmpi.dylib', 'libmpich.dylib'] : ['libmpi.so', 'libmpich.so'];
+  const openmpiFirst = process.env.OMPI_COMM_WORLD_SIZE !== undefined || process.env.PMI_RANK === undefined;
+  return openmpiFirst ? [...openmpi, ...mpich, ...generic] : [...mpich, ...openmpi, ...generic];
 }
 
 /**
@@ -69,7 +75,7 @@ export function init(): WorldInfo {
   }
   binding = raw as Mpi;
   const localRank = Number(process.env.OMPI_COMM_WORLD_LOCAL_RANK ?? process.env.MPI_LOCALRANKID ?? process.env.SLURM_LOCALID ?? 0);
-  world = { rank: started.rank, size: started.size, localRank, abi: started.abi, library: started.path, version: started.version };
+  world = { rank: started.rank, size: started.size, localRank, abi: started.abi, library: started.path, version: started.version.replace(/\s+/g, ' ') };
   tieProcessToJob(world.rank);
   return world;
 }

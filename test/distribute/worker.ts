@@ -6,7 +6,7 @@ import * as tf from '../../src/index.js';
 const scenario = process.argv[2];
 const world = tf.distribute.init();
 const { rank, size } = world;
-const print = (extra: object) => process.stdout.write(`${JSON.stringify({ rank, size, ...extra })}\n`);
+const print = (extra: object) => process.stdout.write(`${JSON.stringify({ rank, size, abi: world.abi, ...extra })}\n`);
 
 function collectives() {
   const out: Record<string, unknown> = {};
