@@ -12,7 +12,7 @@ const worker = join('test', 'distribute', 'worker.ts');
 // Open MPI's launcher by its own name: with MPICH installed too, plain `mpirun` is whichever
 // Debian's alternatives chose.
 const OPENMPI_RUN = spawnSync('mpirun.openmpi', ['--version']).status === 0 ? 'mpirun.openmpi' : 'mpirun';
-const hasMpirun = spawnSync(OPENMPI_RUN, ['--version'], { encoding: 'utf8' }).stdout?.includes('Open MPI') ?? false;
+const hasMpirun = spawnSync(OPENMPI_RUN, ['--version'], { encoding: 'utf8' }).stdout?.includes('open-mpi.org') ?? false;
 const hasMpich = spawnSync('mpiexec.mpich', ['--version'], { encoding: 'utf8' }).status === 0;
 // A fresh environment without any launcher variables of an outer job.
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OMPI_|PMIX_|PMI_|MPI_LOCAL)/.test(k)));
