@@ -3,3 +3,4 @@
  * atomic.ts the one way files are written.
  */
 export { saveSafetensors, loadSafetensors, readSafetensors, encodeSafetensors, decodeSafetensors, type TensorMap, type LoadedSafetensors } from './safetensors.js';
+export { readKerasWeights, type KerasVariables } from './keras-h5.js';

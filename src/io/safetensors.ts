@@ -17,6 +17,7 @@ import { Tensor, toTensor } from '../tensor.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { show } from '../validate.js';
 import { writeAtomically } from './atomic.js';
+import { bfloat16ToFloat, halfToFloat } from './half.js';
 
 /** How each safetensors dtype is stored and what tapeflow dtype it reads as. */
 const DTYPES: Readonly<Record<string, { bytes: number; as: DType; write?: DType }>> = {
@@ -328,26 +329,8 @@ function finish(e: Entry, values: TypedArray, where: string): Tensor {
   return new Tensor(values, e.shape, DTYPES[e.dtype].as);
 }
 
-const F32_BITS = new Uint32Array(1);
-const F32_VIEW = new Float32Array(F32_BITS.buffer);
-
-/** IEEE half (F16) or bfloat16 (BF16) bit patterns to float32, exactly. */
+/** F16 or BF16 bit patterns to float32. */
 function widen(dtype: string, raw: Uint16Array, n: number, out: Float32Array, at: number): void {
-  if (dtype === 'BF16') {
-    for (let i = 0; i < n; i++) {
-      F32_BITS[0] = raw[i] << 16;
-      out[at + i] = F32_VIEW[0];
-    }
-    return;
-  }
-  for (let i = 0; i < n; i++) {
-    const h = raw[i];
-    const sign = h & 0x8000 ? -1 : 1;
-    const exponent = (h >> 10) & 0x1f;
-    const fraction = h & 0x3ff;
-    // subnormals are fraction·2^-24; infinities and NaN have the all-ones exponent
-    out[at + i] = exponent === 0 ? sign * fraction * 2 ** -24
-      : exponent === 31 ? (fraction === 0 ? sign * Infinity : NaN)
-      : sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-  }
+  const convert = dtype === 'BF16' ? bfloat16ToFloat : halfToFloat;
+  for (let i = 0; i < n; i++) out[at + i] = convert(raw[i]);
 }

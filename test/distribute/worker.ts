@@ -16,7 +16,7 @@ function collectives() {
     const x = tf.tensor(values, [2, 3], dtype);
     const before = Array.from(x.dataSync());
     const reduced: Record<string, unknown> = {};
-    for (const op of ['sum', 'max', 'min', ...(dtype === 'int32' ? [] : ['mean'])] as const) {
+    for (const op of ['sum', 'max', 'min', ...(dtype === 'int32' ? [] : ['mean'] as const)] as const) {
       const r = tf.distribute.allReduce(x, { op });
       reduced[op] = { values: Array.from(r.dataSync()), shape: r.shape, dtype: r.dtype };
     }
