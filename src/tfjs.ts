@@ -1,7 +1,13 @@
 /**
  * `tapeflow/tfjs`: TF.js's spelling over tapeflow's tensors, so code written against
  * `@tensorflow/tfjs` or `@tensorflow/tfjs-node` runs with its import changed. Everything in
- * the main entry is here; this file adds what only TF.js spells (TF's semantics stay; every
- * deliberate difference from TF.js is listed in docs/tfjs-compatibility.md).
+ * the main entry is here; src/tfjs/ adds what only TF.js spells (its names override the main
+ * entry's where the two differ, as `variable`'s positional arguments). TF's semantics stay;
+ * every deliberate difference from TF.js is listed in TFJS.md.
  */
 export * from './index.js';
+export * from './tfjs/ops.js';
+// The positional TF.js form replaces the main entry's options form (it accepts both).
+export { variable } from './tfjs/ops.js';
+export { grads, valueAndGrads, variableGrads, customGrad } from './tfjs/gradients.js';
+export { train, TfjsOptimizer } from './tfjs/train.js';

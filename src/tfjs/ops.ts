@@ -1,0 +1,139 @@
+/**
+ * TF.js-only spellings of ops, each a thin composition of tapeflow ops (so gradients come
+ * with them): the rank-suffixed forms (`reverse1d`, `concat2d`, `slice3d`, `pad4d`,
+ * `batchNorm2d` …), `unstack`, `step`, `dot`, `outerProduct`, `batchNorm`, the positional random
+ * ops (`randomNormal`, `randomUniform`, `truncatedNormal`, `randomStandardNormal`),
+ * positional `variable`, and `memory()`/`backend()` with honest answers for a
+ * garbage-collected library.
+ */
+import type { DType } from '../dtype.js';
+import { Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { Variable } from '../variable.js';
+import { concat, split } from '../ops/concat.js';
+import { reverse } from '../ops/reverse.js';
+import { slice } from '../ops/strided.js';
+import { pad } from '../ops/pad.js';
+import { reshape, squeeze } from '../ops/reshape.js';
+import { matmul } from '../ops/matmul.js';
+import { where } from '../ops/where.js';
+import { add, mul, sub } from '../ops/binary.js';
+import { greater } from '../ops/compare.js';
+import { isNaN as isNaNOp, rsqrt } from '../ops/unary.js';
+import { fill } from '../ops/create.js';
+import * as random from '../ops/random.js';
+import { show } from '../validate.js';
+
+function ranked<F extends (x: never, ...rest: never[]) => Tensor>(rank: number, op: string, f: F): F {
+  return ((x: TensorLike | TensorLike[], ...rest: never[]) => {
+    const check = (t: TensorLike, arg: string) => {
+      const tensor = toTensor(t, op, arg);
+      if (tensor.rank !== rank) throw new Error(`${op}: ${arg} must be rank ${rank}, got shape [${tensor.shape}]`);
+      return tensor;
+    };
+    const checked = Array.isArray(x) && x.length > 0 && x.every((v) => v instanceof Tensor) ? x.map((t, i) => check(t, `tensors[${i}]`)) : check(x as TensorLike, 'x');
+    return (f as unknown as (x: unknown, ...r: never[]) => Tensor)(checked, ...rest);
+  }) as unknown as F;
+}
+
+export const reverse1d = ranked(1, 'reverse1d', (x: TensorLike) => reverse(x, [0]));
+export const reverse2d = ranked(2, 'reverse2d', (x: TensorLike, axis?: number | number[]) => reverse(x, axis ?? [0, 1]));
+export const reverse3d = ranked(3, 'reverse3d', (x: TensorLike, axis?: number | number[]) => reverse(x, axis ?? [0, 1, 2]));
+export const reverse4d = ranked(4, 'reverse4d', (x: TensorLike, axis?: number | number[]) => reverse(x, axis ?? [0, 1, 2, 3]));
+export const concat1d = ranked(1, 'concat1d', (xs: TensorLike[]) => concat(xs, 0));
+export const concat2d = ranked(2, 'concat2d', (xs: TensorLike[], axis = 0) => concat(xs, axis));
+export const concat3d = ranked(3, 'concat3d', (xs: TensorLike[], axis = 0) => concat(xs, axis));
+export const concat4d = ranked(4, 'concat4d', (xs: TensorLike[], axis = 0) => concat(xs, axis));
+export const slice1d = ranked(1, 'slice1d', (x: TensorLike, begin: number, size: number) => slice(x, [begin], [size]));
+export const slice2d = ranked(2, 'slice2d', (x: TensorLike, begin: number[], size: number[]) => slice(x, begin, size));
+export const slice3d = ranked(3, 'slice3d', (x: TensorLike, begin: number[], size: number[]) => slice(x, begin, size));
+export const slice4d = ranked(4, 'slice4d', (x: TensorLike, begin: number[], size: number[]) => slice(x, begin, size));
+export const pad1d = ranked(1, 'pad1d', (x: TensorLike, paddings: [number, number], constantValue = 0) => pad(x, [paddings], constantValue));
+export const pad2d = ranked(2, 'pad2d', (x: TensorLike, paddings: [number, number][], constantValue = 0) => pad(x, paddings, constantValue));
+export const pad3d = ranked(3, 'pad3d', (x: TensorLike, paddings: [number, number][], constantValue = 0) => pad(x, paddings, constantValue));
+export const pad4d = ranked(4, 'pad4d', (x: TensorLike, paddings: [number, number][], constantValue = 0) => pad(x, paddings, constantValue));
+
+/** The slices of x along `axis`, each without that axis. */
+export function unstack(xLike: TensorLike, axis = 0): Tensor[] {
+  const x = toTensor(xLike, 'unstack', 'x');
+  if (x.rank === 0) throw new Error('unstack: x must have at least one axis');
+  const ax = axis < 0 ? axis + x.rank : axis;
+  if (!Number.isInteger(ax) || ax < 0 || ax >= x.rank) throw new RangeError(`unstack: axis ${show(axis)} is out of range for shape [${x.shape}]`);
+  if (x.shape[ax] === 0) return [];
+  return split(x, x.shape[ax], ax).map((part) => squeeze(part, [ax]));
+}
+
+/** 1 where x > 0, `alpha` elsewhere, NaN where x is NaN (TF.js's `step`; zero gradient). */
+export function step(xLike: TensorLike, alpha = 0): Tensor {
+  const x = toTensor(xLike, 'step', 'x');
+  const stepped = where(greater(x, 0), fill(x.shape, 1, x.dtype), fill(x.shape, alpha, x.dtype));
+  return x.dtype === 'float32' || x.dtype === 'float64' ? where(isNaNOp(x), x, stepped) : stepped;
+}
+
+/** TF.js's `dot`: vector·vector (a scalar), matrix·vector, vector·matrix, matrix·matrix. */
+export function dot(aLike: TensorLike, bLike: TensorLike): Tensor {
+  const a = toTensor(aLike, 'dot', 'a'), b = toTensor(bLike, 'dot', 'b');
+  if (a.rank < 1 || a.rank > 2 || b.rank < 1 || b.rank > 2) throw new Error(`dot: inputs must be rank 1 or 2, got shapes [${a.shape}] and [${b.shape}]`);
+  const inner = (t: Tensor, first: boolean) => (t.rank === 1 ? t.shape[0] : first ? t.shape[1] : t.shape[0]);
+  if (inner(a, true) !== inner(b, false)) throw new Error(`dot: inner dimensions differ: [${a.shape}] and [${b.shape}]`);
+  const a2 = a.rank === 1 ? reshape(a, [1, -1]) : a;
+  const b2 = b.rank === 1 ? reshape(b, [-1, 1]) : b;
+  const out = matmul(a2, b2);
+  if (a.rank === 1 && b.rank === 1) return reshape(out, []);
+  if (a.rank === 1) return reshape(out, [b.shape[1]]);
+  if (b.rank === 1) return reshape(out, [a.shape[0]]);
+  return out;
+}
+
+/** The outer product of two vectors. */
+export function outerProduct(v1Like: TensorLike, v2Like: TensorLike): Tensor {
+  const v1 = toTensor(v1Like, 'outerProduct', 'v1'), v2 = toTensor(v2Like, 'outerProduct', 'v2');
+  if (v1.rank !== 1 || v2.rank !== 1) throw new Error(`outerProduct: inputs must be vectors, got shapes [${v1.shape}] and [${v2.shape}]`);
+  return matmul(reshape(v1, [-1, 1]), reshape(v2, [1, -1]));
+}
+
+/** (x − mean) · scale / sqrt(variance + ε) + offset, broadcast (TF.js's `batchNorm`). */
+export function batchNorm(x: TensorLike, mean: TensorLike, variance: TensorLike, offset?: TensorLike | null, scale?: TensorLike | null, varianceEpsilon = 0.001): Tensor {
+  let y = mul(sub(x, mean), rsqrt(add(variance, varianceEpsilon)));
+  if (scale !== undefined && scale !== null) y = mul(y, scale);
+  if (offset !== undefined && offset !== null) y = add(y, offset);
+  return y;
+}
+const batchNormRanked = (rank: number) => (x: TensorLike, mean: TensorLike, variance: TensorLike, offset?: TensorLike | null, scale?: TensorLike | null, varianceEpsilon?: number) => {
+  const t = toTensor(x, `batchNorm${rank}d`, 'x');
+  if (t.rank !== rank) throw new Error(`batchNorm${rank}d: x must be rank ${rank}, got shape [${t.shape}]`);
+  return batchNorm(t, mean, variance, offset, scale, varianceEpsilon);
+};
+export const batchNorm2d = batchNormRanked(2);
+export const batchNorm3d = batchNormRanked(3);
+export const batchNorm4d = batchNormRanked(4);
+
+export const randomNormal = (shape: number[], mean = 0, stdDev = 1, dtype?: DType, seed?: number) => random.normal(shape, { mean, stddev: stdDev, dtype, seed });
+export const randomStandardNormal = (shape: number[], dtype?: DType, seed?: number) => random.normal(shape, { dtype, seed });
+export const randomUniform = (shape: number[], minval = 0, maxval = 1, dtype?: DType, seed?: number) => random.uniform(shape, { minval, maxval, dtype, seed });
+export const truncatedNormal = (shape: number[], mean = 0, stdDev = 1, dtype?: DType, seed?: number) => random.truncatedNormal(shape, { mean, stddev: stdDev, dtype, seed });
+
+/** TF.js's `tf.variable(initialValue, trainable = true, name?, dtype?)` (an options object works too). */
+export function variable(initial: TensorLike, trainable: boolean | { name?: string; trainable?: boolean; dtype?: DType } = true, name?: string, dtype?: DType): Variable {
+  if (typeof trainable === 'object' && trainable !== null) return new Variable(initial, trainable);
+  return new Variable(initial, { trainable, name, dtype });
+}
+
+/**
+ * TF.js's `tf.memory()`. tapeflow does not count tensors (they are freed by the garbage
+ * collector, not by `dispose`), so the counts are unknown; bytes are the process's ArrayBuffer
+ * memory, which tensors dominate.
+ */
+export function memory(): { numTensors: number; numDataBuffers: number; numBytes: number; unreliable: true; reasons: string[] } {
+  return {
+    numTensors: NaN,
+    numDataBuffers: NaN,
+    numBytes: process.memoryUsage().arrayBuffers,
+    unreliable: true,
+    reasons: ['tapeflow tensors are garbage-collected: live tensors are not counted, and numBytes is all ArrayBuffer memory of the process'],
+  };
+}
+
+/** TF.js's `tf.backend()`: the parts of a KernelBackend that user code reads. */
+export function backend(): { floatPrecision(): 32; epsilon(): number } {
+  return { floatPrecision: () => 32, epsilon: () => 1e-7 };
+}
