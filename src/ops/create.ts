@@ -4,7 +4,7 @@
  */
 import { allocate, type DType } from '../dtype.js';
 import { makeTensor, oneElementTensor, Tensor, toTensor, type TensorLike } from '../tensor.js';
-import { checkDType, checkFinite, checkInteger, checkScalarValue, checkShape, checkSize } from '../validate.js';
+import { checkDType, checkFinite, checkInteger, checkIntegerList, checkScalarValue, checkShape, checkSize } from '../validate.js';
 
 /** A tensor from a number, boolean, nested array or typed array; `shape` reshapes flat data. */
 export function tensor(values: TensorLike, shape?: number[] | null, dtype?: DType | null): Tensor {
@@ -87,15 +87,23 @@ export function linspace(start: number, stop: number, num: number): Tensor {
   return new Tensor(out, [num], 'float32');
 }
 
-/** Identity matrix [numRows, numColumns]. */
-export function eye(numRows: number, numColumns?: number | null, dtype: DType | null = 'float32'): Tensor {
+/**
+ * Identity matrix [...batchShape, numRows, numColumns], as TF's `eye(num_rows, num_columns,
+ * batch_shape, dtype)`; `eye(n, m, dtype)` (a dtype in third place) is accepted too.
+ */
+export function eye(numRows: number, numColumns?: number | null, batchShapeOrDType?: number[] | DType | null, dtypeArg?: DType | null): Tensor {
   checkInteger(numRows, 'eye', 'numRows', 0);
   const cols = numColumns ?? numRows;
   checkInteger(cols, 'eye', 'numColumns', 0);
+  const dtype = typeof batchShapeOrDType === 'string' ? batchShapeOrDType : dtypeArg;
+  const batchShape = Array.isArray(batchShapeOrDType) ? checkIntegerList(batchShapeOrDType, 'eye', 'batchShape') : [];
   const d = checkDType(dtype ?? 'float32', 'eye');
-  const s = [numRows, cols];
+  const s = [...batchShape, numRows, cols];
   checkSize(s, 'eye', d);
-  const out = allocate(d, numRows * cols);
-  for (let i = 0; i < Math.min(numRows, cols); i++) out[i * cols + i] = 1;
+  const out = allocate(d, s.reduce((p, n) => p * n, 1));
+  const matrix = numRows * cols;
+  for (let b = 0; b < out.length / Math.max(matrix, 1); b++) {
+    for (let i = 0; i < Math.min(numRows, cols); i++) out[b * matrix + i * cols + i] = 1;
+  }
   return new Tensor(out, s, d);
 }

@@ -10,6 +10,10 @@ import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { checkSize } from '../validate.js';
 
 function toIndices(indicesLike: TensorLike, op: string): Tensor {
+  // TF's Gather takes integer index tensors only; plain arrays of integers are read as int32.
+  if (indicesLike instanceof Tensor && indicesLike.dtype !== 'int32') {
+    throw new TypeError(`${op}: indices must be an int32 tensor, got ${indicesLike.dtype} ${fmt(indicesLike.shape)}; cast it with tf.cast(indices, 'int32')`);
+  }
   const t = toTensor(indicesLike, op, 'indices', 'int32');
   if (t.dtype !== 'int32') {
     // Float index data from a nested array is accepted when integral, as TF accepts Python ints.

@@ -63,7 +63,8 @@ declare module '../tensor.js' {
   }
 }
 
-const list = (x: L | L[]): L[] => (Array.isArray(x) && (x.length === 0 || x[0] instanceof Tensor) ? (x as L[]) : [x as L]);
+// As TF.js's `t.concat(x)`: an array is a list of tensor-likes (`a.concat([[5]])` joins [5]).
+const list = (x: L | L[]): L[] => (Array.isArray(x) ? (x as L[]) : [x as L]);
 
 const methods: Record<string, (this: T, ...args: never[]) => unknown> = {
   softmax(this: T, axis?: number) { return math.softmax(this, axis); },

@@ -11,7 +11,7 @@ import { allocate, allocateOutput } from '../dtype.js';
 import { record } from '../autodiff/record.js';
 import { normalizeAxis, sizeOf, fmt } from '../shape.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
-import { checkOptions, show, type OptionSpec } from '../validate.js';
+import { checkBoolean, checkOptions, show, type OptionSpec } from '../validate.js';
 import { div, mul } from './binary.js';
 
 export interface ScanOptions {
@@ -36,7 +36,7 @@ function runScan(op: ScanOp, x: Tensor, axis: number, exclusive: boolean, revers
   return new Tensor(out, x.shape.slice(), x.dtype);
 }
 
-function prepare(op: ScanOp, xLike: TensorLike, axisArg: number | null | undefined, options: ScanOptions | null | undefined) {
+function prepare(op: ScanOp, xLike: TensorLike, axisArg: number | null | undefined, options: ScanOptions | boolean | null | undefined, reverseArg?: boolean) {
   const x = toTensor(xLike, op, 'x');
   if (x.dtype === 'bool') throw new TypeError(`${op}: x must be float32, float64 or int32, got bool ${fmt(x.shape)}`);
   if (x.rank === 0) throw new RangeError(`${op}: x must have rank at least 1, got a scalar`);
@@ -44,21 +44,24 @@ function prepare(op: ScanOp, xLike: TensorLike, axisArg: number | null | undefin
     throw new TypeError(`${op}: axis must be an integer, got ${show(axisArg)}`);
   }
   const axis = normalizeAxis(axisArg ?? 0, x.rank, op);
-  const { exclusive = false, reverse = false } = checkOptions(options, SCAN_OPTIONS, op);
+  // TF's positional form, cumsum(x, axis, exclusive, reverse), or an options object.
+  const { exclusive = false, reverse = false } = typeof options === 'boolean' || typeof reverseArg === 'boolean'
+    ? { exclusive: checkBoolean(options ?? false, op, 'exclusive'), reverse: checkBoolean(reverseArg ?? false, op, 'reverse') }
+    : checkOptions(options as ScanOptions | null | undefined, SCAN_OPTIONS, op);
   return { x, axis, exclusive, reverse };
 }
 
 /** Running sum along `axis` (default 0): `cumsum([a, b, c]) = [a, a + b, a + b + c]`. */
-export function cumsum(xLike: TensorLike, axis?: number | null, options?: ScanOptions | null): Tensor {
-  const { x, axis: ax, exclusive, reverse } = prepare('cumsum', xLike, axis, options);
+export function cumsum(xLike: TensorLike, axis?: number | null, options?: ScanOptions | boolean | null, reverseArg?: boolean): Tensor {
+  const { x, axis: ax, exclusive, reverse } = prepare('cumsum', xLike, axis, options, reverseArg);
   const y = runScan('cumsum', x, ax, exclusive, reverse);
   record([x], [y], ([dy]) => [cumsum(dy, ax, { exclusive, reverse: !reverse })]);
   return y;
 }
 
 /** Running product along `axis` (default 0): `cumprod([a, b, c]) = [a, a·b, a·b·c]`. */
-export function cumprod(xLike: TensorLike, axis?: number | null, options?: ScanOptions | null): Tensor {
-  const { x, axis: ax, exclusive, reverse } = prepare('cumprod', xLike, axis, options);
+export function cumprod(xLike: TensorLike, axis?: number | null, options?: ScanOptions | boolean | null, reverseArg?: boolean): Tensor {
+  const { x, axis: ax, exclusive, reverse } = prepare('cumprod', xLike, axis, options, reverseArg);
   const y = runScan('cumprod', x, ax, exclusive, reverse);
   record([x], [y], ([dy]) => {
     const xv = x.values;

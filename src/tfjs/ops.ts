@@ -19,7 +19,9 @@ import { where } from '../ops/where.js';
 import { add, mul, sub } from '../ops/binary.js';
 import { greater } from '../ops/compare.js';
 import { isNaN as isNaNOp, rsqrt } from '../ops/unary.js';
-import { fill } from '../ops/create.js';
+import { eye, fill } from '../ops/create.js';
+import { booleanMask } from '../ops/indexing.js';
+import { topK } from '../ops/sort.js';
 import * as random from '../ops/random.js';
 import { show } from '../validate.js';
 
@@ -136,4 +138,49 @@ export function memory(): { numTensors: number; numDataBuffers: number; numBytes
 /** TF.js's `tf.backend()`: the parts of a KernelBackend that user code reads. */
 export function backend(): { floatPrecision(): 32; epsilon(): number } {
   return { floatPrecision: () => 32, epsilon: () => 1e-7 };
+}
+
+/** The element-wise sum of a list of same-shaped tensors (TF.js's `addN`). */
+export function addN(tensors: TensorLike[]): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new Error('addN: expected a non-empty array of tensors');
+  const xs = tensors.map((t, i) => toTensor(t, 'addN', `tensors[${i}]`));
+  for (const [i, x] of xs.entries()) {
+    if (x.shape.length !== xs[0].shape.length || x.shape.some((d, j) => d !== xs[0].shape[j])) throw new Error(`addN: all tensors must have the same shape: tensors[0] is [${xs[0].shape}], tensors[${i}] is [${x.shape}]`);
+  }
+  return xs.slice(1).reduce((sum, x) => add(sum, x), xs[0]);
+}
+
+/** Parametric ReLU: x where x > 0, alpha·x elsewhere (alpha broadcast). */
+export function prelu(xLike: TensorLike, alphaLike: TensorLike): Tensor {
+  const x = toTensor(xLike, 'prelu', 'x');
+  return where(greater(x, 0), x, mul(x, alphaLike));
+}
+
+/** A tensor of shape [...x.shape, ...x.shape] with x on its diagonal (TF.js's `diag`). */
+export function diag(xLike: TensorLike): Tensor {
+  const x = toTensor(xLike, 'diag', 'x');
+  const n = x.size;
+  return reshape(mul(eye(n, null, x.dtype), reshape(x, [1, n])), [...x.shape, ...x.shape]);
+}
+
+/** TF.js's lowercase spelling of `topK`. */
+export const topk = (x: TensorLike, k?: number, sorted?: boolean) => topK(x, k, sorted);
+
+/** TF.js's async forms of ops whose output size depends on values. */
+export const whereAsync = async (condition: TensorLike) => whereIndices(condition);
+export const booleanMaskAsync = async (x: TensorLike, mask: TensorLike, axis?: number) => booleanMask(x, mask, axis);
+
+/** The coordinates of the true (nonzero) elements of `condition`, int32 [count, rank], in row-major order. */
+function whereIndices(conditionLike: TensorLike): Tensor {
+  const c = toTensor(conditionLike, 'whereAsync', 'condition');
+  const values = c.dataSync();
+  const coords: number[] = [];
+  const strides = c.shape.map((_, i) => c.shape.slice(i + 1).reduce((p, d) => p * d, 1));
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (!values[i]) continue;
+    count++;
+    for (let d = 0; d < strides.length; d++) coords.push(Math.floor(i / strides[d]) % c.shape[d]);
+  }
+  return new Tensor(Int32Array.from(coords), [count, c.rank], 'int32');
 }

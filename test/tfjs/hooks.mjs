@@ -1,8 +1,9 @@
 // Module hooks for npm run test:tfjs (test/tfjs/run.ts): TF.js's compiled op tests in
 // node_modules/@tensorflow/tfjs-core/dist/ops/*_test.js are ES modules with extensionless
-// imports in a package Node reads as CommonJS. Here their `../index` becomes tapeflow's TF.js
-// entry (src/tfjs.ts), `../jasmine_util` and `../test_util` this directory's stand-ins, other
-// relative imports the real tfjs-core file with `.js` added, and every file there loads as ESM.
+// imports in a package Node reads as CommonJS. Here their `../index` (and a test's import of a
+// single op module) becomes tapeflow's TF.js entry (src/tfjs.ts), `../jasmine_util` and
+// `../test_util` this directory's stand-ins, other relative imports (helpers such as
+// `rand_util`) the real tfjs-core file with `.js` added, and every file there loads as ESM.
 const CORE = '/node_modules/@tensorflow/tfjs-core/dist/';
 const here = new URL('./', import.meta.url);
 const MAPPED = {
@@ -19,6 +20,10 @@ export async function resolve(specifier, context, nextResolve) {
     if (relative === 'index' || relative === 'index.js') return nextResolve(MAPPED.index, context);
     if (relative === 'jasmine_util') return nextResolve(MAPPED.jasmine_util, context);
     if (relative === 'test_util') return nextResolve(MAPPED.test_util, context);
+    // A test file's import of one op module (`./tensor2d`, `./gather_nd`) is that op: ours.
+    // Helper modules (`*_util`, `util`, shared `*_test` files) stay tfjs-core's own.
+    const base = relative.replace(/\.js$/, '').split('/').pop();
+    if (parent.endsWith('_test.js') && !/(^|_)util$|_test$/.test(base)) return nextResolve(MAPPED.index, context);
     if (!relative.endsWith('.js')) return nextResolve(`${target.href}.js`, context);
   }
   return nextResolve(specifier, context);

@@ -183,6 +183,27 @@ function expect(actual: unknown) {
   return Object.assign(positive, { not: build(true) });
 }
 
+/** Jasmine's `expectAsync(promise)`: resolution and rejection matchers. */
+function expectAsync(promise: Promise<unknown>) {
+  const settle = async () => {
+    try {
+      return { ok: true, value: await promise };
+    } catch (error) {
+      return { ok: false, value: error };
+    }
+  };
+  const build = (negate: boolean) => ({
+    toBeResolved: async () => { const r = await settle(); if (r.ok === negate) throw new ExpectationFailed(`expected the promise ${negate ? 'not ' : ''}to resolve`); },
+    toBeRejected: async () => { const r = await settle(); if (r.ok !== negate) throw new ExpectationFailed(`expected the promise ${negate ? 'not ' : ''}to be rejected`); },
+    toBeResolvedTo: async (e: unknown) => { const r = await settle(); if ((r.ok && equals(r.value, e)) === negate) throw new ExpectationFailed(`expected the promise to resolve to ${show(e)}`); },
+    toBeRejectedWithError: async (a?: unknown, b?: unknown) => {
+      const r = await settle();
+      if ((!r.ok && errorMatches(r.value, a, b)) === negate) throw new ExpectationFailed(`expected a rejection with ${String(a ?? 'an Error')}${r.ok ? ', but it resolved' : `, got ${String((r.value as Error)?.message ?? r.value)}`}`);
+    },
+  });
+  return Object.assign(build(false), { not: build(true) });
+}
+
 function fail(message?: unknown): never {
   throw new ExpectationFailed(`fail(): ${message instanceof Error ? message.message : String(message)}`);
 }
@@ -215,6 +236,7 @@ Object.assign(globalThis, {
   beforeAll: hook('beforeAll'),
   afterAll: hook('afterAll'),
   expect,
+  expectAsync,
   fail,
   pending,
   jasmine,

@@ -76,10 +76,10 @@ export interface Moments {
 }
 
 /** Mean and (population) variance of x over `axes` (tf.nn.moments). */
-export function moments(xLike: TensorLike, axes: number | number[], keepDims?: boolean | null): Moments {
+export function moments(xLike: TensorLike, axes?: number | number[] | null, keepDims?: boolean | null): Moments {
   const x = requireFloatInput(xLike, 'moments');
-  if (axes === undefined || axes === null) throw new TypeError(`moments: axes must be a number or an array of axes, got ${show(axes)}`);
-  const ax = normalizeAxes(axes, x.rank, 'moments');
+  // all axes when omitted (TF.js); TF's tf.nn.moments always names them
+  const ax = axes === undefined || axes === null ? x.shape.map((_, i) => i) : normalizeAxes(axes, x.rank, 'moments');
   const keep = checkKeepDims(keepDims, 'moments');
   const m = mean(x, ax, true);
   const v = mean(squaredDifference(x, m), ax, true);
