@@ -7,7 +7,7 @@
  */
 export * from './index.js';
 export * from './tfjs/ops.js';
-// The positional TF.js form replaces the main entry's options form (it accepts both).
-export { variable } from './tfjs/ops.js';
+// The positional TF.js forms replace the main entry's options forms (they accept both).
+export { variable, dropout } from './tfjs/ops.js';
 export { grads, valueAndGrads, variableGrads, customGrad } from './tfjs/gradients.js';
 export { train, TfjsOptimizer } from './tfjs/train.js';

@@ -291,6 +291,9 @@ describe(`random ops on ${backendLabel()}`, () => {
     const shared = tf.dropout(tf.ones([4, 6]), 0.5, { seed: 2, noiseShape: [1, 6] }).arraySync() as number[][];
     for (const r of shared) expect(r).toEqual(shared[0]);
     expect(() => tf.dropout(x, 1)).toThrow(/dropout: rate must be a number in \[0, 1\), got 1/);
-    expect(() => tf.dropout(x, 0.5, { noiseShape: [3, 100] })).toThrow(/dropout: options.noiseShape \[3,100\] must have x's rank and broadcast to its shape \[100,100\]/);
+    expect(() => tf.dropout(x, 0.5, { noiseShape: [3, 100] })).toThrow(/dropout: options.noiseShape \[3,100\] must broadcast to x's shape \[100,100\]/);
+    // a shorter noise shape broadcasts from the right (TF multiplies x by the mask): one draw per column
+    const cols = tf.dropout(tf.ones([4, 50]), 0.5, { noiseShape: [50], seed: 3 }).arraySync() as number[][];
+    for (const row of cols) expect(row).toEqual(cols[0]);
   });
 });

@@ -363,6 +363,10 @@ describe('GradientTape: gradient options', () => {
     // relu'(0) = 0 and abs'(0) = sign(0) = 0, as TF.
     expectValues(tape.gradient(tape.record(() => z.relu()), z), [0, 0, 1]);
     expectValues(tape.gradient(tape.record(() => z.abs()), z), [-1, 0, 1]);
+    // TF's SeluGrad: y > 0 ? scale : y + scale·alpha, so selu'(0) = scale·alpha = 1.7580993
+    // (and selu'(-1) = scale·alpha·e^-1); EluGrad: y < 0 ? y + 1 : 1, so elu'(0) = 1.
+    expectValues(tape.gradient(tape.record(() => z.selu()), z), [1.7580993408473766 * Math.exp(-1), 1.7580993408473766, 1.0507009873554805].map(Math.fround), 1e-6);
+    expectValues(tape.gradient(tape.record(() => z.elu()), z), [Math.exp(-1), 1, 1].map(Math.fround), 1e-6);
   });
 
   it('gradients keep the dtype of float64 sources', () => {

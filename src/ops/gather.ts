@@ -6,24 +6,9 @@ import { kernels } from '../backend/select.js';
 import { allocate, allocateOutput } from '../dtype.js';
 import { record } from '../autodiff/record.js';
 import { fmt, normalizeAxis, sizeOf } from '../shape.js';
+import { toIndices } from './indices.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { checkSize } from '../validate.js';
-
-function toIndices(indicesLike: TensorLike, op: string): Tensor {
-  // TF's Gather takes integer index tensors only; plain arrays of integers are read as int32.
-  if (indicesLike instanceof Tensor && indicesLike.dtype !== 'int32') {
-    throw new TypeError(`${op}: indices must be an int32 tensor, got ${indicesLike.dtype} ${fmt(indicesLike.shape)}; cast it with tf.cast(indices, 'int32')`);
-  }
-  const t = toTensor(indicesLike, op, 'indices', 'int32');
-  if (t.dtype !== 'int32') {
-    // Float index data from a nested array is accepted when integral, as TF accepts Python ints.
-    for (let i = 0; i < t.size; i++) {
-      if (!Number.isInteger(t.values[i])) throw new TypeError(`${op}: indices must be integers, got ${t.values[i]}`);
-    }
-    return new Tensor(Int32Array.from(t.values), t.shape.slice(), 'int32');
-  }
-  return t;
-}
 
 export function gather(xLike: TensorLike, indicesLike: TensorLike, axisArg?: number | null): Tensor {
   const axis = axisArg ?? 0;

@@ -7,20 +7,11 @@
  * out of range is an error naming the op, the position and the shape (TF on CPU).
  */
 import { fmt, normalizeAxis, sizeOf, stridesOf } from '../shape.js';
+import { toIndices } from './indices.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { checkInteger, checkShape, checkSize } from '../validate.js';
 import { gather, scatterAdd } from './gather.js';
 import { reshape } from './reshape.js';
-
-function toIndices(indicesLike: TensorLike, op: string, arg: string): Tensor {
-  const t = toTensor(indicesLike, op, arg, 'int32');
-  if (t.dtype === 'int32') return t;
-  if (t.dtype === 'bool') throw new TypeError(`${op}: ${arg} must be int32, got bool ${fmt(t.shape)}`);
-  for (let i = 0; i < t.size; i++) {
-    if (!Number.isInteger(t.values[i])) throw new TypeError(`${op}: ${arg} must be integers, got ${t.values[i]} at flat position ${i}`);
-  }
-  return new Tensor(Int32Array.from(t.values), t.shape.slice(), 'int32');
-}
 
 /**
  * Flat row numbers of each index tuple (the last axis of `indices`) into the leading

@@ -54,7 +54,7 @@ declare module '../tensor.js' {
     stack(others: L | L[], axis?: number): T; split(numOrSizes: number | number[], axis?: number): T[];
     oneHot(depth: number, onValue?: number, offValue?: number): T;
     flatten(): T;
-    cumsum(axis?: number, options?: ScanOptions): T; cumprod(axis?: number, options?: ScanOptions): T;
+    cumsum(axis?: number, options?: ScanOptions | boolean, reverse?: boolean): T; cumprod(axis?: number, options?: ScanOptions | boolean, reverse?: boolean): T;
     any(axis?: Axis, keepDims?: boolean): T; all(axis?: Axis, keepDims?: boolean): T; reverse(axes: number | number[]): T;
     norm(ord?: NormOrd, axis?: number | number[], keepDims?: boolean): T; moments(axes: number | number[], keepDims?: boolean): Moments;
     gatherND(indices: L): T; unsortedSegmentSum(segmentIds: L, numSegments: number): T; booleanMask(mask: L, axis?: number): T;
@@ -96,8 +96,8 @@ const methods: Record<string, (this: T, ...args: never[]) => unknown> = {
   flatten(this: T) { return shape.reshape(this, [-1]); },
   print(this: T) { console.log(this.toString()); },
   dispose(this: T) {},
-  cumsum(this: T, axis?: number, options?: ScanOptions) { return cumsum(this, axis, options); },
-  cumprod(this: T, axis?: number, options?: ScanOptions) { return cumprod(this, axis, options); },
+  cumsum(this: T, axis?: number, options?: ScanOptions | boolean, reverse?: boolean) { return cumsum(this, axis, options, reverse); },
+  cumprod(this: T, axis?: number, options?: ScanOptions | boolean, reverse?: boolean) { return cumprod(this, axis, options, reverse); },
   any(this: T, axis?: Axis, keepDims?: boolean) { return any(this, axis, keepDims); },
   all(this: T, axis?: Axis, keepDims?: boolean) { return all(this, axis, keepDims); },
   reverse(this: T, axes: number | number[]) { return reverse(this, axes); },

@@ -10,9 +10,10 @@ import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { show } from '../validate.js';
 
 /** x with the order of elements along each of `axes` reversed (any dtype). */
-export function reverse(xLike: TensorLike, axes: number | number[]): Tensor {
+export function reverse(xLike: TensorLike, axesArg?: number | number[] | null): Tensor {
   const x = toTensor(xLike, 'reverse', 'x');
-  if (axes === undefined || axes === null) throw new TypeError(`reverse: axes must be a number or an array of axes, got ${show(axes)}`);
+  // every axis when omitted (TF.js); TF's tf.reverse always names them
+  const axes = axesArg === undefined || axesArg === null ? x.shape.map((_, i) => i) : axesArg;
   if (Array.isArray(axes) && new Set(axes.map((a) => (a < 0 ? a + x.rank : a))).size !== axes.length) {
     throw new Error(`reverse: axes ${show(axes)} name an axis twice (shape [${x.shape.join(',')}])`);
   }

@@ -125,7 +125,8 @@ export const swish = method((x: TensorLike): Tensor => silu(x));
 export const relu6 = defineUnary('relu6', (dy, x) => where(greater(x, 0), where(less(x, 6), dy, 0), 0));
 /** Scaled exponential linear unit: scale·x for x > 0, scale·alpha·(eˣ − 1) otherwise (TF's constants). */
 // TF's SeluGrad selects on the output: y < 0 ? dy·(y + scale·alpha) : dy·scale
-export const selu = defineUnary('selu', (dy, _x, y) => where(less(y, 0), mul(dy, add(y, 1.7580993408473766)), mul(dy, 1.0507009873554805)));
+// TF's SeluGrad: dy·scale where y > 0, else dy·(y + scale·alpha), so x = 0 takes scale·alpha.
+export const selu = defineUnary('selu', (dy, _x, y) => where(greater(y, 0), mul(dy, 1.0507009873554805), mul(dy, add(y, 1.7580993408473766))));
 /** x / (1 + |x|). */
 export const softsign = defineUnary('softsign', (dy, x) => div(dy, square(add(abs(x), 1))));
 /** log(sigmoid(x)) = −softplus(−x), computed stably. */

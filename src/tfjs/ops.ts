@@ -18,21 +18,25 @@ import { matmul } from '../ops/matmul.js';
 import { where } from '../ops/where.js';
 import { add, mul, sub } from '../ops/binary.js';
 import { greater } from '../ops/compare.js';
-import { isNaN as isNaNOp, rsqrt } from '../ops/unary.js';
+import { isNaN as isNaNOp, round, rsqrt } from '../ops/unary.js';
 import { eye, fill } from '../ops/create.js';
 import { booleanMask } from '../ops/indexing.js';
 import { topK } from '../ops/sort.js';
 import * as random from '../ops/random.js';
+import { cast } from '../ops/cast.js';
+import { dropout as dropoutOp } from '../ops/composite/dropout.js';
 import { show } from '../validate.js';
 
-function ranked<F extends (x: never, ...rest: never[]) => Tensor>(rank: number, op: string, f: F): F {
+/** `f` with its first argument checked to have `rank` (each tensor of it, for the concat forms, whose first argument is a list). */
+function ranked<F extends (x: never, ...rest: never[]) => Tensor>(rank: number, op: string, f: F, list = false): F {
   return ((x: TensorLike | TensorLike[], ...rest: never[]) => {
     const check = (t: TensorLike, arg: string) => {
       const tensor = toTensor(t, op, arg);
       if (tensor.rank !== rank) throw new Error(`${op}: ${arg} must be rank ${rank}, got shape [${tensor.shape}]`);
       return tensor;
     };
-    const checked = Array.isArray(x) && x.length > 0 && x.every((v) => v instanceof Tensor) ? x.map((t, i) => check(t, `tensors[${i}]`)) : check(x as TensorLike, 'x');
+    if (list && !Array.isArray(x)) throw new TypeError(`${op}: expected an array of tensors, got ${show(x)}`);
+    const checked = list ? (x as TensorLike[]).map((t, i) => check(t, `tensors[${i}]`)) : check(x as TensorLike, 'x');
     return (f as unknown as (x: unknown, ...r: never[]) => Tensor)(checked, ...rest);
   }) as unknown as F;
 }
@@ -41,10 +45,10 @@ export const reverse1d = ranked(1, 'reverse1d', (x: TensorLike) => reverse(x, [0
 export const reverse2d = ranked(2, 'reverse2d', (x: TensorLike, axis?: number | number[]) => reverse(x, axis ?? [0, 1]));
 export const reverse3d = ranked(3, 'reverse3d', (x: TensorLike, axis?: number | number[]) => reverse(x, axis ?? [0, 1, 2]));
 export const reverse4d = ranked(4, 'reverse4d', (x: TensorLike, axis?: number | number[]) => reverse(x, axis ?? [0, 1, 2, 3]));
-export const concat1d = ranked(1, 'concat1d', (xs: TensorLike[]) => concat(xs, 0));
-export const concat2d = ranked(2, 'concat2d', (xs: TensorLike[], axis = 0) => concat(xs, axis));
-export const concat3d = ranked(3, 'concat3d', (xs: TensorLike[], axis = 0) => concat(xs, axis));
-export const concat4d = ranked(4, 'concat4d', (xs: TensorLike[], axis = 0) => concat(xs, axis));
+export const concat1d = ranked(1, 'concat1d', (xs: TensorLike[]) => concat(xs, 0), true);
+export const concat2d = ranked(2, 'concat2d', (xs: TensorLike[], axis = 0) => concat(xs, axis), true);
+export const concat3d = ranked(3, 'concat3d', (xs: TensorLike[], axis = 0) => concat(xs, axis), true);
+export const concat4d = ranked(4, 'concat4d', (xs: TensorLike[], axis = 0) => concat(xs, axis), true);
 export const slice1d = ranked(1, 'slice1d', (x: TensorLike, begin: number, size: number) => slice(x, [begin], [size]));
 export const slice2d = ranked(2, 'slice2d', (x: TensorLike, begin: number[], size: number[]) => slice(x, begin, size));
 export const slice3d = ranked(3, 'slice3d', (x: TensorLike, begin: number[], size: number[]) => slice(x, begin, size));
@@ -109,10 +113,24 @@ export const batchNorm2d = batchNormRanked(2);
 export const batchNorm3d = batchNormRanked(3);
 export const batchNorm4d = batchNormRanked(4);
 
-export const randomNormal = (shape: number[], mean = 0, stdDev = 1, dtype?: DType, seed?: number) => random.normal(shape, { mean, stddev: stdDev, dtype, seed });
-export const randomStandardNormal = (shape: number[], dtype?: DType, seed?: number) => random.normal(shape, { dtype, seed });
-export const randomUniform = (shape: number[], minval = 0, maxval = 1, dtype?: DType, seed?: number) => random.uniform(shape, { minval, maxval, dtype, seed });
-export const truncatedNormal = (shape: number[], mean = 0, stdDev = 1, dtype?: DType, seed?: number) => random.truncatedNormal(shape, { mean, stddev: stdDev, dtype, seed });
+/** TF.js's int32 random normals are the float draws rounded; null means the default dtype. */
+const asDtype = (t: Tensor, dtype: DType | null | undefined) => (dtype === 'int32' ? cast(round(t), 'int32') : t);
+const floatDtype = (dtype: DType | null | undefined) => (dtype === 'float64' ? 'float64' : undefined);
+export const randomNormal = (shape: number[], mean = 0, stdDev = 1, dtype?: DType | null, seed?: number) => asDtype(random.normal(shape, { mean, stddev: stdDev, dtype: floatDtype(dtype), seed }), dtype);
+export const randomStandardNormal = (shape: number[], dtype?: DType | null, seed?: number) => asDtype(random.normal(shape, { dtype: floatDtype(dtype), seed }), dtype);
+export const truncatedNormal = (shape: number[], mean = 0, stdDev = 1, dtype?: DType | null, seed?: number) => asDtype(random.truncatedNormal(shape, { mean, stddev: stdDev, dtype: floatDtype(dtype), seed }), dtype);
+/** Uniform in [minval, maxval); 'bool' draws true and false with equal odds, as TF.js. */
+export function randomUniform(shape: number[], minval = 0, maxval = 1, dtype?: DType | null, seed?: number): Tensor {
+  if (dtype === 'bool') return greater(random.uniform(shape, { seed }), 0.5);
+  return random.uniform(shape, { minval, maxval, dtype: dtype ?? undefined, seed });
+}
+
+/** TF.js's `dropout(x, rate, noiseShape?, seed?)`. */
+export function dropout(x: TensorLike, rate: number, noiseShape?: number[] | { seed?: number; noiseShape?: number[] } | null, seed?: number | string): Tensor {
+  if (noiseShape !== null && typeof noiseShape === 'object' && !Array.isArray(noiseShape)) return dropoutOp(x, rate, noiseShape);
+  if (typeof seed === 'string') throw new TypeError('dropout: string seeds are not supported; pass a number');
+  return dropoutOp(x, rate, { noiseShape: noiseShape ?? undefined, seed });
+}
 
 /** TF.js's `tf.variable(initialValue, trainable = true, name?, dtype?)` (an options object works too). */
 export function variable(initial: TensorLike, trainable: boolean | { name?: string; trainable?: boolean; dtype?: DType } = true, name?: string, dtype?: DType): Variable {
@@ -173,6 +191,7 @@ export const booleanMaskAsync = async (x: TensorLike, mask: TensorLike, axis?: n
 /** The coordinates of the true (nonzero) elements of `condition`, int32 [count, rank], in row-major order. */
 function whereIndices(conditionLike: TensorLike): Tensor {
   const c = toTensor(conditionLike, 'whereAsync', 'condition');
+  if (c.dtype !== 'bool') throw new TypeError(`whereAsync: condition must be a bool tensor, got ${c.dtype} [${c.shape}]`);
   const values = c.dataSync();
   const coords: number[] = [];
   const strides = c.shape.map((_, i) => c.shape.slice(i + 1).reduce((p, d) => p * d, 1));

@@ -55,7 +55,8 @@ for (const c of collected()) {
   const reason = expectedReason(c.file, c.name, message);
   if (error === null) {
     passed++;
-    if (reason !== null) nowPassing.push(`${c.file}: ${c.name} (listed: ${reason})`);
+    const listed = EXPECTED_FAILURES.find((e) => !e.message && (e.file === undefined || e.file === c.file) && e.match.test(c.name));
+    if (listed) nowPassing.push(`${c.file}: ${c.name} (listed: ${listed.reason})`);
   } else if (reason !== null) {
     expectedFailed++;
     byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
@@ -67,7 +68,9 @@ for (const c of collected()) {
 }
 
 const total = passed + expectedFailed + unexpected.length;
-for (const [f, m] of loadErrors) console.log(`load error ${f}: ${m}`);
+// A file that cannot load (it imports an API tapeflow lacks) counts once, listed or not.
+const unlistedLoads = loadErrors.filter(([f, m]) => expectedReason(f, '(the file)', m) === null);
+for (const [f, m] of loadErrors) console.log(`load error ${f}: ${m}${unlistedLoads.some(([g]) => g === f) ? '' : ' (listed)'}`);
 if (report) for (const u of unexpected) console.log(`FAIL ${u}`);
 else for (const u of unexpected.slice(0, 50)) console.log(`FAIL ${u}`);
 for (const n of nowPassing) console.log(`NOW PASSING (remove from the list) ${n}`);
@@ -77,5 +80,6 @@ console.log(`\nTF.js op tests: ${files.length} files, ${total} cases run: ${pass
 // The issue's measure: cases for ops tapeflow has, excluding string/complex64 dtypes and the exact wording of errors.
 const counted = total - excluded;
 console.log(`cases for ops tapeflow has (excluding missing APIs, string and complex64 dtypes, exact error wording): ${passed} of ${counted} pass (${((100 * passed) / Math.max(counted, 1)).toFixed(1)}%)`);
-console.log(`${passed} passed, ${unexpected.length + nowPassing.length + loadErrors.length} failed, ${skipped} skipped`);
-process.exit(unexpected.length + nowPassing.length + loadErrors.length > 0 ? 1 : 0);
+const failed = unexpected.length + nowPassing.length + unlistedLoads.length;
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 ? 1 : 0);

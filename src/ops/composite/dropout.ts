@@ -28,9 +28,11 @@ export function dropout(xLike: TensorLike, rate: number, options?: DropoutOption
   // noiseShape is a shape (checked by checkShape); every other key goes through checkOptions.
   const { noiseShape, ...rest } = (options ?? {}) as DropoutOptions;
   const { seed } = checkOptions(options === undefined || options === null ? options : rest, DROPOUT, 'dropout');
-  const shape = noiseShape === undefined ? x.shape.slice() : checkShape(noiseShape, 'dropout', x.dtype, 'options.noiseShape');
+  const given = noiseShape === undefined ? x.shape.slice() : checkShape(noiseShape, 'dropout', x.dtype, 'options.noiseShape');
+  // A shorter noise shape broadcasts from the right, as TF multiplies x by the mask.
+  const shape = [...new Array(Math.max(x.rank - given.length, 0)).fill(1), ...given];
   if (shape.length !== x.rank || shape.some((d, i) => d !== 1 && d !== x.shape[i])) {
-    throw new Error(`dropout: options.noiseShape ${fmt(shape)} must have x's rank and broadcast to its shape ${fmt(x.shape)}`);
+    throw new Error(`dropout: options.noiseShape ${fmt(given)} must broadcast to x's shape ${fmt(x.shape)}`);
   }
   if (rate === 0) return x;
   const scale = 1 / (1 - rate);
