@@ -11,3 +11,6 @@ export * from './tfjs/ops.js';
 export { variable, dropout } from './tfjs/ops.js';
 export { grads, valueAndGrads, variableGrads, customGrad } from './tfjs/gradients.js';
 export { train, TfjsOptimizer } from './tfjs/train.js';
+// TF.js's positional losses replace the Keras-style namespace of the main entry.
+export * as losses from './tfjs/losses.js';
+export { Reduction } from './tfjs/losses.js';

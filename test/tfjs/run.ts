@@ -20,7 +20,9 @@ const { EXPECTED_FAILURES, EXCLUDED_REASONS } = await import('./expected-failure
 const dir = join(import.meta.dirname, '..', '..', 'node_modules', '@tensorflow', 'tfjs-core', 'dist', 'ops');
 const filter = process.argv.slice(2).find((a) => !a.startsWith('--'));
 const report = process.argv.includes('--report');
-const files = readdirSync(dir).filter((f) => f.endsWith('_test.js') && (!filter || f.includes(filter))).sort();
+// ops/*_test.js and ops/losses/*_test.js (TF.js's loss functions, which tapeflow/tfjs spells as TF.js does)
+const files = [...readdirSync(dir), ...readdirSync(join(dir, 'losses')).map((f) => `losses/${f}`)]
+  .filter((f) => f.endsWith('_test.js') && (!filter || f.includes(filter))).sort();
 
 const loadErrors: [string, string][] = [];
 for (const f of files) {
