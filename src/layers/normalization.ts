@@ -1,6 +1,7 @@
 /**
  * BatchNormalization and LayerNormalization with Keras 3's numerics: both normalize as
- * x·inv + (beta − mean·inv) with inv = gamma·rsqrt(variance + epsilon). New normalization layers
+ * x·inv + (beta − mean·inv) with inv = gamma·rsqrt(variance + epsilon), the statistics from
+ * `moments` (mean, then the mean squared difference from it). New normalization layers
  * go here and register in `LAYERS`.
  */
 import { Tensor } from '../tensor.js';
@@ -8,9 +9,7 @@ import type { Variable } from '../variable.js';
 import { add, mul, sub } from '../ops/binary.js';
 import { rsqrt } from '../ops/unary.js';
 import { reshape } from '../ops/reshape.js';
-import { mean as reduceMean } from '../ops/composite/math.js';
-import { square } from '../ops/unary.js';
-import { stopGradient } from '../autodiff/tape.js';
+import { moments } from '../ops/composite/norms.js';
 import { show } from '../validate.js';
 import type { InitializerIdentifier } from './initializers.js';
 import type { RegularizerIdentifier } from './regularizers.js';
@@ -23,18 +22,6 @@ function normalizeAxes(axis: number | number[], rank: number, layer: string): nu
     if (!Number.isInteger(r) || r < 1 || r >= rank) throw new RangeError(`${layer}: axis ${a} is out of range for input rank ${rank} (axis 0 is the batch)`);
     return r;
   });
-}
-
-/**
- * Keras 3's `ops.moments`: variance as E[x²] − E[x]² (its TF and JAX backends; faster, less
- * stable than E[(x − E[x])²]), the mean's square under stopGradient (whose gradient is zero there).
- */
-function moments(x: Tensor, axes: number[], keepDims = false): { mean: Tensor; variance: Tensor } {
-  const mean = reduceMean(x, axes, true);
-  const variance = sub(reduceMean(square(x), axes, true), square(stopGradient(mean)));
-  if (keepDims) return { mean, variance };
-  const shape = x.shape.filter((_, i) => !axes.includes(i));
-  return { mean: reshape(mean, shape), variance: reshape(variance, shape) };
 }
 
 /** x·inv + (beta − mean·inv), inv = gamma·rsqrt(variance + epsilon), each parameter optional. */
