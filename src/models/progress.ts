@@ -51,7 +51,7 @@ export class ProgressLogger extends Callback {
     if (this.verbose === 1 && this.barClass !== null) {
       this.write(`Epoch ${epoch + 1}/${this.epochs}\n`);
       this.bar = new this.barClass({
-        format: ' {value}/{total} {bar} {elapsed} {eta}{metrics}',
+        format: ' {value}/{total} {bar} {elapsed} {remaining}{metrics}',
         barCompleteChar: '\u2501',
         barIncompleteChar: '\u2500',
         barsize: 20,
@@ -62,7 +62,7 @@ export class ProgressLogger extends Callback {
         fps: 10,
         formatValue: (v, _o, type) => (type === 'total' && v === 0 ? '?' : String(v)),
       });
-      this.bar.start(this.stepsPerEpoch ?? 0, 0, { elapsed: '0s', eta: '', metrics: '' });
+      this.bar.start(this.stepsPerEpoch ?? 0, 0, { elapsed: '0s', remaining: '', metrics: '' });
     }
   }
 
@@ -72,9 +72,9 @@ export class ProgressLogger extends Callback {
     if (this.bar === null) return;
     const elapsed = (performance.now() - this.epochStart) / 1000;
     const total = this.stepsPerEpoch;
-    const eta = total !== null && this.steps < total ? ` ETA ${formatSeconds((elapsed / this.steps) * (total - this.steps))}` : '';
+    const eta = total !== null && this.steps < total ? `ETA ${formatSeconds((elapsed / this.steps) * (total - this.steps))}` : '';
     if (total === null) this.bar.setTotal(this.steps);
-    this.bar.update(this.steps, { elapsed: formatSeconds(elapsed), eta, metrics: formatLogs(logs) });
+    this.bar.update(this.steps, { elapsed: formatSeconds(elapsed), remaining: eta, metrics: formatLogs(logs) });
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {
@@ -82,7 +82,7 @@ export class ProgressLogger extends Callback {
     const perStep = this.steps > 0 ? ` ${formatSeconds(elapsed / this.steps)}/step` : '';
     if (this.stepsPerEpoch === null) this.stepsPerEpoch = this.steps;
     if (this.bar !== null) {
-      this.bar.update(this.steps, { elapsed: formatSeconds(elapsed), eta: perStep, metrics: formatLogs(logs) });
+      this.bar.update(this.steps, { elapsed: formatSeconds(elapsed), remaining: perStep.trimStart(), metrics: formatLogs(logs) });
       this.bar.stop();
       this.bar = null;
     } else if (this.verbose > 0) {
