@@ -27,13 +27,13 @@ describe('progress output', () => {
     // Redrawn in place (cursor to column 0 and line clear, as cli-progress does), so several frames.
     expect(out).toMatch(/\x1b\[\d*G|\r/);
     expect(out).toMatch(/ 3\/10 ━+─+ \d+ms ETA \d+ms - loss: \d\.\d{4} - accuracy: \d\.\d{4}/);
-    expect(out).toMatch(/ 10\/10 ━{20} \d+(ms|s) \d+ms\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}/);
+    expect(out).toMatch(/ 10\/10 ━{20} \d+(ms|s) \d+(us|ms)\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}/);
   });
 
   it('through a pipe prints one plain line per epoch, and nothing at verbose 0', () => {
     const lines = viaPipe(1).trimEnd().split('\n');
     expect(lines.length).toBe(2);
-    expect(lines[0]).toMatch(/^Epoch 1\/2 - 10\/10 - \d+(ms|s) \d+ms\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}$/);
+    expect(lines[0]).toMatch(/^Epoch 1\/2 - 10\/10 - \d+(ms|s) \d+(us|ms)\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}$/);
     expect(lines[1]).toMatch(/^Epoch 2\/2 - 10\/10 - /);
     expect(viaPipe(1)).not.toContain('\x1b[');
     expect(viaPipe(0)).toBe('');

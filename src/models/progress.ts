@@ -19,6 +19,7 @@ function formatValue(v: number): string {
 }
 
 function formatSeconds(s: number): string {
+  if (s < 1e-3) return `${Math.round(s * 1e6)}us`;
   if (s < 1) return `${Math.round(s * 1000)}ms`;
   if (s < 60) return `${Math.round(s)}s`;
   return `${Math.floor(s / 60)}m ${Math.round(s % 60)}s`;
