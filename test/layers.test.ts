@@ -47,7 +47,7 @@ describe('Dense', () => {
     const d = tf.layers.dense({ units: 2, activation: 'relu', dtype: 'float64' });
     d.apply(f64([[0, 0, 0]]));
     d.setWeights([f64([[1, 2], [3, 4], [5, 6]]), f64([0.5, -30])]);
-    expect(d.apply(f64([[1, 2, 3]])).arraySync()).toEqual([[22.5, 0]]);
+    expect((d.apply(f64([[1, 2, 3]])) as Tensor).arraySync()).toEqual([[22.5, 0]]);
   });
 
   it('on rank-3 input applies to the last axis', () => {
