@@ -22,13 +22,18 @@ function callable<C extends abstract new (...args: never[]) => unknown>(cls: C):
   }) as C & ((...args: ConstructorParameters<C>) => InstanceType<C>);
 }
 
+/** A module's type with each class also callable without `new`. */
+type CallableClasses<M> = {
+  [K in keyof M]: M[K] extends new (...args: infer A) => infer R ? M[K] & ((...args: A) => R) : M[K];
+};
+
 /** Every export of `module` whose name starts with a capital and is a class, made callable. */
-function withCallableClasses<M extends object>(module: M): M {
+function withCallableClasses<M extends object>(module: M): CallableClasses<M> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(module)) {
     out[k] = typeof v === 'function' && /^[A-Z]/.test(k) && /^class\b/.test(Function.prototype.toString.call(v)) ? callable(v as new () => unknown) : v;
   }
-  return Object.freeze(out) as M;
+  return Object.freeze(out) as CallableClasses<M>;
 }
 
 export const optimizers = withCallableClasses(optimizerModule);

@@ -98,6 +98,14 @@ describe('History, metrics and validation', () => {
     expect(h.history.val_loss[0]).toBe(250);
   });
 
+  it('initialEpoch starts the epoch count there', async () => {
+    const m = mlp(12);
+    m.compile({ optimizer: 'sgd', loss: 'mse' });
+    const h = await m.fit(x, yReg, { epochs: 4, initialEpoch: 2, batchSize: 25, verbose: 0 });
+    expect(h.epoch).toEqual([2, 3]);
+    expect(m.optimizer!.iterations).toBe(4);
+  });
+
   it('regularization losses join the loss', async () => {
     const m = tf.sequential({ layers: [tf.layers.dense({ units: 1, useBias: false, kernelInitializer: 'ones', kernelRegularizer: tf.regularizers.l2({ l2: 0.5 }), inputShape: [2] })] });
     m.compile({ optimizer: new tf.optimizers.SGD(0), loss: 'mse' });

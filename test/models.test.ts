@@ -127,10 +127,10 @@ describe('subclassed models', () => {
 
 describe('tf.keras spellings', () => {
   it('classes are callable without new, as in Python, and stay the same classes', () => {
-    const opt = (tf.keras.optimizers.Adam as unknown as (lr: number) => tf.optimizers.Adam)(0.01);
+    const opt = tf.keras.optimizers.Adam(0.01);
     expect(opt).toBeInstanceOf(tf.optimizers.Adam);
     expect(opt.learningRate).toBeCloseTo(0.01, 9);
-    const d = (tf.keras.layers.Dense as unknown as (a: { units: number }) => tf.layers.Dense)({ units: 3 });
+    const d = tf.keras.layers.Dense({ units: 3 });
     expect(d).toBeInstanceOf(tf.layers.Dense);
     const m = new tf.keras.Sequential({ layers: [d] });
     expect(m).toBeInstanceOf(tf.Sequential);
