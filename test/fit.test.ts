@@ -123,6 +123,12 @@ describe('History, metrics and validation', () => {
     expect(tf.losses.categoricalCrossentropy(tf.tensor([[0, 1]], undefined, 'float64'), tf.softmax(tf.tensor([[40, -40]], undefined, 'float64'))).item()).toBeCloseTo(-Math.log(1e-7), 6);
   });
 
+  it('a sigmoid output is trained from its logits too (binary cross-entropy)', () => {
+    const out = tf.layers.activation({ activation: 'sigmoid', dtype: 'float64' }).apply(tf.tensor([[-30]], undefined, 'float64')) as Tensor;
+    // From the logit −30 with label 1: softplus(30) ≈ 30; from the clipped probability it would be −log 1e-7 ≈ 16.1.
+    expect(tf.losses.binaryCrossentropy(tf.tensor([[1]], undefined, 'float64'), out).item()).toBeCloseTo(30, 10);
+  });
+
   it('mae and huber losses by name', () => {
     const yt = tf.tensor([[0, 0]]), yp = tf.tensor([[0.5, 3]]);
     expect(tf.losses.meanAbsoluteError(yt, yp).item()).toBe(1.75);
