@@ -44,7 +44,7 @@ export const initializers = withCallableClasses(initializerModule);
 export const regularizers = withCallableClasses(regularizerModule);
 export * as losses from './ops/composite/losses.js';
 export const Sequential = callable(SequentialClass);
-export const Model = ModelClass;
+export const Model = callable(ModelClass);
 export const Input = inputFn;
 export const input = inputFn;
 export const model = modelFn;

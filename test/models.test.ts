@@ -135,6 +135,21 @@ describe('tf.keras spellings', () => {
     const m = new tf.keras.Sequential({ layers: [d] });
     expect(m).toBeInstanceOf(tf.Sequential);
     expect(tf.keras.layers.dense).toBe(tf.layers.dense);
+    // Keras's Model(inputs, outputs) is a functional model; subclassing keras.Model still works.
+    const inp = tf.keras.Input({ shape: [2] });
+    const out = tf.keras.layers.Dense({ units: 1, kernelInitializer: 'ones' }).apply(inp) as tf.SymbolicTensor;
+    for (const fm of [new tf.Model({ inputs: inp, outputs: out }), tf.keras.Model({ inputs: inp, outputs: out })]) {
+      expect(fm).toBeInstanceOf(tf.Functional);
+      expect(fm.predict(tf.tensor([[1, 2]])).arraySync()).toEqual([[3]]);
+    }
+    class Sub extends tf.keras.Model {
+      inner = tf.layers.dense({ units: 1 });
+      override call(x: Tensor | Tensor[]) { return this.inner.apply(x as Tensor) as Tensor; }
+    }
+    const sub = new Sub();
+    expect(sub).toBeInstanceOf(tf.Model);
+    expect(sub.name).toBe('sub');
+    expect(sub.predict(tf.zeros([2, 3])).shape).toEqual([2, 1]);
     expect(tf.keras.Input).toBe(tf.input);
   });
 });

@@ -95,6 +95,8 @@ export class Functional extends Model {
   }
 }
 
+Model.functional = (args) => new Functional(args as FunctionalArgs);
+
 /** A model from symbolic inputs to outputs (Keras's `keras.Model(inputs, outputs)`). */
 export function model(args: FunctionalArgs): Functional {
   return new Functional(args);

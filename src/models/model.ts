@@ -26,9 +26,22 @@ export class Model extends Layer {
   /** @internal What `compile` resolved. */
   compiled: CompiledState | null = null;
 
-  constructor(args: LayerArgs = {}) {
-    super(args);
+  /**
+   * `new tf.Model({inputs, outputs})` builds a functional model, as Keras's `Model(inputs,
+   * outputs)` does (functional.ts registers the builder here, avoiding an import cycle); any
+   * other options make a subclassed model's base.
+   */
+  constructor(args: LayerArgs & { inputs?: unknown; outputs?: unknown } = {}) {
+    const { inputs, outputs, ...rest } = args ?? {};
+    super(rest);
+    if ((inputs !== undefined || outputs !== undefined) && new.target === Model) {
+      if (Model.functional === null) throw new Error('Model: the functional API is not loaded');
+      return Model.functional({ ...rest, inputs, outputs });
+    }
   }
+
+  /** @internal Builds a functional model (set by functional.ts). */
+  static functional: ((args: LayerArgs & { inputs?: unknown; outputs?: unknown }) => Model) | null = null;
 
   /** The model's layers: for a subclassed model, the layers held as fields, in assignment order. */
   get layers(): Layer[] {
