@@ -6,6 +6,7 @@
         "native/addon.cc",
         "native/threadpool.cc",
         "native/probes.cc",
+        "native/mpi.cc",
         "native/kernels/unary.cc",
         "native/kernels/binary.cc",
         "native/kernels/reduce.cc",
@@ -39,6 +40,9 @@
           "AdditionalOptions": ["/std:c++17", "/fp:precise", "/Zc:__cplusplus"]
         }
       },
+      "conditions": [
+        ["OS=='linux'", { "libraries": ["-ldl"] }]
+      ],
       "configurations": {
         "Release": { "msvs_settings": { "VCCLCompilerTool": { "Optimization": 2 } } }
       }

@@ -30,6 +30,15 @@ Napi::Value probe_triad(const Napi::CallbackInfo& info);
 Napi::Value probe_sum(const Napi::CallbackInfo& info);
 Napi::Value probe_peak_fma(const Napi::CallbackInfo& info);
 }  // namespace probes
+namespace mpi {  // mpi.cc: libmpi loaded at run time, for src/distribute/
+Napi::Value mpi_init(const Napi::CallbackInfo& info);
+Napi::Value mpi_all_reduce(const Napi::CallbackInfo& info);
+Napi::Value mpi_all_gather(const Napi::CallbackInfo& info);
+Napi::Value mpi_broadcast(const Napi::CallbackInfo& info);
+Napi::Value mpi_barrier(const Napi::CallbackInfo& info);
+Napi::Value mpi_abort(const Napi::CallbackInfo& info);
+Napi::Value mpi_finalize(const Napi::CallbackInfo& info);
+}  // namespace mpi
 
 namespace {
 
@@ -505,6 +514,13 @@ const Export kExports[] = {
     {"probeTriad", &guarded<probes::probe_triad>},
     {"probeSum", &guarded<probes::probe_sum>},
     {"probePeakFma", &guarded<probes::probe_peak_fma>},
+    {"mpiInit", &guarded<mpi::mpi_init>},
+    {"mpiAllReduce", &guarded<mpi::mpi_all_reduce>},
+    {"mpiAllGather", &guarded<mpi::mpi_all_gather>},
+    {"mpiBroadcast", &guarded<mpi::mpi_broadcast>},
+    {"mpiBarrier", &guarded<mpi::mpi_barrier>},
+    {"mpiAbort", &guarded<mpi::mpi_abort>},
+    {"mpiFinalize", &guarded<mpi::mpi_finalize>},
 };
 
 // Tensor storage is malloc'd by Node (ArrayBuffers). glibc serves blocks above a dynamic

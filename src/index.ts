@@ -48,6 +48,9 @@ export * as regularizers from './layers/regularizers.js';
 export * as callbacks from './models/callbacks.js';
 export { Model, Sequential, Functional, sequential, model, input, type CompileArgs, type FitArgs, type EvaluateArgs, type Dataset } from './models/index.js';
 export { SymbolicTensor } from './layers/layer.js';
+export * as data from './data/index.js';
+export * as io from './io/index.js';
+export * as distribute from './distribute/index.js';
 /** `tf.keras`: the Keras-level names as TF spells them (`tf.keras.layers.Dense`, `tf.keras.Sequential`, `tf.keras.optimizers.Adam(0.1)` with or without `new`). */
 export * as keras from './keras.js';
 

@@ -189,7 +189,8 @@ export function checkIntegerList(list: unknown, op: string, arg: string): number
 // Options objects
 
 /** What an option may hold: a primitive kind, or a list of allowed strings. */
-export type OptionKind = 'boolean' | 'number' | 'finite' | 'integer' | 'nonNegativeInteger' | 'dtype' | 'string' | readonly string[];
+/** `'any'`: the key is allowed and the caller checks its value itself. */
+export type OptionKind = 'any' | 'boolean' | 'number' | 'finite' | 'integer' | 'nonNegativeInteger' | 'dtype' | 'string' | readonly string[];
 export type OptionSpec = Readonly<Record<string, OptionKind>>;
 
 function checkOption(kind: OptionKind, value: unknown, op: string, arg: string): void {
@@ -200,6 +201,7 @@ function checkOption(kind: OptionKind, value: unknown, op: string, arg: string):
     return;
   }
   switch (kind) {
+    case 'any': return;
     case 'boolean': checkBoolean(value, op, arg); return;
     case 'number': checkNumber(value, op, arg); return;
     case 'finite': checkFinite(value, op, arg); return;

@@ -249,6 +249,17 @@ describe('datasets', () => {
     expect(h.history.val_loss[1]).toBeCloseTo(h2.history.val_loss[1], 6);
   });
 
+  it('fit trains on a tf.data pipeline (fromTensorSlices → batch) as on the same arrays', async () => {
+    const viaData = mlp(13), viaArrays = mlp(13);
+    viaData.compile({ optimizer: new tf.optimizers.Adam(0.01), loss: 'mse' });
+    viaArrays.compile({ optimizer: new tf.optimizers.Adam(0.01), loss: 'mse' });
+    const ds = tf.data.fromTensorSlices([x, yReg]).batch(16);
+    const h = await viaData.fit(ds, { epochs: 2, verbose: 0 });
+    const h2 = await viaArrays.fit(x, yReg, { epochs: 2, batchSize: 16, shuffle: false, verbose: 0 });
+    expect(bits(viaData.getWeights())).toEqual(bits(viaArrays.getWeights()));
+    expect(h.history.loss).toEqual(h2.history.loss);
+  });
+
   it('shuffling is seeded: the same seed gives the same weights, another seed different ones', async () => {
     const run = async (seed: number) => {
       const m = mlp(10);

@@ -11,16 +11,17 @@ import { generator } from '../ops/rng.js';
 
 export type Batch = { x: Tensor[]; y: Tensor };
 export type DatasetElement = [Tensor | Tensor[], TensorLike] | { xs: Tensor | Tensor[]; ys: TensorLike };
-export type Dataset = AsyncIterable<DatasetElement>;
+/** What `fit` and `validationData` take: any async iterable (its elements are checked as they come). */
+export type Dataset = AsyncIterable<unknown>;
 
 export function isDataset(x: unknown): x is Dataset {
   return typeof x === 'object' && x !== null && typeof (x as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
 }
 
-export function datasetBatch(element: DatasetElement, op: string): Batch {
+export function datasetBatch(element: unknown, op: string): Batch {
   let xs: Tensor | Tensor[], ys: TensorLike;
-  if (Array.isArray(element) && element.length === 2) [xs, ys] = element;
-  else if (typeof element === 'object' && element !== null && 'xs' in element && 'ys' in element) ({ xs, ys } = element);
+  if (Array.isArray(element) && element.length === 2) [xs, ys] = element as [Tensor | Tensor[], TensorLike];
+  else if (typeof element === 'object' && element !== null && 'xs' in element && 'ys' in element) ({ xs, ys } = element as { xs: Tensor | Tensor[]; ys: TensorLike });
   else throw new TypeError(`${op}: each dataset element must be [x, y] or {xs, ys}`);
   return { x: Array.isArray(xs) ? xs : [toTensor(xs, op, 'x')], y: toTensor(ys, op, 'y') };
 }

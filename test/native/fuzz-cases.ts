@@ -36,7 +36,9 @@ export const KERNELS = [
   'concat', 'pad', 'cast', 'fusedUpdate', 'scan', 'topK',
 ] as const;
 export const OTHERS = ['info', 'kernels', 'setSimdLevel', 'setNumThreads', 'probeTriad', 'probeSum', 'probePeakFma'] as const;
-const ROTATION: string[] = [...KERNELS, ...KERNELS, ...KERNELS, ...OTHERS];
+/** native/mpi.cc: without tf.distribute.init() (as here) every call but mpiInit must throw or do nothing. */
+export const MPI = ['mpiInit', 'mpiAllReduce', 'mpiAllGather', 'mpiBroadcast', 'mpiBarrier', 'mpiAbort', 'mpiFinalize'] as const;
+const ROTATION: string[] = [...KERNELS, ...KERNELS, ...KERNELS, ...OTHERS, ...MPI];
 
 export const SENTINEL = 0xa5;
 const GUARD = 32;
@@ -232,6 +234,23 @@ function validCall(name: string, r: Rand): unknown[] {
       return [pick(r, ['scalar', 'avx2', 'avx512', 'neon', 'nope', ''])];
     case 'setNumThreads':
       return [int(r, 1, 3)];
+    case 'mpiInit':  // paths that cannot load an MPI library
+      return pick(r, [[[]], [['/nonexistent/libmpi.so.40']], [['']], [['libc.so.6']], ['libmpi.so'], [[1]], [], [[], 2]]);
+    case 'mpiAllReduce': {
+      const C = pick(r, ALL_CTORS), n = int(r, 0, 9);
+      return [guarded(C, n, r), guarded(r() < 0.9 ? C : pick(r, ALL_CTORS), r() < 0.9 ? n : int(r, 0, 9), r), pick(r, [0, 1, 2, 3, -1, 0.5])];
+    }
+    case 'mpiAllGather': {
+      const C = pick(r, ALL_CTORS), n = int(r, 0, 9);
+      return [guarded(C, n, r), guarded(C, int(r, 0, 9), r)];
+    }
+    case 'mpiBroadcast':
+      return [guarded(pick(r, ALL_CTORS), int(r, 0, 9), r), pick(r, [0, 1, -1, 2 ** 40, NaN])];
+    case 'mpiAbort':
+      return pick(r, [[1], [0], [-1], [256], []]);
+    case 'mpiBarrier':
+    case 'mpiFinalize':
+      return pick(r, [[], [1]]);
     default: {  // the probes: never a valid call (a valid one runs for a third of a second or more)
       const x = r();
       if (x < 0.4) return [pick(r, [0, 100, 2 ** 40, NaN, -1, Infinity]), 2];
@@ -247,6 +266,9 @@ export function outputsOf(name: string, args: unknown[]): unknown[] {
     case 'matmul': case 'unary': return [args[2]];
     case 'fusedUpdate': return Array.isArray(args[1]) ? (args[1] as unknown[]).filter((_, q) => q !== 1) : [];
     case 'topK': return [args[5], args[6]];
+    case 'mpiAllReduce': case 'mpiAllGather': return [args[1]];
+    case 'mpiBroadcast': return [args[0]];
+    case 'mpiInit': case 'mpiBarrier': case 'mpiAbort': case 'mpiFinalize': return [];
     case 'kernels': case 'info': case 'setSimdLevel': case 'setNumThreads': case 'probeTriad': case 'probeSum': case 'probePeakFma': return [];
     default: return [args[args.length - 1]];
   }

@@ -46,7 +46,20 @@ export interface RawBinding extends Omit<Backend, 'name' | 'matmul'> {
   probeTriad?(bytesPerArray: number, threads: number): number; // GB/s, a = b + s·c, 12 bytes/element
   probeSum?(bytes: number, threads: number): number; // GB/s, read-only sum
   probePeakFma?(seconds: number, threads: number): number; // GFLOP/s, FP32 FMA
+  /**
+   * MPI loaded at run time (native/mpi.cc), for src/distribute/ only. Ops: 0 sum, 1 max, 2 min.
+   * Not in RAW_EXPORTS: an addon without them still loads (tf.distribute then says why).
+   */
+  mpiInit?(paths: string[]): { abi: 'openmpi' | 'mpich'; path: string; version: string; rank: number; size: number };
+  mpiAllReduce?(x: MpiArray, out: MpiArray, op: number): void;
+  mpiAllGather?(x: MpiArray, out: MpiArray): void;
+  mpiBroadcast?(buffer: MpiArray, root: number): void;
+  mpiBarrier?(): void;
+  mpiAbort?(code: number): void;
+  mpiFinalize?(): void;
 }
+
+export type MpiArray = Float32Array | Float64Array | Int32Array;
 
 export const RAW_EXPORTS = [
   'unary', 'binary', 'mulAdd', 'select', 'reduce', 'argReduce', 'scan', 'topK', 'matmul', 'copyStrided', 'gather', 'scatterAdd',

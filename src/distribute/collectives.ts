@@ -1,0 +1,116 @@
+/**
+ * Collectives on tensors across the ranks of the job (world.ts): `allReduce`, `allGather`,
+ * `broadcast`, `barrier`, on float32, float64 and int32. Each returns a new tensor and leaves
+ * its input alone; the input's storage goes to MPI as the send buffer and a fresh array as the
+ * receive buffer, so nothing is copied on the way. In a world of size 1 they return a copy.
+ * Every rank must make the same calls in the same order with the same shapes, as in MPI.
+ */
+import { Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { allocateOutput, type DType } from '../dtype.js';
+import type { MpiArray } from '../backend/native/native-backend.js';
+import { checkInteger, checkOptions } from '../validate.js';
+import { current, mpi } from './world.js';
+
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'min';
+const OP_CODES: Readonly<Record<Exclude<ReduceOp, 'mean'>, number>> = { sum: 0, max: 1, min: 2 };
+
+function collectiveInput(xLike: TensorLike, op: string): Tensor {
+  const x = toTensor(xLike, op, 'x');
+  if (x.dtype === 'bool') throw new TypeError(`${op}: x must be float32, float64 or int32, got bool (cast it first)`);
+  return x;
+}
+
+/** The MPI calls for a world larger than one process; throws if MPI already ended. */
+function calls(op: string) {
+  const m = mpi();
+  if (m === null && current().size > 1) throw new Error(`${op}: MPI was finalized (distribute.shutdown); no more collectives can run`);
+  return m;
+}
+
+/**
+ * The element-wise reduction over all ranks: `'sum'`, `'mean'` (the sum divided by the number
+ * of ranks; float tensors only), `'max'` or `'min'`.
+ */
+export function allReduce(xLike: TensorLike, options?: { op?: ReduceOp } | null): Tensor {
+  const x = collectiveInput(xLike, 'allReduce');
+  const opName = checkOptions(options, { op: ['sum', 'mean', 'max', 'min'] }, 'allReduce').op ?? 'sum';
+  if (opName === 'mean' && x.dtype === 'int32') throw new TypeError("allReduce: op 'mean' needs a float tensor (an int32 mean is not exact); use 'sum' or cast x first");
+  const out = allocateOutput(x.dtype, x.size) as MpiArray;
+  const m = calls('allReduce');
+  if (m === null) out.set(x.dataSync() as MpiArray);
+  else m.mpiAllReduce(x.dataSync() as MpiArray, out, OP_CODES[opName === 'mean' ? 'sum' : opName]);
+  if (opName === 'mean') {
+    const n = current().size;
+    for (let i = 0; i < out.length; i++) out[i] /= n;
+  }
+  return new Tensor(out, x.shape.slice(), x.dtype);
+}
+
+/**
+ * Every rank's tensor, joined along the first axis in rank order (a scalar becomes one entry
+ * per rank). All ranks must pass the same shape.
+ */
+export function allGather(xLike: TensorLike): Tensor {
+  const x = collectiveInput(xLike, 'allGather');
+  const n = current().size;
+  const out = allocateOutput(x.dtype, x.size * n) as MpiArray;
+  const m = calls('allGather');
+  if (m === null) out.set(x.dataSync() as MpiArray);
+  else m.mpiAllGather(x.dataSync() as MpiArray, out);
+  const shape = x.rank === 0 ? [n] : [x.shape[0] * n, ...x.shape.slice(1)];
+  return new Tensor(out, shape, x.dtype);
+}
+
+/**
+ * Rank `root`'s tensor, on every rank. Every rank passes a tensor of the same shape and dtype
+ * (its values are ignored except on the root); a mismatch is an error on every rank.
+ */
+export function broadcast(xLike: TensorLike, root = 0): Tensor {
+  const x = collectiveInput(xLike, 'broadcast');
+  const r = checkRoot(root, 'broadcast');
+  const m = calls('broadcast');
+  const out = allocateOutput(x.dtype, x.size) as MpiArray;
+  out.set(x.dataSync() as MpiArray);
+  if (m !== null) {
+    checkSameShape(x.shape, x.dtype, r, 'broadcast');
+    m.mpiBroadcast(out, r);
+  }
+  return new Tensor(out, x.shape.slice(), x.dtype);
+}
+
+/** Waits until every rank has called `barrier`. */
+export function barrier(): void {
+  calls('barrier')?.mpiBarrier();
+}
+
+export function checkRoot(root: unknown, op: string): number {
+  const r = checkInteger(root, op, 'root', 0);
+  const { size } = current();
+  if (r >= size) throw new RangeError(`${op}: root ${r} is not a rank of a world of size ${size}`);
+  return r;
+}
+
+const DTYPE_CODES: Readonly<Record<DType, number>> = { float32: 0, float64: 1, int32: 2, bool: 3 };
+
+/**
+ * Broadcasts the root's dtype and shape and compares: a mismatch would make MPI read past a
+ * buffer or hang, so every rank throws instead, naming both shapes.
+ */
+export function checkSameShape(shape: readonly number[], dtype: DType, root: number, op: string): void {
+  const m = calls(op);
+  if (m === null) return;
+  const MAX = 34;
+  if (shape.length > MAX - 2) throw new RangeError(`${op}: rank ${shape.length} is more than ${MAX - 2}, the most a collective checks`);
+  const mine = new Int32Array(MAX);
+  mine[0] = DTYPE_CODES[dtype];
+  mine[1] = shape.length;
+  shape.forEach((d, i) => { mine[2 + i] = d; });
+  const theirs = mine.slice();
+  m.mpiBroadcast(theirs, root);
+  const same = theirs.every((v, i) => v === mine[i]);
+  if (!same) {
+    const rootDtype = Object.keys(DTYPE_CODES).find((k) => DTYPE_CODES[k as DType] === theirs[0]);
+    throw new Error(`${op}: rank ${current().rank} has ${dtype} [${shape}] but root ${root} has ${rootDtype} [${Array.from(theirs.subarray(2, 2 + theirs[1]))}]; every rank must pass the same shape and dtype`);
+  }
+}
+

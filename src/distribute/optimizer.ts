@@ -1,0 +1,167 @@
+/**
+ * Horovod's training semantics on top of the collectives: `broadcastVariables` gives every rank
+ * the root's starting weights, and `DistributedOptimizer` averages each step's gradients over
+ * the ranks before the wrapped optimizer applies them, so N ranks with batch b step exactly as
+ * one process with batch N·b. Gradients are fused: packed into buffers of up to
+ * `fusionThreshold` bytes (Horovod's HOROVOD_FUSION_THRESHOLD, 64 MiB by default) so a step
+ * costs one or a few allReduce calls, not one per variable.
+ */
+import { Tensor, toTensor } from '../tensor.js';
+import { Variable } from '../variable.js';
+import { GradientTape } from '../autodiff/tape.js';
+import { Optimizer } from '../optimizers/optimizer.js';
+import type { FloatArray } from '../dtype.js';
+import type { MpiArray } from '../backend/native/native-backend.js';
+import { checkInteger, checkOptions, show } from '../validate.js';
+import { checkRoot, checkSameShape } from './collectives.js';
+import { current, mpi } from './world.js';
+
+const DEFAULT_FUSION_BYTES = 64 * 1024 * 1024;
+
+/** Sets every variable to its value on rank `root` (one broadcast per dtype). */
+export function broadcastVariables(variables: readonly Variable[], root = 0): void {
+  if (!Array.isArray(variables) || variables.some((v) => !(v instanceof Variable))) {
+    throw new TypeError(`broadcastVariables: expected an array of tf.Variable, got ${show(variables)}`);
+  }
+  const r = checkRoot(root, 'broadcastVariables');
+  const m = mpi();
+  if (m === null) {
+    if (current().size > 1) throw new Error('broadcastVariables: MPI was finalized');
+    return;
+  }
+  for (const dtype of ['float32', 'float64', 'int32'] as const) {
+    const group = variables.filter((v) => v.dtype === dtype);
+    const total = group.reduce((s, v) => s + v.size, 0);
+    checkSameShape([total], dtype, r, 'broadcastVariables');
+    if (total === 0) continue;
+    const buffer = (dtype === 'float32' ? new Float32Array(total) : dtype === 'float64' ? new Float64Array(total) : new Int32Array(total)) as MpiArray;
+    let at = 0;
+    for (const v of group) {
+      buffer.set(v.dataSync() as MpiArray, at);
+      at += v.size;
+    }
+    m.mpiBroadcast(buffer, r);
+    at = 0;
+    for (const v of group) {
+      v.assign(new Tensor(buffer.slice(at, at + v.size), v.shape.slice(), dtype));
+      at += v.size;
+    }
+  }
+  for (const v of variables.filter((x) => x.dtype === 'bool')) {
+    throw new TypeError(`broadcastVariables: variable '${v.name}' is bool; only float32, float64 and int32 variables can be broadcast`);
+  }
+}
+
+export interface DistributedOptimizerOptions {
+  /** The most gradient bytes one allReduce carries (default 64 MiB; TAPEFLOW_FUSION_THRESHOLD overrides the default). */
+  fusionThreshold?: number;
+}
+
+const wrapped = new WeakSet<object>();
+
+/**
+ * `new tf.distribute.DistributedOptimizer(optimizer)`: the same optimizer (it is still an
+ * `Adam`, say, with the same options, state and `iterations`), whose `applyGradients` and
+ * `minimize` first average the gradients over all ranks. Use it in place of the optimizer on
+ * every rank.
+ */
+export class DistributedOptimizer {
+  constructor(optimizer: Optimizer, options?: DistributedOptimizerOptions | null) {
+    if (!(optimizer instanceof Optimizer)) throw new TypeError(`DistributedOptimizer: expected an optimizer (tf.optimizers.*), got ${show(optimizer)}`);
+    const opts = checkOptions(options, { fusionThreshold: 'integer' }, 'DistributedOptimizer');
+    const envThreshold = process.env.TAPEFLOW_FUSION_THRESHOLD;
+    const threshold = checkInteger(opts.fusionThreshold ?? (envThreshold ? Number(envThreshold) : DEFAULT_FUSION_BYTES), 'DistributedOptimizer', 'fusionThreshold', 1);
+    const applyGradients = (pairs: Iterable<readonly [Tensor | null | undefined, Variable]>): number =>
+      optimizer.applyGradients(averageGradients([...pairs], threshold, `${optimizer.name}.applyGradients`));
+    // minimize as the base class does it, but through the averaging applyGradients.
+    const minimize = (lossFn: () => Tensor, varList: Variable[]): Tensor => {
+      const op = `${optimizer.name}.minimize`;
+      if (typeof lossFn !== 'function') throw new TypeError(`${op}: loss must be a function returning a tensor`);
+      if (!Array.isArray(varList) || varList.length === 0 || !varList.every((v) => v instanceof Variable)) {
+        throw new TypeError(`${op}: varList must be a non-empty array of tf.Variable (the variables to train), got ${show(varList)}`);
+      }
+      const tape = new GradientTape();
+      const loss = tape.record(lossFn);
+      if (!(loss instanceof Tensor)) throw new TypeError(`${op}: the loss function must return a tensor`);
+      const grads = tape.gradient(loss, varList) as (Tensor | null)[];
+      applyGradients(grads.map((g, i) => [g, varList[i]] as const));
+      return loss;
+    };
+    const proxy = new Proxy(optimizer, {
+      get(target, key) {
+        if (key === 'applyGradients') return applyGradients;
+        if (key === 'minimize') return minimize;
+        if (key === 'fusionThreshold') return threshold;
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+      set(target, key, value) {
+        return Reflect.set(target, key, value, target);
+      },
+    });
+    wrapped.add(proxy);
+    return proxy as unknown as DistributedOptimizer;
+  }
+
+  static [Symbol.hasInstance](x: unknown): boolean {
+    return typeof x === 'object' && x !== null && wrapped.has(x);
+  }
+}
+
+/** The type of `new DistributedOptimizer(opt)`: the optimizer itself, with averaging steps. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface DistributedOptimizer extends Optimizer {
+  readonly fusionThreshold: number;
+}
+
+/**
+ * The pairs with every gradient replaced by its mean over the ranks. Gradients of one dtype are
+ * packed in order into buckets of at most `threshold` bytes (a larger gradient gets a bucket of
+ * its own), each bucket summed by one allReduce and divided by the number of ranks.
+ */
+function averageGradients(pairs: (readonly [Tensor | null | undefined, Variable])[], threshold: number, op: string): (readonly [Tensor | null | undefined, Variable])[] {
+  const m = mpi();
+  const { size } = current();
+  if (m === null) {
+    if (size > 1) throw new Error(`${op}: MPI was finalized; gradients cannot be averaged`);
+    return pairs;
+  }
+  const out = pairs.slice();
+  const grads = pairs.map(([g, v]) => (g === null || g === undefined ? null : toTensor(g, op, 'gradient', v.dtype)));
+  const groups = (['float32', 'float64'] as const).map((dtype) => {
+    const members = grads.flatMap((g, i) => (g !== null && g.dtype === dtype ? [i] : []));
+    return { dtype, members, total: members.reduce((s, i) => s + grads[i]!.size, 0) };
+  });
+  // Every rank must average the same gradients: one small broadcast compares the counts.
+  checkSameShape(groups.flatMap((g) => [g.members.length, g.total]), 'float32', 0, op);
+  for (const { dtype, members } of groups) {
+    const width = dtype === 'float32' ? 4 : 8;
+    let start = 0;
+    while (start < members.length) {
+      let end = start;
+      let elements = 0;
+      while (end < members.length && (end === start || (elements + grads[members[end]]!.size) * width <= threshold)) {
+        elements += grads[members[end]]!.size;
+        end++;
+      }
+      const send = (dtype === 'float32' ? new Float32Array(elements) : new Float64Array(elements)) as FloatArray;
+      let at = 0;
+      for (let k = start; k < end; k++) {
+        send.set(grads[members[k]]!.dataSync() as FloatArray, at);
+        at += grads[members[k]]!.size;
+      }
+      const sum = (dtype === 'float32' ? new Float32Array(elements) : new Float64Array(elements)) as FloatArray;
+      m.mpiAllReduce(send, sum, 0);
+      for (let i = 0; i < sum.length; i++) sum[i] /= size;
+      at = 0;
+      for (let k = start; k < end; k++) {
+        const i = members[k];
+        const g = grads[i]!;
+        out[i] = [new Tensor(sum.subarray(at, at + g.size), g.shape.slice(), dtype), pairs[i][1]];
+        at += g.size;
+      }
+      start = end;
+    }
+  }
+  return out;
+}

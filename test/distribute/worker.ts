@@ -1,0 +1,120 @@
+// One rank of the tf.distribute tests (test/distribute.test.ts runs it under mpirun). The
+// scenario is the first argument; each rank prints one JSON line `{rank, size, ...}` that the
+// test checks against values it derives itself.
+import * as tf from '../../src/index.js';
+
+const scenario = process.argv[2];
+const world = tf.distribute.init();
+const { rank, size } = world;
+const print = (extra: object) => process.stdout.write(`${JSON.stringify({ rank, size, abi: world.abi, ...extra })}\n`);
+
+function collectives() {
+  const out: Record<string, unknown> = {};
+  for (const dtype of ['float32', 'float64', 'int32'] as const) {
+    // rank-dependent values: sums, maxima and minima differ per element and per rank
+    const values = [rank + 1, -2 * (rank + 1), rank * rank, 7, 0 - rank, 100 * rank];
+    const x = tf.tensor(values, [2, 3], dtype);
+    const before = Array.from(x.dataSync());
+    const reduced: Record<string, unknown> = {};
+    for (const op of ['sum', 'max', 'min', ...(dtype === 'int32' ? [] : ['mean'] as const)] as const) {
+      const r = tf.distribute.allReduce(x, { op });
+      reduced[op] = { values: Array.from(r.dataSync()), shape: r.shape, dtype: r.dtype };
+    }
+    const gathered = tf.distribute.allGather(x);
+    const root = size - 1;
+    const broadcast = tf.distribute.broadcast(x, root);
+    const scalarGather = tf.distribute.allGather(tf.scalar(rank * 10, dtype));
+    tf.distribute.barrier();
+    out[dtype] = {
+      reduced,
+      gathered: { values: Array.from(gathered.dataSync()), shape: gathered.shape },
+      broadcast: { values: Array.from(broadcast.dataSync()), shape: broadcast.shape, root },
+      scalarGather: { values: Array.from(scalarGather.dataSync()), shape: scalarGather.shape },
+      inputUnchanged: Array.from(x.dataSync()).every((v, i) => v === before[i]),
+    };
+  }
+  print(out);
+}
+
+function large() {
+  // 64 MiB of float32: 16,777,216 elements.
+  const n = 1 << 24;
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = (i % 1000) * (rank + 1);
+  const sum = tf.distribute.allReduce(tf.tensor(x, [n])).dataSync();
+  const factor = (size * (size + 1)) / 2;
+  let wrong = 0;
+  for (let i = 0; i < n; i++) if (sum[i] !== (i % 1000) * factor) wrong++;
+  print({ elements: n, wrong });
+}
+
+/**
+ * N ranks with batch b against one process with batch N·b: rank r trains on rows [r·b, (r+1)·b)
+ * with DistributedOptimizer, and also trains, alone, a copy on all N·b rows with the plain
+ * optimizer. Both start from rank 0's weights (broadcastVariables after a rank-seeded init).
+ */
+function equivalence() {
+  const b = 4, features = 5, hidden = 6, steps = 6;
+  const fusionThreshold = Number(process.argv[3] ?? 64 * 1024 * 1024);
+  const all = tf.random.normal([size * b, features], { seed: 99 });
+  const target = tf.random.normal([size * b, 1], { seed: 98 });
+  const make = (seed: number) => [
+    new tf.Variable(tf.random.normal([features, hidden], { seed, stddev: 0.5 }), { name: 'w1' }),
+    new tf.Variable(tf.random.normal([hidden], { seed: seed + 1, stddev: 0.1 }), { name: 'b1' }),
+    new tf.Variable(tf.random.normal([hidden, 1], { seed: seed + 2, stddev: 0.5 }), { name: 'w2' }),
+    new tf.Variable(tf.random.normal([1], { seed: seed + 3, stddev: 0.1 }), { name: 'b2' }),
+  ];
+  const loss = (vars: tf.Variable[], x: tf.Tensor, y: tf.Tensor) => () => {
+    const h = tf.tanh(x.matmul(vars[0]).add(vars[1]));
+    return tf.mean(tf.square(h.matmul(vars[2]).add(vars[3]).sub(y)));
+  };
+  const mine = make(1000 + rank);
+  tf.distribute.broadcastVariables(mine, 0);
+  const reference = make(1000);
+  const sameStart = mine.every((v, i) => Array.from(v.dataSync()).every((x, j) => x === reference[i].dataSync()[j]));
+  const distributed = new tf.distribute.DistributedOptimizer(new tf.optimizers.Adam({ learningRate: 0.05 }), { fusionThreshold });
+  const plain = new tf.optimizers.Adam({ learningRate: 0.05 });
+  const xs = tf.slice(all, [rank * b, 0], [b, features]);
+  const ys = tf.slice(target, [rank * b, 0], [b, 1]);
+  for (let s = 0; s < steps; s++) {
+    distributed.minimize(loss(mine, xs, ys), mine);
+    plain.minimize(loss(reference, all, target), reference);
+  }
+  let maxDiff = 0;
+  mine.forEach((v, i) => v.dataSync().forEach((x, j) => { maxDiff = Math.max(maxDiff, Math.abs(x - reference[i].dataSync()[j])); }));
+  print({
+    sameStart, maxDiff, iterations: distributed.iterations,
+    isAdam: distributed instanceof tf.optimizers.Adam, isDistributed: distributed instanceof tf.distribute.DistributedOptimizer,
+    weights: Array.from(mine[0].dataSync()).slice(0, 3),
+  });
+}
+
+function fault() {
+  tf.distribute.barrier();
+  if (rank === 1) throw new Error('rank 1 fails on purpose');
+  tf.distribute.barrier(); // the others wait here for a rank that never comes
+  print({ unreachable: true });
+}
+
+function killed() {
+  tf.distribute.barrier();
+  if (rank === 1) process.kill(process.pid, 'SIGKILL');
+  tf.distribute.barrier();
+  print({ unreachable: true });
+}
+
+function mismatch() {
+  // rank 0 broadcasts [3], the others pass [4]: every rank but the root throws naming both
+  const x = tf.zeros([rank === 0 ? 3 : 4]);
+  try {
+    tf.distribute.broadcast(x, 0);
+    print({ threw: false });
+  } catch (e) {
+    print({ threw: true, message: (e as Error).message });
+    process.exitCode = 3;
+  }
+}
+
+const SCENARIOS: Record<string, () => void> = { collectives, large, equivalence, fault, killed, mismatch };
+if (!(scenario in SCENARIOS)) throw new Error(`worker: unknown scenario ${scenario}`);
+SCENARIOS[scenario]();
