@@ -36,7 +36,7 @@ const nativeError = nativeStatus();
 const suite = ['test/**/*.test.ts'];
 const exclude = ['test/native-unavailable.test.ts', '**/node_modules/**'];
 // Process-level checks that pick their own backend run once, in the js project.
-const jsOnly = ['test/examples.test.ts', 'test/package/**', 'test/distribute.test.ts'];
+const jsOnly = ['test/examples.test.ts', 'test/progress.test.ts', 'test/package/**', 'test/distribute.test.ts'];
 
 export default defineConfig({
   test: {

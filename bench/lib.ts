@@ -18,35 +18,45 @@ export function median(xs: number[]): number {
  * lowest of the three windows' medians. On a shared machine a noisy spell lasts longer than one
  * window, so this reports the machine, not the neighbours. (A call over 1 s: one window of 3.)
  */
-export function time(fn: () => unknown): number {
+export function time(fn: () => unknown): Promise<number> {
+  return timeBatches((reps) => {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) fn();
+    return performance.now() - t0;
+  });
+}
+
+/** `time` for a function returning a promise (awaited before the next call): `fit`'s rows. */
+export function timeAsync(fn: () => Promise<unknown>): Promise<number> {
+  return timeBatches(async (reps) => {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) await fn();
+    return performance.now() - t0;
+  });
+}
+
+/** The measurement of `time`, over `batch(reps)`, which runs `reps` calls and returns the milliseconds taken. */
+async function timeBatches(batch: (reps: number) => number | Promise<number>): Promise<number> {
   // Start each measurement from a collected heap, so one workload's garbage (hundreds of MB
   // of freed tensors) is not swept during the next one's timing. `npm run bench` passes
   // --expose-gc.
   (globalThis as { gc?: () => void }).gc?.();
   const warmEnd = performance.now() + targetMs / 3;
-  let t0 = performance.now();
-  do fn();
+  do await batch(1);
   while (performance.now() < warmEnd);
-  t0 = performance.now();
-  fn();
-  let dt = performance.now() - t0;
+  let dt = await batch(1);
   let reps = 1;
   while (dt <= targetMs / 10 && reps < 1e6) {
     reps *= 2;
-    t0 = performance.now();
-    for (let i = 0; i < reps; i++) fn();
-    dt = performance.now() - t0;
+    dt = await batch(reps);
   }
   const slow = dt / reps > 1000;
   let best = Infinity;
   for (let w = 0; w < (slow ? 1 : 3); w++) {
     const samples: number[] = [];
     const deadline = performance.now() + targetMs / 2;
-    do {
-      t0 = performance.now();
-      for (let i = 0; i < reps; i++) fn();
-      samples.push((performance.now() - t0) / reps / 1000);
-    } while (performance.now() < deadline || samples.length < (slow ? 3 : 5));
+    do samples.push((await batch(reps)) / reps / 1000);
+    while (performance.now() < deadline || samples.length < (slow ? 3 : 5));
     best = Math.min(best, median(samples));
   }
   return best;

@@ -15,9 +15,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from 'tapeflow';
 import { loadRawBinding } from '../src/backend/native/load.js';
-import { fmtRatio, fmtTime, median, peakRssMiB, quick, time } from './lib.js';
+import { fmtRatio, fmtTime, median, peakRssMiB, quick, time, timeAsync } from './lib.js';
 import { loadPeers } from './tfjs.js';
-import { ENGINES, WORKLOADS, type Engine, type Limit, type Workload } from './workloads.js';
+import { ENGINES, FIT_EPOCH, HAND_EPOCH, WORKLOADS, type Engine, type Limit, type Workload } from './workloads.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -43,11 +43,12 @@ type Seconds = Partial<Record<Engine, number>>;
 const results = new Map<Workload, { seconds: Seconds; skipped: Partial<Record<Engine, string>> }>();
 for (const w of WORKLOADS) results.set(w, { seconds: {}, skipped: { ...w.skip } });
 
-function measure(w: Workload, engine: Engine, setup: () => () => unknown) {
+async function measure(w: Workload, engine: Engine, setup: () => () => unknown) {
   const r = results.get(w)!;
   if (r.skipped[engine]) return;
   try {
-    r.seconds[engine] = time(setup());
+    const fn = setup();
+    r.seconds[engine] = await (w.async ? timeAsync(fn as () => Promise<unknown>) : time(fn));
     log(`  ${engine.padEnd(6)} ${w.name.padEnd(34)} ${fmtTime(r.seconds[engine])}`);
   } catch (e) {
     r.skipped[engine] = `failed: ${(e as Error).message.split('\n')[0]}`;
@@ -59,10 +60,10 @@ function measure(w: Workload, engine: Engine, setup: () => () => unknown) {
 for (const w of WORKLOADS) {
   if (hasNative) {
     tf.setBackend('native');
-    measure(w, 'native', w.tapeflow);
+    await measure(w, 'native', w.tapeflow);
   } else results.get(w)!.skipped.native = 'addon not loaded';
   tf.setBackend('js');
-  measure(w, 'ts', w.tapeflow);
+  await measure(w, 'ts', w.tapeflow);
 }
 if (hasNative) tf.setBackend('native');
 const peakRssTapeflow = peakRssMiB();
@@ -79,7 +80,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       results.get(w)!.skipped[backend] = peers ? `TF.js ${backend} unavailable` : 'TF.js not installed';
       continue;
     }
-    measure(w, backend, () => w.tfjs(peers.tf));
+    await measure(w, backend, () => w.tfjs(peers.tf));
   }
   if (ok) peers.tf.disposeVariables();
 }
@@ -224,6 +225,13 @@ if (fwd && fwdGrad) {
   const part = (e: Engine) => (backwardRatio[e] === undefined ? '' : `${e} ${fmtTime(g[e]! - f[e]!)} = ${backwardRatio[e]!.toFixed(2)}x its forward`);
   out.push('');
   out.push(`MLP backward (forward+gradients − forward; target ≤ 2x the forward): ${ENGINES.map(part).filter(Boolean).join(', ')}`);
+}
+// The issue's bound on fit: an epoch through model.fit within 1.15x of the same steps by hand.
+const viaFit = byName(FIT_EPOCH), byHand = byName(HAND_EPOCH);
+if (viaFit && byHand) {
+  const a = results.get(viaFit)!.seconds, b = results.get(byHand)!.seconds;
+  const part = (e: Engine) => (a[e] === undefined || b[e] === undefined ? '' : `${e} ${fmtTime(a[e])} vs ${fmtTime(b[e])} = ${(a[e]! / b[e]!).toFixed(3)}x`);
+  out.push(`fit overhead (one epoch of the MLP through model.fit ÷ the same steps by hand; target ≤ 1.15x): ${ENGINES.map(part).filter(Boolean).join(', ') || 'not measured'}`);
 }
 out.push('');
 out.push('Throughput (GB/s or GFLOP/s)       native        ts  tfjs-cpu tfjs-wasm');

@@ -24,6 +24,8 @@ export interface Workload {
   tfjs: (t: TF) => () => unknown;
   /** Engines not timed, with the reason (printed as "skip"). */
   skip?: Partial<Record<Engine, string>>;
+  /** The timed function returns a promise, awaited before the next call (`fit`). */
+  async?: boolean;
 }
 
 const rnd = (shape: number[], seed: number) => tf.random.uniform(shape, { minval: -1, maxval: 1, seed });
@@ -268,6 +270,53 @@ function mlp(): Workload {
   };
 }
 
+export const FIT_EPOCH = 'MLP epoch via model.fit (10 batches of 128)';
+export const HAND_EPOCH = 'MLP epoch by hand (GradientTape, same steps)';
+
+/**
+ * fit's overhead: one epoch (10 batches of 128, in order) of the 784-256-256-10 MLP with Adam
+ * and softmax cross-entropy, through `model.fit` and as the same steps written by hand. Both
+ * use the same Sequential model; the hand loop slices the batches, runs the tape and
+ * `applyGradients`, as test/fit.test.ts shows they agree bit for bit. Only tapeflow native runs
+ * them (the ratio is the point; TF.js has its own fit, in tfjs-layers, not installed here).
+ */
+function fitEpoch(viaFit: boolean): Workload {
+  return {
+    name: viaFit ? FIT_EPOCH : HAND_EPOCH,
+    units: { count: 10 * MLP_FLOPS, unit: 'GFLOP/s' },
+    limit: 'peak',
+    async: true,
+    skip: { ts: 'about 0.5 s per epoch; the ratio is measured on native', cpu: 'tapeflow-only row', wasm: 'tapeflow-only row' },
+    tapeflow: () => {
+      const n = 1280;
+      const x = rnd([n, 784], 1);
+      const labels = tf.tensor(Int32Array.from({ length: n }, (_, i) => i % 10), [n], 'int32');
+      const model = tf.sequential({ layers: [
+        tf.layers.dense({ units: 256, activation: 'relu', inputShape: [784], kernelInitializer: tf.initializers.heNormal({ seed: 1 }) }),
+        tf.layers.dense({ units: 256, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 2 }) }),
+        tf.layers.dense({ units: 10, kernelInitializer: tf.initializers.heNormal({ seed: 3 }) }),
+      ] });
+      const loss = (y: tf.Tensor, logits: tf.Tensor) => tf.losses.sparseCategoricalCrossentropy(y, logits, { fromLogits: true });
+      const optimizer = new tf.optimizers.Adam({ learningRate: 1e-3 });
+      if (viaFit) {
+        model.compile({ optimizer, loss });
+        return () => model.fit(x, labels, { epochs: 1, batchSize: 128, shuffle: false, verbose: 0 });
+      }
+      return async () => {
+        for (let start = 0; start < n; start += 128) {
+          const xb = tf.slice(x, [start, 0], [128, 784]);
+          const yb = tf.slice(labels, [start], [128]);
+          const vars = model.trainableWeights;
+          const tape = new tf.GradientTape();
+          const l = tape.record(() => loss(yb, model.apply(xb, { training: true }) as tf.Tensor));
+          optimizer.applyGradients(tf.zip(tape.gradient(l, vars) as tf.Tensor[], vars));
+        }
+      };
+    },
+    tfjs: () => () => undefined,
+  };
+}
+
 const ALL_WORKLOADS: Workload[] = [
   {
     name: 'seed loop (Adam step on a scalar)',
@@ -322,6 +371,8 @@ const ALL_WORKLOADS: Workload[] = [
   matmulShape('1024×1024 · 1024×1', 1024, 1024, 1),
   ...mlpParts(),
   mlp(),
+  fitEpoch(true),
+  fitEpoch(false),
   cumsum(),
   topK(),
   batchedLayer('einsum'),

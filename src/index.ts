@@ -42,10 +42,16 @@ export * as losses from './ops/composite/losses.js';
 export * as random from './ops/random.js';
 export * as optimizers from './optimizers/index.js';
 export * as metrics from './metrics/index.js';
+export * as layers from './layers/index.js';
+export * as initializers from './layers/initializers.js';
+export * as regularizers from './layers/regularizers.js';
+export * as callbacks from './models/callbacks.js';
+export { Model, Sequential, Functional, sequential, model, input, type CompileArgs, type FitArgs, type EvaluateArgs, type Dataset } from './models/index.js';
+export { SymbolicTensor } from './layers/layer.js';
 export * as data from './data/index.js';
 export * as io from './io/index.js';
 export * as distribute from './distribute/index.js';
-/** `tf.keras.optimizers` and `tf.keras.losses`, as TF spells them (`tf.keras.optimizers.Adam(0.1)` is `new tf.keras.optimizers.Adam(0.1)`). */
+/** `tf.keras`: the Keras-level names as TF spells them (`tf.keras.layers.Dense`, `tf.keras.Sequential`, `tf.keras.optimizers.Adam(0.1)` with or without `new`). */
 export * as keras from './keras.js';
 
 /** Pairs up two arrays, as Python's zip: `tf.zip(grads, vars)` for `applyGradients`. */

@@ -41,6 +41,11 @@ export class Variable extends Tensor {
     this.autoWatch = trainable && isFloat(this.dtype); // integer variables are not differentiable
   }
 
+  /** The name without its `:0` suffix: a layer weight's path, `dense/kernel` (Keras 3's `variable.path`). */
+  get path(): string {
+    return this.name.replace(/:\d+$/, '');
+  }
+
   override get mutable(): boolean {
     return true;
   }

@@ -1,6 +1,7 @@
 // The examples and the demo run as a user runs them (tsx, package name resolved to src/) and
 // print what they claim. Runs in the js project only: they choose their backend themselves.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -30,6 +31,17 @@ describe('examples', () => {
     expect(out).toContain('numpy=5.000001');
     const acc = Number(/final accuracy ([\d.]+)%/.exec(out)?.[1]);
     expect(acc).toBeGreaterThan(90);
+  });
+
+  it('train.ts: the Keras workflow of the README reaches 85% on three blobs, and the README shows it verbatim', () => {
+    const out = run('train.ts');
+    expect(out).toContain('Model: "sequential"');
+    expect(out).toMatch(/^Epoch 30\/30 - 15\/15 - /m);
+    const acc = Number(/accuracy ([\d.]+)%/.exec(out)?.[1]);
+    expect(acc).toBeGreaterThan(85);
+    const code = readFileSync(join(root, 'examples', 'train.ts'), 'utf8');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(readme).toContain(code.slice(code.indexOf('import * as tf')));
   });
 
   it('autodiff.ts: derivatives of x³ at 2 are 12 and 12', () => {

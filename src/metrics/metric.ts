@@ -9,6 +9,7 @@
  * names beside its definition with `registerMetric`, which `getMetric` (index.ts) reads.
  */
 import { fmt } from '../shape.js';
+import { Registry } from '../registry.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { cast } from '../ops/cast.js';
 import { mul } from '../ops/binary.js';
@@ -189,19 +190,21 @@ export class MeanMetricWrapper extends Mean {
 // ---------------------------------------------------------------------------------------------
 // Names for getMetric
 
-const registry = new Map<string, (name: string) => Metric>();
+const METRICS = new Registry<(name: string) => Metric>('metric');
+const exactNames: string[] = [];
 
 /** Makes `getMetric(name)` return `make(name)` for each of `names` (the name it was asked by). */
 export function registerMetric(names: readonly string[], make: (name: string) => Metric): void {
-  for (const n of names) registry.set(n, make);
+  METRICS.register(names, make);
+  exactNames.push(...names);
 }
 
-/** @internal */
+/** @internal Exact spellings only: metric names are the keys `fit` logs under. */
 export function lookupMetric(name: string): ((name: string) => Metric) | undefined {
-  return registry.get(name);
+  return exactNames.includes(name) ? METRICS.lookup(name) : undefined;
 }
 
 /** @internal */
 export function registeredMetricNames(): string[] {
-  return [...registry.keys()];
+  return [...exactNames];
 }

@@ -20,6 +20,7 @@
  * State (`getState`/`setState`) is keyed by variable name, so a fresh optimizer given the
  * saved state continues bit for bit, even before it has seen the variables.
  */
+import { Registry } from '../registry.js';
 import { tsBackend, updateKernels } from '../backend/select.js';
 import { allocate, isFloat, type FloatArray } from '../dtype.js';
 import { fmt, shapesEqual } from '../shape.js';
@@ -258,7 +259,7 @@ export abstract class Optimizer {
     } else {
       if (typeof className !== 'string') throw new TypeError(`Optimizer.fromConfig: config.className must be a string, got ${JSON.stringify(className)}`);
       ctor = lookupOptimizer(className);
-      if (!ctor) throw new Error(`Optimizer.fromConfig: unknown optimizer ${JSON.stringify(className)}; expected one of ${[...registry.keys()].join(', ')}`);
+      if (!ctor) throw new Error(`Optimizer.fromConfig: unknown optimizer ${JSON.stringify(className)}; expected one of ${OPTIMIZERS.names().join(', ')}`);
     }
     const lr = options.learningRate;
     if (typeof lr === 'object' && lr !== null && !(lr instanceof LearningRateSchedule)) {
@@ -579,20 +580,18 @@ function cloneVariableState(st: VariableState): VariableState {
 /** A concrete optimizer class, constructed from its options. */
 export type OptimizerClass = new (options?: OptimizerOptions) => Optimizer;
 
-const registry = new Map<string, OptimizerClass>();
+export const OPTIMIZERS = new Registry<OptimizerClass>('optimizer');
 
 /** Makes an optimizer class known to `fromConfig` and `get` (by its class name, any case). */
 export function registerOptimizer(name: string, ctor: OptimizerClass): void {
-  registry.set(name, ctor);
+  OPTIMIZERS.register(name, ctor);
 }
 
 /** The registered class whose name matches, ignoring case. */
 export function lookupOptimizer(name: string): OptimizerClass | undefined {
-  const lower = name.toLowerCase();
-  for (const [k, c] of registry) if (k.toLowerCase() === lower) return c;
-  return undefined;
+  return OPTIMIZERS.lookup(name);
 }
 
 export function registeredOptimizers(): string[] {
-  return [...registry.keys()];
+  return OPTIMIZERS.names();
 }

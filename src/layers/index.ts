@@ -1,0 +1,32 @@
+/**
+ * tf.layers: the layer classes and their camelCase factories (`tf.layers.dense({units})` is
+ * `new tf.layers.Dense({units})`), as TF.js spells them. A new layer: its class in the file of
+ * its family (registered in `LAYERS` there), its factory and export here.
+ */
+import { Activation, Dense, Dropout, Embedding, Flatten, InputLayer, Reshape, type DenseArgs, type DropoutArgs, type EmbeddingArgs } from './core.js';
+import { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, type LayerNormalizationArgs } from './normalization.js';
+import { Add, Concatenate } from './merge.js';
+import { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPoolingArgs } from './pooling.js';
+import type { LayerArgs } from './layer.js';
+import type { ActivationIdentifier } from './activations.js';
+
+export { Layer, SymbolicTensor, LAYERS, clearSession, type LayerArgs, type CallArgs, type Shape, type InputSpec, type AddWeightOptions } from './layer.js';
+export { InputLayer, Dense, Activation, Dropout, Flatten, Reshape, Embedding, type DenseArgs, type DropoutArgs, type EmbeddingArgs } from './core.js';
+export { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, type LayerNormalizationArgs } from './normalization.js';
+export { Concatenate, Add } from './merge.js';
+export { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPoolingArgs } from './pooling.js';
+export { ACTIVATIONS, getActivation, type ActivationFn } from './activations.js';
+
+export const dense = (args: DenseArgs) => new Dense(args);
+export const activation = (args: LayerArgs & { activation: ActivationIdentifier }) => new Activation(args);
+export const dropout = (args: DropoutArgs) => new Dropout(args);
+export const flatten = (args?: LayerArgs) => new Flatten(args);
+export const reshape = (args: LayerArgs & { targetShape: number[] }) => new Reshape(args);
+export const embedding = (args: EmbeddingArgs) => new Embedding(args);
+export const batchNormalization = (args?: BatchNormalizationArgs) => new BatchNormalization(args);
+export const layerNormalization = (args?: LayerNormalizationArgs) => new LayerNormalization(args);
+export const concatenate = (args?: LayerArgs & { axis?: number }) => new Concatenate(args);
+export const add = (args?: LayerArgs) => new Add(args);
+export const globalAveragePooling2d = (args?: GlobalPoolingArgs) => new GlobalAveragePooling2D(args);
+export const globalMaxPooling2d = (args?: GlobalPoolingArgs) => new GlobalMaxPooling2D(args);
+export const inputLayer = (args: LayerArgs & { shape: (number | null)[] }) => new InputLayer(args);
