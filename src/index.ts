@@ -50,6 +50,7 @@ export { Model, Sequential, Functional, sequential, model, input, type CompileAr
 export { SymbolicTensor } from './layers/layer.js';
 export * as data from './data/index.js';
 export * as io from './io/index.js';
+export { loadModel } from './io/model-files.js';
 export * as distribute from './distribute/index.js';
 /** `tf.keras`: the Keras-level names as TF spells them (`tf.keras.layers.Dense`, `tf.keras.Sequential`, `tf.keras.optimizers.Adam(0.1)` with or without `new`). */
 export * as keras from './keras.js';

@@ -8,6 +8,7 @@
 export class Registry<T> {
   private readonly byKey = new Map<string, T>();
   private readonly primary: string[] = [];
+  private readonly nameByValue = new Map<T, string>();
 
   /** `kind` names what is looked up, for errors: "unknown activation 'foo'; expected one of …". */
   constructor(readonly kind: string) {}
@@ -16,7 +17,13 @@ export class Registry<T> {
     const list = typeof names === 'string' ? [names] : names;
     this.primary.push(list[0]);
     for (const n of list) this.byKey.set(Registry.key(n), value);
+    if (!this.nameByValue.has(value)) this.nameByValue.set(value, list[0]);
     return value;
+  }
+
+  /** The first name `value` was registered under (how it is written to a saved config). */
+  nameOf(value: T): string | undefined {
+    return this.nameByValue.get(value);
   }
 
   lookup(name: string): T | undefined {

@@ -4,3 +4,4 @@
  */
 export { saveSafetensors, loadSafetensors, readSafetensors, encodeSafetensors, decodeSafetensors, type TensorMap, type LoadedSafetensors } from './safetensors.js';
 export { readKerasWeights, type KerasVariables } from './keras-h5.js';
+export { loadModel, type LoadWeightsOptions } from './model-files.js';

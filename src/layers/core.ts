@@ -85,9 +85,6 @@ export class Dense extends Layer {
     return this.activation(y);
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), units: this.units, useBias: this.useBias };
-  }
 }
 LAYERS.register('Dense', Dense);
 

@@ -7,7 +7,7 @@ import { Activation, Dense, Dropout, Embedding, Flatten, InputLayer, Reshape, ty
 import { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, type LayerNormalizationArgs } from './normalization.js';
 import { Add, Concatenate } from './merge.js';
 import { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPoolingArgs } from './pooling.js';
-import type { LayerArgs } from './layer.js';
+import { LAYERS, Layer, type LayerArgs } from './layer.js';
 import type { ActivationIdentifier } from './activations.js';
 
 export { Layer, SymbolicTensor, LAYERS, clearSession, type LayerArgs, type CallArgs, type Shape, type InputSpec, type AddWeightOptions } from './layer.js';
@@ -16,6 +16,15 @@ export { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, ty
 export { Concatenate, Add } from './merge.js';
 export { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPoolingArgs } from './pooling.js';
 export { ACTIVATIONS, getActivation, type ActivationFn } from './activations.js';
+
+/**
+ * Registers a custom layer class under its class name (or `name`), so that saved models that
+ * hold it can be loaded (`tf.loadModel`) and summaries name it.
+ */
+export function registerLayer(Cls: new (args: never) => Layer, name: string = Cls.name): void {
+  if (typeof Cls !== 'function' || !(Cls.prototype instanceof Layer)) throw new TypeError('registerLayer: expected a class that extends tf.layers.Layer');
+  LAYERS.register(name, Cls);
+}
 
 export const dense = (args: DenseArgs) => new Dense(args);
 export const activation = (args: LayerArgs & { activation: ActivationIdentifier }) => new Activation(args);

@@ -124,9 +124,12 @@ export class Layer {
   protected autoCast = true;
   private _trainable: boolean;
   private readonly ownWeights: OwnWeight[] = [];
+  /** @internal The options the layer was made with: its config (src/layers/serialization.ts). */
+  readonly initArgs: Readonly<Record<string, unknown>>;
 
   constructor(args: LayerArgs = {}) {
     if (typeof args !== 'object' || args === null) throw new TypeError(`${new.target.name}: expected an options object, got ${show(args)}`);
+    this.initArgs = { ...args };
     const className = new.target.name;
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '')) throw new TypeError(`${className}: name must be a non-empty string, got ${show(args.name)}`);
     if (args.dtype !== undefined && args.dtype !== 'float32' && args.dtype !== 'float64') throw new RangeError(`${className}: dtype must be 'float32' or 'float64', got ${show(args.dtype)}`);
@@ -313,9 +316,13 @@ export class Layer {
     });
   }
 
-  /** The layer's options, as Keras's `get_config` (subclasses add theirs). */
+  /**
+   * The layer's options, as Keras's `get_config`: the options it was made with, its name,
+   * trainable and dtype; `new Cls(config)` makes the same layer. Options given as objects are
+   * kept as given (src/layers/serialization.ts turns them into JSON).
+   */
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: this.dtype };
+    return { ...this.initArgs, name: this.name, trainable: this.trainable, dtype: this.dtype };
   }
 }
 

@@ -110,9 +110,6 @@ export class BatchNormalization extends Layer {
     return normalize(x, shaped(mean)!, shaped(variance)!, shaped(this.gamma), shaped(this.beta), this.epsilon);
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale };
-  }
 }
 LAYERS.register('BatchNormalization', BatchNormalization);
 
@@ -164,8 +161,5 @@ export class LayerNormalization extends Layer {
     return normalize(x, mean, variance, shaped(this.gamma), shaped(this.beta), this.epsilon);
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), axis: this.axis, epsilon: this.epsilon, center: this.center, scale: this.scale };
-  }
 }
 LAYERS.register('LayerNormalization', LayerNormalization);

@@ -294,6 +294,75 @@ export class TerminateOnNaN extends Callback {
   }
 }
 
+export interface ModelCheckpointArgs {
+  /**
+   * Where to save: a directory for `model.save` (the default), or a `.safetensors` file for
+   * `model.saveWeights` (also with `saveWeightsOnly`). `{epoch}`, `{epoch:02d}` and
+   * `{<log name>}` / `{<log name>:.4f}` are filled in per epoch, as Keras formats its path.
+   */
+  filepath: string;
+  monitor?: string;
+  /** Save only when `monitor` improves on the best seen so far. */
+  saveBestOnly?: boolean;
+  saveWeightsOnly?: boolean;
+  mode?: Mode;
+  verbose?: number;
+}
+
+/** Saves the model (or its weights) at the end of every epoch, or of every improving one. */
+export class ModelCheckpoint extends Callback {
+  readonly filepath: string;
+  readonly monitor: string;
+  readonly saveBestOnly: boolean;
+  readonly saveWeightsOnly: boolean;
+  readonly mode: 'min' | 'max';
+  readonly verbose: number;
+  best: number;
+
+  constructor(args: ModelCheckpointArgs) {
+    super();
+    const o = checkOptions(args, { filepath: 'string', monitor: 'string', saveBestOnly: 'boolean', saveWeightsOnly: 'boolean', mode: ['auto', 'min', 'max'], verbose: 'nonNegativeInteger' }, 'callbacks.modelCheckpoint');
+    if (o.filepath === undefined || o.filepath === '') throw new TypeError('callbacks.modelCheckpoint: options.filepath is required');
+    this.filepath = o.filepath;
+    this.monitor = o.monitor ?? 'val_loss';
+    this.saveBestOnly = o.saveBestOnly ?? false;
+    this.saveWeightsOnly = (o.saveWeightsOnly ?? false) || o.filepath.endsWith('.safetensors');
+    this.mode = resolveMode(o.mode ?? 'auto', this.monitor);
+    this.verbose = o.verbose ?? 0;
+    this.best = this.mode === 'min' ? Infinity : -Infinity;
+  }
+
+  /** Keras's path formatting: `{epoch:02d}` is the 1-based epoch, `{val_loss:.4f}` a log value. */
+  formatPath(epoch: number, logs: Logs): string {
+    return this.filepath.replace(/\{(\w+)(?::(0?)(\d*)(?:\.(\d+))?([df]))?\}/g, (whole, key: string, zero: string, width: string, precision: string, kind: string) => {
+      const value = key === 'epoch' ? epoch + 1 : logs[key];
+      if (value === undefined) throw new Error(`modelCheckpoint: filepath names '${key}', which is not in the logs (available: epoch, ${Object.keys(logs).join(', ')})`);
+      let text = kind === 'd' ? String(Math.trunc(value)) : precision !== undefined ? value.toFixed(Number(precision)) : String(value);
+      if (width) text = text.padStart(Number(width), zero ? '0' : ' ');
+      return text;
+    });
+  }
+
+  async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    const model = this.trainedModel;
+    if (this.saveBestOnly) {
+      const current = logs[this.monitor];
+      if (current === undefined) {
+        console.warn(`modelCheckpoint: monitor '${this.monitor}' is not in the logs (available: ${Object.keys(logs).join(', ')}); saving anyway`);
+      } else {
+        const better = this.mode === 'min' ? current < this.best : current > this.best;
+        if (!better) return;
+        this.best = current;
+      }
+    }
+    const path = this.formatPath(epoch, logs);
+    if (this.saveWeightsOnly) await model.saveWeights(path);
+    else await model.save(path);
+    if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: saving model to ${path}`);
+  }
+}
+
+export const modelCheckpoint = (args: ModelCheckpointArgs) => new ModelCheckpoint(args);
 export const earlyStopping = (args?: EarlyStoppingArgs) => new EarlyStopping(args);
 export const learningRateScheduler = (schedule: (epoch: number, lr: number) => number, verbose?: number) => new LearningRateScheduler(schedule, verbose);
 export const reduceLROnPlateau = (args?: ReduceLROnPlateauArgs) => new ReduceLROnPlateau(args);

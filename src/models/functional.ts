@@ -72,6 +72,31 @@ export class Functional extends Model {
     return [...this.graphLayers];
   }
 
+  /**
+   * The graph as names (for model files, models/config.ts): each node's layer and where its
+   * inputs come from as [layer, node of that layer, output], nodes in the order they run.
+   */
+  graph(): { inputs: string[]; nodes: { layer: Layer; inputs: [string, number, number][]; callArgs: CallArgs }[]; outputs: [string, number, number][] } {
+    const nodeIndex = new Map<Node, number>();
+    const perLayer = new Map<Layer, number>();
+    for (const node of this.nodes) {
+      const k = perLayer.get(node.layer) ?? 0;
+      nodeIndex.set(node, k);
+      perLayer.set(node.layer, k + 1);
+    }
+    const ref = (t: SymbolicTensor): [string, number, number] => [t.sourceLayer.name, t.node === null ? 0 : nodeIndex.get(t.node)!, t.outputIndex];
+    return {
+      inputs: this.inputs.map((t) => t.sourceLayer.name),
+      nodes: this.nodes.map((n) => ({ layer: n.layer, inputs: n.inputs.map(ref), callArgs: n.callArgs })),
+      outputs: this.outputs.map(ref),
+    };
+  }
+
+  /** Whether `outputs` was given as a list (the model then returns a list). */
+  get listOutputs(): boolean {
+    return this.multipleOutputs;
+  }
+
   protected override checkInput(): void {}
 
   override call(inputs: LayerInput, args: CallArgs): LayerOutput {

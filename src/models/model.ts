@@ -14,6 +14,17 @@ import { compileModel, evaluateModel, fitModel, trainOnBatchModel, type CompileA
 import type { History } from './callbacks.js';
 import type { Dataset } from './batches.js';
 
+export interface ModelFiles {
+  save(model: Model, dir: string): Promise<void>;
+  saveWeights(model: Model, path: string): Promise<void>;
+  loadWeights(model: Model, path: string, options: { skipMismatch?: boolean }): Promise<void>;
+}
+
+function modelFiles(): ModelFiles {
+  if (Model.files === null) throw new Error('model files are not loaded (import tapeflow, not its internals)');
+  return Model.files;
+}
+
 export interface PredictArgs {
   batchSize?: number;
 }
@@ -42,6 +53,27 @@ export class Model extends Layer {
 
   /** @internal Builds a functional model (set by functional.ts). */
   static functional: ((args: LayerArgs & { inputs?: unknown; outputs?: unknown }) => Model) | null = null;
+
+  /** @internal Model files (set by io/model-files.ts, which reads and writes them). */
+  static files: ModelFiles | null = null;
+
+  /**
+   * Writes `dir/model.safetensors` (weights, optimizer state, architecture) and `dir/model.json`
+   * (the architecture and compile config, to read); `tf.loadModel(dir)` restores the model.
+   */
+  async save(dir: string): Promise<void> {
+    return modelFiles().save(this, dir);
+  }
+
+  /** Writes the weights alone, by path, as safetensors. */
+  async saveWeights(path: string): Promise<void> {
+    return modelFiles().saveWeights(this, path);
+  }
+
+  /** Reads weights by path from safetensors, or a Keras 3 `.weights.h5` file; a missing, extra or misshapen weight throws unless `skipMismatch`. */
+  async loadWeights(path: string, options?: { skipMismatch?: boolean }): Promise<void> {
+    return modelFiles().loadWeights(this, path, options ?? {});
+  }
 
   /** The model's layers: for a subclassed model, the layers held as fields, in assignment order. */
   get layers(): Layer[] {

@@ -32,6 +32,8 @@ export interface CompiledState {
   lossName: string;
   lossTracker: Mean;
   metrics: Metric[];
+  /** What `compile` was given (the optimizer resolved to its instance), for model files. */
+  args: CompileArgs;
 }
 
 export interface FitArgs {
@@ -91,7 +93,7 @@ export function compileModel(model: Model, args: CompileArgs): void {
     }
   });
   model.optimizer = opt;
-  model.compiled = { loss: lossFn, lossName, lossTracker: new Mean({ name: 'loss' }), metrics: resolved };
+  model.compiled = { loss: lossFn, lossName, lossTracker: new Mean({ name: 'loss' }), metrics: resolved, args: { optimizer: opt, loss, metrics } };
 }
 
 function compiled(model: Model, op: string): CompiledState {
