@@ -96,6 +96,19 @@ describe.skipIf(!hasMpirun)('tf.distribute under mpirun', () => {
     }
   });
 
+  it.each([2, 3])('model.fit on %i ranks with batch 4 equals one process fitting batch 4N, and only rank 0 prints', (np) => {
+    const run = mpirun(np, ['fitEquivalence']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.byRank).toHaveLength(np);
+    for (const line of run.byRank) {
+      expect(line.maxDiff as number).toBeLessThan(1e-6);
+      (line.loss as number[]).forEach((l, i) => expect(l).toBeCloseTo((line.lossAlone as number[])[i], 6));
+      expect(line.first).toEqual(run.byRank[0].first);
+    }
+    // one progress line per epoch (stdout is a pipe), from rank 0 alone
+    expect(run.stdout.split('\n').filter((l) => /^Epoch 1\/3/.test(l))).toHaveLength(1);
+  });
+
   it('a rank that throws ends the job with a non-zero status, naming the rank', () => {
     const run = mpirun(3, ['fault'], 60_000);
     expect(run.status).not.toBe(0);

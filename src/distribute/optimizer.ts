@@ -15,6 +15,7 @@ import type { MpiArray } from '../backend/native/native-backend.js';
 import { checkInteger, checkOptions, show } from '../validate.js';
 import { checkRoot, checkSameShape } from './collectives.js';
 import { current, mpi } from './world.js';
+import type { DataParallel } from '../models/data-parallel.js';
 
 const DEFAULT_FUSION_BYTES = 64 * 1024 * 1024;
 
@@ -119,7 +120,7 @@ export interface DistributedOptimizer extends Optimizer {
  * packed in order into buckets of at most `threshold` bytes (a larger gradient gets a bucket of
  * its own), each bucket summed by one allReduce and divided by the number of ranks.
  */
-function averageGradients(pairs: (readonly [Tensor | null | undefined, Variable])[], threshold: number, op: string): (readonly [Tensor | null | undefined, Variable])[] {
+function averageGradients(pairs: (readonly [Tensor | null | undefined, Variable])[], threshold: number, op: string, weight?: number): (readonly [Tensor | null | undefined, Variable])[] {
   const m = mpi();
   const { size } = current();
   if (m === null) {
@@ -150,9 +151,12 @@ function averageGradients(pairs: (readonly [Tensor | null | undefined, Variable]
         send.set(grads[members[k]]!.dataSync() as FloatArray, at);
         at += grads[members[k]]!.size;
       }
+      // With a weight (fit's share of the global batch) each rank scales before the sum;
+      // without, the sum is divided by the number of ranks after (Horovod's average).
+      if (weight !== undefined) for (let i = 0; i < send.length; i++) send[i] *= weight;
       const sum = (dtype === 'float32' ? new Float32Array(elements) : new Float64Array(elements)) as FloatArray;
       m.mpiAllReduce(send, sum, 0);
-      for (let i = 0; i < sum.length; i++) sum[i] /= size;
+      if (weight === undefined) for (let i = 0; i < sum.length; i++) sum[i] /= size;
       at = 0;
       for (let k = start; k < end; k++) {
         const i = members[k];
@@ -164,4 +168,29 @@ function averageGradients(pairs: (readonly [Tensor | null | undefined, Variable]
     }
   }
   return out;
+}
+
+/** `fit`'s view of the job (models/data-parallel.ts), installed by `init()` in a job of several ranks. */
+export function fitDataParallel(rank: number, size: number): DataParallel {
+  const threshold = Number(process.env.TAPEFLOW_FUSION_THRESHOLD ?? DEFAULT_FUSION_BYTES);
+  return {
+    rank,
+    size,
+    sum(values: number[]): number[] {
+      const m = mpi();
+      if (m === null) throw new Error('fit: MPI was finalized during training');
+      const out = new Float64Array(values.length);
+      m.mpiAllReduce(Float64Array.from(values), out, 0);
+      return Array.from(out);
+    },
+    weightedGradients(grads, vars, weight) {
+      return averageGradients(grads.map((g, i) => [g, vars[i]] as const), threshold, 'fit', weight).map(([g]) => g ?? null);
+    },
+    broadcast(vars) {
+      broadcastVariables(vars, 0);
+    },
+    averagesItself(optimizer) {
+      return wrapped.has(optimizer);
+    },
+  };
 }

@@ -25,6 +25,11 @@ export interface WorldInfo {
 type Mpi = Required<Pick<RawBinding, 'mpiInit' | 'mpiAllReduce' | 'mpiAllGather' | 'mpiBroadcast' | 'mpiBarrier' | 'mpiAbort' | 'mpiFinalize'>>;
 
 let world: WorldInfo | null = null;
+/** Called once a job of several ranks is joined (index.ts hands `fit` its data-parallel view). */
+let onJoin: ((w: WorldInfo) => void) | null = null;
+export function whenJoined(f: (w: WorldInfo) => void): void {
+  onJoin = f;
+}
 let binding: Mpi | null = null;
 let ended = false;
 
@@ -77,6 +82,7 @@ export function init(): WorldInfo {
   const localRank = Number(process.env.OMPI_COMM_WORLD_LOCAL_RANK ?? process.env.MPI_LOCALRANKID ?? process.env.SLURM_LOCALID ?? 0);
   world = { rank: started.rank, size: started.size, localRank, abi: started.abi, library: started.path, version: started.version.replace(/\s+/g, ' ') };
   tieProcessToJob(world.rank);
+  if (world.size > 1 && onJoin !== null) onJoin(world);
   return world;
 }
 
@@ -128,6 +134,7 @@ export function localRank(): number {
 
 /** Ends MPI early (it is also done at a clean exit); later collectives throw. */
 export function shutdown(): void {
+  onJoin?.({ rank: 0, size: 1, localRank: 0, abi: null, library: null, version: null });
   if (binding !== null && !ended) {
     ended = true;
     binding.mpiFinalize();

@@ -8,6 +8,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import type { Tensor } from '../tensor.js';
 import type { Model } from './model.js';
 import { checkOptions, show } from '../validate.js';
+import { dataParallel } from './data-parallel.js';
 
 export type Logs = Record<string, number>;
 type Hook = (index: number, logs: Logs) => void | Promise<void>;
@@ -269,10 +270,12 @@ export class CSVLogger extends Callback {
     if (typeof filename !== 'string' || filename === '') throw new TypeError(`callbacks.csvLogger: expected a file path, got ${show(filename)}`);
   }
   onTrainBegin(): void {
+    if ((dataParallel()?.rank ?? 0) !== 0) return; // in a data-parallel job, rank 0 writes
     this.keys = null;
     if (!this.append) writeFileSync(this.filename, '');
   }
   onEpochEnd(epoch: number, logs: Logs): void {
+    if ((dataParallel()?.rank ?? 0) !== 0) return;
     let header = '';
     if (this.keys === null) {
       this.keys = Object.keys(logs).sort();
@@ -345,6 +348,7 @@ export class ModelCheckpoint extends Callback {
 
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     const model = this.trainedModel;
+    if ((dataParallel()?.rank ?? 0) !== 0) return; // in a data-parallel job, rank 0 writes
     if (this.saveBestOnly) {
       const current = logs[this.monitor];
       if (current === undefined) {

@@ -16,6 +16,8 @@ import { squeezeOrExpand } from '../metrics/metric.js';
 import type { Variable } from '../variable.js';
 import { show } from '../validate.js';
 import type { Model } from './model.js';
+import { dataParallel, type DataParallel } from './data-parallel.js';
+import { zeros } from '../ops/create.js';
 import { arrayBatches, datasetBatch, isDataset, rows, shuffleSource, type Batch, type Dataset } from './batches.js';
 import { CallbackList, History, type CallbackLike, type Logs } from './callbacks.js';
 import { ProgressLogger, ttyBarClass } from './progress.js';
@@ -115,18 +117,78 @@ function forward(model: Model, x: Tensor[], training: boolean): Tensor {
   return y;
 }
 
-/** The step `fit` repeats: forward and loss under a tape, then one optimizer update. */
-function trainStep(model: Model, state: CompiledState, vars: Variable[], batch: Batch): void {
-  const tape = new GradientTape();
-  let yPred: Tensor | null = null;
-  const loss = tape.record(() => {
-    yPred = forward(model, batch.x, true);
-    return totalLoss(model, state, batch.y, yPred);
-  });
-  const grads = tape.gradient(loss, vars) as (Tensor | null)[];
+/**
+ * The step `fit` repeats: forward and loss under a tape, then one optimizer update. In a
+ * data-parallel job each rank holds a part of the global batch: its gradients, weighted by its
+ * share of the rows (`weight`), are summed over the ranks before the update, so the step is the
+ * one a single process would take on the whole global batch. A rank with no rows in a (last,
+ * short) global batch still takes part, with zero gradients.
+ */
+function trainStep(model: Model, state: CompiledState, vars: Variable[], batch: Batch | null, weight = 1): void {
+  const dp = dataParallel();
+  let grads: (Tensor | null)[];
+  if (batch === null) {
+    grads = vars.map((v) => zeros(v.shape, v.dtype));
+  } else {
+    const tape = new GradientTape();
+    let yPred: Tensor | null = null;
+    const loss = tape.record(() => {
+      yPred = forward(model, batch.x, true);
+      return totalLoss(model, state, batch.y, yPred);
+    });
+    grads = tape.gradient(loss, vars) as (Tensor | null)[];
+    state.lossTracker.updateState(loss, batch.y.shape[0]);
+    for (const m of state.metrics) m.updateState(batch.y, yPred!);
+  }
+  if (dp !== null && !dp.averagesItself(model.optimizer!)) grads = dp.weightedGradients(grads, vars, weight);
   model.optimizer!.applyGradients(grads.map((g, i) => [g, vars[i]] as const));
-  state.lossTracker.updateState(loss, batch.y.shape[0]);
-  for (const m of state.metrics) m.updateState(batch.y, yPred!);
+}
+
+/**
+ * This rank's rows of each global batch (`batchSize` rows per rank, in rank order), and this
+ * rank's share of the global batch's rows.
+ */
+function* shardedBatches(batches: Iterable<Batch>, rank: number, size: number, batchSize: number): Generator<[Batch | null, number]> {
+  for (const global of batches) {
+    const m = global.y.shape[0];
+    const start = Math.min(rank * batchSize, m), end = Math.min(start + batchSize, m);
+    const mine = end > start ? { x: global.x.map((t) => rows(t, start, end - start)), y: rows(global.y, start, end - start) } : null;
+    yield [mine, (end - start) / m];
+  }
+}
+
+/** Every `size`-th batch of a dataset from `rank` on, while every rank has one (shorter ranks end the epoch for all). */
+async function* shardedDataset(batches: AsyncIterable<Batch>, dp: DataParallel): AsyncGenerator<[Batch | null, number]> {
+  let k = 0;
+  const it = batches[Symbol.asyncIterator]();
+  for (;;) {
+    let mine: Batch | null = null;
+    for (let r = 0; r < dp.size; r++) {
+      const next = await it.next();
+      if (next.done) break;
+      if (r === dp.rank) mine = next.value;
+      k++;
+    }
+    const rowsHere = mine === null ? 0 : mine.y.shape[0];
+    const [haveBatch, total] = dp.sum([mine === null ? 0 : 1, rowsHere]);
+    if (haveBatch < dp.size) {
+      await it.return?.();
+      return;
+    }
+    yield [mine, rowsHere / total];
+  }
+}
+
+/**
+ * The logs of all ranks, each weighted by the rows it trained on this epoch (Horovod's
+ * MetricAverageCallback, weighted): exact for the loss and for metrics that are means over
+ * examples, the row-weighted average of the ranks' values for the others (precision, AUC).
+ */
+function averageLogs(logs: Logs, dp: DataParallel | null, rowsSeen: number): Logs {
+  if (dp === null) return logs;
+  const keys = Object.keys(logs);
+  const [rowsTotal, ...sums] = dp.sum([rowsSeen, ...keys.map((k) => logs[k] * rowsSeen)]);
+  return Object.fromEntries(keys.map((k, i) => [k, sums[i] / rowsTotal]));
 }
 
 function testStep(model: Model, state: CompiledState, batch: Batch): void {
@@ -233,8 +295,12 @@ export async function fitModel(model: Model, x: TensorLike | Tensor[] | Dataset,
   if (!Array.isArray(userCallbacks)) throw new TypeError(`fit: callbacks must be an array, got ${show(userCallbacks)}`);
 
   const history = new History();
-  const steps = trainY !== null ? Math.ceil(trainY.shape[0] / batchSize) : null;
-  const progress = verbose === 0 ? [] : [new ProgressLogger(verbose, epochs, steps, verbose === 1 ? await ttyBarClass() : null)];
+  // In a data-parallel job each step takes batchSize rows on every rank; only rank 0 reports.
+  const dp = dataParallel();
+  const globalBatch = batchSize * (dp?.size ?? 1);
+  const steps = trainY !== null ? Math.ceil(trainY.shape[0] / globalBatch) : null;
+  const shown = dp !== null && dp.rank !== 0 ? 0 : verbose;
+  const progress = shown === 0 ? [] : [new ProgressLogger(shown, epochs, steps, shown === 1 ? await ttyBarClass() : null)];
   const callbacks = new CallbackList([...progress, ...userCallbacks, history]);
   callbacks.setModel(model);
   const batchLogs = callbacks.wantsBatches;
@@ -246,22 +312,30 @@ export async function fitModel(model: Model, x: TensorLike | Tensor[] | Dataset,
   for (let epoch = initialEpoch; epoch < epochs; epoch++) {
     resetMetrics(state);
     await callbacks.epochBegin(epoch, {});
-    const batches: Iterable<Batch> | AsyncIterable<Batch> = trainY !== null
-      ? arrayBatches(trainX, trainY, batchSize, rand)
+    const plain: Iterable<Batch> | AsyncIterable<Batch> = trainY !== null
+      ? arrayBatches(trainX, trainY, globalBatch, rand)
       : mapAsync(x as Dataset, (e) => datasetBatch(e, 'fit'));
+    const whole = (b: Batch) => [b, 1] as [Batch, number];
+    const batches: Iterable<[Batch | null, number]> | AsyncIterable<[Batch | null, number]> = dp === null
+      ? (trainY !== null ? mapSync(plain, whole) : mapAsync(plain, whole))
+      : trainY !== null ? shardedBatches(plain as Iterable<Batch>, dp.rank, dp.size, batchSize) : shardedDataset(plain as AsyncIterable<Batch>, dp);
     let step = 0;
-    for await (const batch of batches) {
+    let rowsSeen = 0;
+    for await (const [batch, weight] of batches) {
+      rowsSeen += batch?.y.shape[0] ?? 0;
       if (batchLogs) await callbacks.batchBegin(step, {});
       if (vars === null) {
-        if (!model.built) forward(model, batch.x.map((t) => rows(t, 0, 1)), false);
+        if (!model.built && batch !== null) forward(model, batch.x.map((t) => rows(t, 0, 1)), false);
         vars = model.trainableWeights;
+        // every rank starts from rank 0's weights (Horovod's BroadcastGlobalVariablesCallback)
+        dp?.broadcast(model.weights);
       }
-      trainStep(model, state, vars, batch);
+      trainStep(model, state, vars, batch, weight);
       if (batchLogs) await callbacks.batchEnd(step, currentLogs(state));
       step++;
       if (model.stopTraining) break;
     }
-    const logs = currentLogs(state);
+    const logs = averageLogs(currentLogs(state), dp, rowsSeen);
     if (valY !== null || valDataset !== null) {
       const val = valDataset !== null ? await evaluateDataset(model, state, valDataset) : evaluateArrays(model, state, valX!, valY!, batchSize);
       for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
@@ -273,8 +347,12 @@ export async function fitModel(model: Model, x: TensorLike | Tensor[] | Dataset,
   return history;
 }
 
-async function* mapAsync<A, B>(source: AsyncIterable<A>, f: (a: A) => B): AsyncGenerator<B> {
+async function* mapAsync<A, B>(source: AsyncIterable<A> | Iterable<A>, f: (a: A) => B): AsyncGenerator<B> {
   for await (const a of source) yield f(a);
+}
+
+function* mapSync<A, B>(source: Iterable<A> | AsyncIterable<A>, f: (a: A) => B): Generator<B> {
+  for (const a of source as Iterable<A>) yield f(a);
 }
 
 function evaluateArrays(model: Model, state: CompiledState, x: Tensor[], y: Tensor, batchSize: number): Logs {

@@ -115,6 +115,38 @@ function mismatch() {
   }
 }
 
-const SCENARIOS: Record<string, () => void> = { collectives, large, equivalence, fault, killed, mismatch };
+const SCENARIOS: Record<string, () => void | Promise<void>> = { collectives, large, equivalence, fault, killed, mismatch };
+
+/**
+ * model.fit under init(): N ranks with batch 4 against one process fitting batch 4N on the same
+ * data (shuffle off), both from rank 0's weights; 13 rows leave a short last global batch.
+ */
+async function fitEquivalence() {
+  const rowsTotal = 13, b = 4;
+  const x = tf.random.normal([rowsTotal, 5], { seed: 21 });
+  const y = tf.random.normal([rowsTotal, 2], { seed: 22 });
+  const make = (seed: number) => {
+    const m = tf.sequential({ layers: [
+      tf.layers.dense({ units: 6, activation: 'tanh', inputShape: [5], kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
+      tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
+    ] });
+    m.compile({ optimizer: new tf.optimizers.Adam({ learningRate: 0.05 }), loss: 'mse' });
+    return m;
+  };
+  const distributed = make(100 + rank); // different on every rank: fit broadcasts rank 0's weights
+  const h = await distributed.fit(x, y, { epochs: 3, batchSize: b, shuffle: false, verbose: 1 }); // only rank 0 prints
+  const alone = make(100);
+  // the reference runs in this process alone: no data-parallel view while it fits
+  const { setDataParallel, dataParallel } = await import('../../src/models/data-parallel.js');
+  const saved = dataParallel();
+  setDataParallel(null);
+  const hAlone = await alone.fit(x, y, { epochs: 3, batchSize: b * size, shuffle: false, verbose: 0 });
+  setDataParallel(saved);
+  let maxDiff = 0;
+  distributed.weights.forEach((w, i) => w.dataSync().forEach((v, j) => { maxDiff = Math.max(maxDiff, Math.abs(v - alone.weights[i].dataSync()[j])); }));
+  print({ maxDiff, loss: h.history.loss, lossAlone: hAlone.history.loss, first: Array.from(distributed.weights[0].dataSync()).slice(0, 2) });
+}
+SCENARIOS.fitEquivalence = fitEquivalence;
+
 if (!(scenario in SCENARIOS)) throw new Error(`worker: unknown scenario ${scenario}`);
-SCENARIOS[scenario]();
+await SCENARIOS[scenario]();
