@@ -184,8 +184,12 @@ void depthwise_backprop_filter(const ConvGeom& g, const float* x, const float* d
 bool conv_supports(DType d) { return d == DType::f32; }
 
 void conv2d_run(const ConvGeom& g, const float* x, const float* w, float* y) {
-  if (g.depthwise) return depthwise_forward(g, x, w, y);
   const int64_t k = g.fh * g.fw * g.in_c, n = g.out_c, m = g.batch * g.out_h * g.out_w;
+  if (k == 0) {  // no input channels (fh·fw may be anything then: never loop over it)
+    std::fill(y, y + m * n, 0.0f);
+    return;
+  }
+  if (g.depthwise) return depthwise_forward(g, x, w, y);
   if (pointwise(g)) return gemm_f32_run(x, k, 1, w, n, 1, y, m, n, k, true);
   const int64_t rows = tile_rows(k), tiles = ceil_div(m, rows);
   const bool big = work(g) >= kMatmulMinFlops && num_threads() > 1;
@@ -199,13 +203,13 @@ void conv2d_run(const ConvGeom& g, const float* x, const float* w, float* y) {
 }
 
 void conv2d_backprop_input_run(const ConvGeom& g, const float* dy, const float* w, float* dx) {
-  if (g.depthwise) return depthwise_backprop_input(g, dy, w, dx);
   const int64_t k = g.fh * g.fw * g.in_c, n = g.out_c, m = g.batch * g.out_h * g.out_w;
   const int64_t image = g.in_h * g.in_w * g.in_c, per_image = g.out_h * g.out_w;
-  if (m == 0 || n == 0) {
+  if (m == 0 || n == 0) {  // (out_h or fh may be anything when dy is empty: never loop over them)
     std::fill(dx, dx + g.batch * image, 0.0f);
     return;
   }
+  if (g.depthwise) return depthwise_backprop_input(g, dy, w, dx);
   if (pointwise(g)) return gemm_f32_run(dy, n, 1, w, 1, n, dx, m, k, n, true);
   const int64_t rows = std::min(tile_rows(k), per_image);
   const bool big = work(g) >= kMatmulMinFlops && num_threads() > 1;
