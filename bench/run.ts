@@ -85,6 +85,28 @@ for (const backend of ['cpu', 'wasm'] as const) {
 }
 const peakRssAll = peakRssMiB();
 
+// ---- PyTorch (bench/torch.py in a child python3), for the workloads with a `torch` job ---------
+const torchWorkloads = WORKLOADS.filter((w) => w.torch);
+let torch: { version?: string; threads?: number; seconds: Map<Workload, number>; error?: string } = { seconds: new Map() };
+if (torchWorkloads.length > 0) {
+  const probe = spawnSync('python3', ['-c', 'import torch'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (probe.status !== 0) {
+    torch.error = probe.error ? `python3 not runnable (${probe.error.message})` : "python3 -c 'import torch' failed";
+  } else {
+    log(`  torch  ${torchWorkloads.length} workloads …`);
+    const r = spawnSync('python3', [join(root, 'bench', 'torch.py'), String(Math.max(1, info.threads)), String((quick ? 30 : 500) / 1000)], {
+      input: JSON.stringify(torchWorkloads.map((w) => w.torch)), encoding: 'utf8', maxBuffer: 1 << 24,
+    });
+    try {
+      const parsed = JSON.parse(r.stdout.trim().split('\n').pop()!) as { version: string; threads: number; seconds: (number | null)[] };
+      torch = { version: parsed.version, threads: parsed.threads, seconds: new Map() };
+      torchWorkloads.forEach((w, i) => { if (parsed.seconds[i] !== null) torch.seconds.set(w, parsed.seconds[i] as number); });
+    } catch {
+      torch.error = `bench/torch.py failed: ${(r.stderr || '').split('\n')[0]}`;
+    }
+  }
+}
+
 // ---- import time over bare node ---------------------------------------------------------------
 function spawnMs(code: string): number {
   const t0 = performance.now();
@@ -225,6 +247,18 @@ if (fwd && fwdGrad) {
   out.push('');
   out.push(`MLP backward (forward+gradients − forward; target ≤ 2x the forward): ${ENGINES.map(part).filter(Boolean).join(', ')}`);
 }
+if (torchWorkloads.length > 0) {
+  out.push('');
+  if (torch.error) out.push(`PyTorch: n/a (${torch.error})`);
+  else {
+    out.push(`PyTorch ${torch.version} CPU, ${torch.threads} threads (bench/torch.py; NCHW)   torch      native   nat÷torch   torch thru`);
+    for (const w of torchWorkloads) {
+      const t = torch.seconds.get(w), n = results.get(w)!.seconds.native;
+      out.push(`  ${w.name.padEnd(49)}${(t === undefined ? 'failed' : fmtTime(t)).padStart(10)}${fmtTime(n).padStart(12)}${fmtRatio(t, n).padStart(12)}` +
+        `${t === undefined ? '' : `${fmtThru(thru(w, t))} ${w.units!.unit}`.padStart(14)}`);
+    }
+  }
+}
 out.push('');
 out.push('Throughput (GB/s or GFLOP/s)       native        ts  tfjs-cpu tfjs-wasm');
 for (const w of WORKLOADS.filter((x) => x.units)) {
@@ -267,6 +301,7 @@ writeFileSync(join(root, 'bench', 'results', 'latest.json'), JSON.stringify({
   importMs: { ...importMs, rounds: importRounds, errors: importErrors, overBare, distStale },
   peakRssMiB: { tapeflow: peakRssTapeflow, all: peakRssAll },
   mlpBackwardOverForward: backwardRatio,
+  torch: torch.error ? { error: torch.error } : { version: torch.version, threads: torch.threads, seconds: Object.fromEntries([...torch.seconds].map(([w, t]) => [w.name, t])) },
   memory,
   totalSeconds,
   table: out.join('\n'),

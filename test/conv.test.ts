@@ -45,7 +45,7 @@ describe(`maxPool gradient on ${backendLabel()}`, () => {
   it('routes each window to its first maximum (scan order row, then column) on ties', () => {
     const rand = rng('maxpool ties');
     for (const [shape, size, strides, pad] of [[[2, 6, 7, 3], 3, 1, 'same'], [[1, 9, 9, 5], 2, 2, 'valid'], [[1, 5, 6, 17], [3, 2], [2, 1], 'same']] as const) {
-      const values = Array.from({ length: shape.reduce((a, b) => a * b) }, () => Math.floor(rand() * 3));
+      const values = Array.from({ length: (shape as readonly number[]).reduce((a, b) => a * b, 1) }, () => Math.floor(rand() * 3));
       const x = tf.tensor(values, shape as unknown as number[]);
       const y = tf.maxPool(x, size as number, strides as number, pad);
       const w = tf.tensor(Array.from({ length: y.size }, () => rand() - 0.5), y.shape);
