@@ -79,7 +79,8 @@ void patches(float* x, const ConvGeom& g, int64_t r0, int64_t r1, float* col) {
         }
         float* src = row + iw * C;
         if (Add) for (int64_t c = 0; c < C; c++) src[c] += o[c];
-        else std::memcpy(o, src, size_t(C) * sizeof(float));
+        else if (C >= 16) std::memcpy(o, src, size_t(C) * sizeof(float));
+        else for (int64_t c = 0; c < C; c++) o[c] = src[c];  // first layers: 1-3 channels
       }
     }
   }
