@@ -28,6 +28,7 @@ namespace {
 
 constexpr int64_t kTileFloats = 1 << 17;   // im2col floats per tile (512 KiB, an L2)
 constexpr int64_t kFilterGroups = 8;       // partial filter gradients summed in order
+constexpr int64_t kShallowK = 32;          // up to this k, the forward streams rows (gemm_rows)
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -89,7 +90,8 @@ void patches(float* x, const ConvGeom& g, int64_t r0, int64_t r1, float* col) {
 // Rows per chunk of a row-parallel loop: fixed by the problem (at most 64 chunks).
 int64_t grain(int64_t rows) { return std::max<int64_t>(1, ceil_div(rows, 64)); }
 
-int64_t tile_rows(int64_t k) { return std::max<int64_t>(16, kTileFloats / std::max<int64_t>(k, 1)); }
+// (At most 1024 rows, so a shallow tile's output rows stay in L2 too.)
+int64_t tile_rows(int64_t k) { return std::clamp<int64_t>(kTileFloats / std::max<int64_t>(k, 1), 16, 1024); }
 
 // Multiply-adds of the whole product, saturated (it decides threading only).
 int64_t work(const ConvGeom& g) {
@@ -199,7 +201,10 @@ void conv2d_run(const ConvGeom& g, const float* x, const float* w, float* y) {
     const int64_t r0 = tile * rows, r1 = std::min(m, r0 + rows);
     float* col = scratch((r1 - r0) * k);
     patches<false>(const_cast<float*>(x), g, r0, r1, col);
-    gemm_f32_run(col, k, 1, w, n, 1, y + r0 * n, r1 - r0, n, k, big && !by_tiles);
+    // A shallow product (first layers: k = fh·fw·inC of 9 to 27) is output-bound: stream the
+    // filter rows once per patch row, accumulators in registers (packing would cost more).
+    if (k <= kShallowK) simd::active()->gemm_rows(k, col, k, 1, w, n, y + r0 * n, n, int(r1 - r0), n);
+    else gemm_f32_run(col, k, 1, w, n, 1, y + r0 * n, r1 - r0, n, k, big && !by_tiles);
   });
 }
 
