@@ -255,7 +255,10 @@ void conv2d_backprop_filter_run(const ConvGeom& g, const float* x, const float* 
       patches<false>(const_cast<float*>(x), g, r0, r1, col);
       // colᵀ (k × rows, read through strides) · dy rows.
       float* out = tile == t0 ? acc : tmp;
-      gemm_f32_run(col, 1, k, dy + r0 * n, n, 1, out, k, n, r1 - r0, big && !by_groups);
+      if (k <= kShallowK)  // few filter rows: stream dy rows once per row, no packing
+        simd::active()->gemm_rows(r1 - r0, col, 1, k, dy + r0 * n, n, out, n, int(k), n);
+      else
+        gemm_f32_run(col, 1, k, dy + r0 * n, n, 1, out, k, n, r1 - r0, big && !by_groups);
       if (tile != t0)
         for (int64_t i = 0; i < size; i++) acc[i] += tmp[i];
     }
