@@ -12,6 +12,7 @@
         "native/kernels/reduce.cc",
         "native/kernels/scan.cc",
         "native/kernels/matmul.cc",
+        "native/kernels/conv.cc",
         "native/kernels/copy.cc",
         "native/kernels/optim.cc",
         "native/simd/dispatch.cc",

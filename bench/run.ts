@@ -86,6 +86,28 @@ for (const backend of ['cpu', 'wasm'] as const) {
 }
 const peakRssAll = peakRssMiB();
 
+// ---- PyTorch (bench/torch.py in a child python3), for the workloads with a `torch` job ---------
+const torchWorkloads = WORKLOADS.filter((w) => w.torch);
+let torch: { version?: string; threads?: number; seconds: Map<Workload, number>; error?: string } = { seconds: new Map() };
+if (torchWorkloads.length > 0) {
+  const probe = spawnSync('python3', ['-c', 'import torch'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (probe.status !== 0) {
+    torch.error = probe.error ? `python3 not runnable (${probe.error.message})` : "python3 -c 'import torch' failed";
+  } else {
+    log(`  torch  ${torchWorkloads.length} workloads …`);
+    const r = spawnSync('python3', [join(root, 'bench', 'torch.py'), String(Math.max(1, info.threads)), String((quick ? 30 : 500) / 1000)], {
+      input: JSON.stringify(torchWorkloads.map((w) => w.torch)), encoding: 'utf8', maxBuffer: 1 << 24,
+    });
+    try {
+      const parsed = JSON.parse(r.stdout.trim().split('\n').pop()!) as { version: string; threads: number; seconds: (number | null)[] };
+      torch = { version: parsed.version, threads: parsed.threads, seconds: new Map() };
+      torchWorkloads.forEach((w, i) => { if (parsed.seconds[i] !== null) torch.seconds.set(w, parsed.seconds[i] as number); });
+    } catch {
+      torch.error = `bench/torch.py failed: ${(r.stderr || '').split('\n')[0]}`;
+    }
+  }
+}
+
 // ---- import time over bare node ---------------------------------------------------------------
 function spawnMs(code: string): number {
   const t0 = performance.now();
@@ -233,6 +255,18 @@ if (viaFit && byHand) {
   const part = (e: Engine) => (a[e] === undefined || b[e] === undefined ? '' : `${e} ${fmtTime(a[e])} vs ${fmtTime(b[e])} = ${(a[e]! / b[e]!).toFixed(3)}x`);
   out.push(`fit overhead (one epoch of the MLP through model.fit ÷ the same steps by hand; target ≤ 1.15x): ${ENGINES.map(part).filter(Boolean).join(', ') || 'not measured'}`);
 }
+if (torchWorkloads.length > 0) {
+  out.push('');
+  if (torch.error) out.push(`PyTorch: n/a (${torch.error})`);
+  else {
+    out.push(`PyTorch ${torch.version} CPU, ${torch.threads} threads (bench/torch.py; NCHW)   torch      native   nat÷torch   torch thru`);
+    for (const w of torchWorkloads) {
+      const t = torch.seconds.get(w), n = results.get(w)!.seconds.native;
+      out.push(`  ${w.name.padEnd(49)}${(t === undefined ? 'failed' : fmtTime(t)).padStart(10)}${fmtTime(n).padStart(12)}${fmtRatio(t, n).padStart(12)}` +
+        `${t === undefined ? '' : `${fmtThru(thru(w, t))} ${w.units!.unit}`.padStart(14)}`);
+    }
+  }
+}
 out.push('');
 out.push('Throughput (GB/s or GFLOP/s)       native        ts  tfjs-cpu tfjs-wasm');
 for (const w of WORKLOADS.filter((x) => x.units)) {
@@ -275,6 +309,7 @@ writeFileSync(join(root, 'bench', 'results', 'latest.json'), JSON.stringify({
   importMs: { ...importMs, rounds: importRounds, errors: importErrors, overBare, distStale },
   peakRssMiB: { tapeflow: peakRssTapeflow, all: peakRssAll },
   mlpBackwardOverForward: backwardRatio,
+  torch: torch.error ? { error: torch.error } : { version: torch.version, threads: torch.threads, seconds: Object.fromEntries([...torch.seconds].map(([w, t]) => [w.name, t])) },
   memory,
   totalSeconds,
   table: out.join('\n'),

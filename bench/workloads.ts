@@ -26,6 +26,15 @@ export interface Workload {
   skip?: Partial<Record<Engine, string>>;
   /** The timed function returns a promise, awaited before the next call (`fit`). */
   async?: boolean;
+  /** The same math for PyTorch's CPU backend (bench/torch.py), when `python3 -c 'import torch'` works. */
+  torch?: TorchJob;
+}
+
+/** A job for bench/torch.py: a conv2d pass or a 2x2/2 max pool on NCHW tensors of these NHWC shapes. */
+export interface TorchJob {
+  kind: 'conv2d' | 'conv2dGrad' | 'maxPool';
+  x: number[];
+  filter?: number[];
 }
 
 const rnd = (shape: number[], seed: number) => tf.random.uniform(shape, { minval: -1, maxval: 1, seed });
@@ -317,6 +326,133 @@ function fitEpoch(viaFit: boolean): Workload {
   };
 }
 
+
+/**
+ * conv2d 3x3 'same' stride 1 on [n, h, w, ci] → co. FLOPs per pass 2·N·Ho·Wo·Co·fh·fw·Ci; the
+ * gradient rows run forward, input gradient and filter gradient (three passes) from a fixed dy.
+ * TF.js wasm (XNNPACK) registers no Conv2DBackpropFilter kernel, so its gradient rows skip.
+ */
+function conv(xShape: number[], co: number, grads: boolean): Workload {
+  const [n, h, w, ci] = xShape;
+  const fShape = [3, 3, ci, co];
+  const flops = 2 * n * h * w * co * 9 * ci;
+  return {
+    name: `conv2d ${grads ? 'fwd+grads' : 'forward'} [${xShape.join(',')}]→${co}`,
+    units: { count: grads ? 3 * flops : flops, unit: 'GFLOP/s' },
+    limit: 'peak',
+    tapeflow: () => {
+      const x = rnd(xShape, 1), f = rnd(fShape, 2).mul(0.2), dy = rnd([n, h, w, co], 3);
+      if (!grads) return () => tf.conv2d(x, f, 1, 'same');
+      return () => {
+        const tape = new tf.GradientTape();
+        const y = tape.record(() => {
+          tape.watch([x, f]);
+          return tf.conv2d(x, f, 1, 'same');
+        });
+        return tape.gradient(y, [x, f], { outputGradients: dy });
+      };
+    },
+    tfjs: (t) => {
+      const x = trnd(t, xShape, 1) as ReturnType<TF['tensor4d']>, f = t.mul(trnd(t, fShape, 2), 0.2) as ReturnType<TF['tensor4d']>;
+      if (!grads) return () => t.conv2d(x, f, 1, 'same').dispose();
+      const dy = trnd(t, [n, h, w, co], 3) as ReturnType<TF['tensor4d']>;
+      const g = t.grads((a, b) => t.conv2d(a as typeof x, b as typeof f, 1, 'same'));
+      return () => t.tidy(() => { g([x, f], dy); });
+    },
+    skip: {
+      ...(grads ? { wasm: 'no filter-gradient kernel in tfjs-backend-wasm' } : {}),
+      // Measured once here (BENCH_QUICK): TF.js cpu took 30.6 s per call at [32,14,14,32]→64; the
+      // [8,56,56,64] row has 8x the work.
+      ...(grads && flops >= 2e8 ? { cpu: 'over 30 s per call' } : {}),
+      ...(grads && flops >= 1e9 ? { ts: 'several seconds per call' } : {}),
+    },
+    torch: { kind: grads ? 'conv2dGrad' : 'conv2d', x: xShape, filter: fShape },
+  };
+}
+
+/** maxPool 2x2 stride 2 'valid': reads x once and writes a quarter of it (bytes of float32). */
+function maxPool(xShape: number[]): Workload {
+  const [n, h, w, c] = xShape;
+  const size = n * h * w * c;
+  return {
+    name: `maxPool 2x2/2 [${xShape.join(',')}]`,
+    units: { count: 4 * (size + size / 4), unit: 'GB/s' },
+    limit: 'triad',
+    tapeflow: () => {
+      const x = rnd(xShape, 4);
+      return () => tf.maxPool(x, 2, 2, 'valid');
+    },
+    tfjs: (t) => {
+      const x = trnd(t, xShape, 4) as ReturnType<TF['tensor4d']>;
+      return () => t.maxPool(x, 2, 2, 'valid').dispose();
+    },
+    torch: { kind: 'maxPool', x: xShape },
+  };
+}
+
+// LeNet-style: [64,28,28,1] → conv 32 3x3 'valid' → relu → maxPool 2 → conv 64 3x3 → relu →
+// maxPool 2 → dense 1600→128 → relu → dense 128→10, sparse softmax cross-entropy, Adam.
+function tapeflowLenet() {
+  const x = rnd([64, 28, 28, 1], 11);
+  const labels = tf.tensor(Int32Array.from({ length: 64 }, (_, i) => i % 10));
+  const he = (shape: number[], fanIn: number, seed: number) => tf.variable(tf.random.normal(shape, { stddev: Math.sqrt(2 / fanIn), seed }));
+  const params = [he([3, 3, 1, 32], 9, 1), tf.variable(tf.zeros([32])), he([3, 3, 32, 64], 288, 2), tf.variable(tf.zeros([64])),
+    he([1600, 128], 1600, 3), tf.variable(tf.zeros([128])), he([128, 10], 128, 4), tf.variable(tf.zeros([10]))] as tf.Variable[];
+  const [c1, b1, c2, b2, d1, e1, d2, e2] = params;
+  const loss = () => {
+    const h1 = tf.maxPool(tf.relu(tf.conv2d(x, c1, 1, 'valid').add(b1)), 2, 2, 'valid');
+    const h2 = tf.maxPool(tf.relu(tf.conv2d(h1, c2, 1, 'valid').add(b2)), 2, 2, 'valid');
+    const h3 = tf.relu(h2.reshape([64, 1600]).matmul(d1).add(e1));
+    return tf.losses.sparseCategoricalCrossentropy(labels, h3.matmul(d2).add(e2), { fromLogits: true });
+  };
+  return { params, loss };
+}
+
+function tfjsLenet(t: TF) {
+  const x = trnd(t, [64, 28, 28, 1], 11) as ReturnType<TF['tensor4d']>;
+  const labels = t.oneHot(t.tensor1d(Int32Array.from({ length: 64 }, (_, i) => i % 10), 'int32'), 10);
+  const he = (shape: number[], fanIn: number, seed: number) => t.variable(t.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed));
+  const params = [he([3, 3, 1, 32], 9, 1), t.variable(t.zeros([32])), he([3, 3, 32, 64], 288, 2), t.variable(t.zeros([64])),
+    he([1600, 128], 1600, 3), t.variable(t.zeros([128])), he([128, 10], 128, 4), t.variable(t.zeros([10]))];
+  const [c1, b1, c2, b2, d1, e1, d2, e2] = params;
+  type T4 = ReturnType<TF['tensor4d']>;
+  const loss = () => {
+    const h1 = t.maxPool(t.relu(t.add(t.conv2d(x, c1 as unknown as T4, 1, 'valid'), b1)) as T4, 2, 2, 'valid');
+    const h2 = t.maxPool(t.relu(t.add(t.conv2d(h1, c2 as unknown as T4, 1, 'valid'), b2)) as T4, 2, 2, 'valid');
+    const h3 = t.relu(t.add(t.matMul(t.reshape(h2, [64, 1600]), d1), e1));
+    return t.losses.softmaxCrossEntropy(labels, t.add(t.matMul(h3 as ReturnType<TF['tensor2d']>, d2), e2)) as ReturnType<TF['scalar']>;
+  };
+  return { params, loss };
+}
+
+function lenet(): Workload[] {
+  return [
+    {
+      name: 'LeNet step b64 (Adam)',
+      tapeflow: () => {
+        const { params, loss } = tapeflowLenet();
+        const opt = new tf.optimizers.Adam({ learningRate: 1e-3 });
+        return () => opt.minimize(loss, params);
+      },
+      tfjs: (t) => {
+        const { params, loss } = tfjsLenet(t);
+        const opt = t.train.adam(1e-3);
+        return () => t.tidy(() => { opt.minimize(loss, false, params); });
+      },
+      // TF.js cpu took 48.6 s per step here (one run, 2026-12-02); wasm has no filter gradient.
+      skip: { cpu: 'about 49 s per step', wasm: 'no filter-gradient kernel in tfjs-backend-wasm (see the forward row)' },
+    },
+    {
+      name: 'LeNet forward b64',
+      tapeflow: () => tapeflowLenet().loss,
+      tfjs: (t) => {
+        const { loss } = tfjsLenet(t);
+        return () => t.tidy(loss);
+      },
+    },
+  ];
+}
+
 const ALL_WORKLOADS: Workload[] = [
   {
     name: 'seed loop (Adam step on a scalar)',
@@ -377,6 +513,14 @@ const ALL_WORKLOADS: Workload[] = [
   topK(),
   batchedLayer('einsum'),
   batchedLayer('matmul'),
+  conv([32, 14, 14, 32], 64, false),
+  conv([32, 28, 28, 1], 32, false),
+  conv([8, 56, 56, 64], 64, false),
+  conv([32, 14, 14, 32], 64, true),
+  conv([32, 28, 28, 1], 32, true),
+  conv([8, 56, 56, 64], 64, true),
+  maxPool([32, 28, 28, 32]),
+  ...lenet(),
 ];
 
 /** BENCH_ONLY=<regular expression> keeps the workloads whose name matches (e.g. '1e6$'). */

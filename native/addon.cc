@@ -10,6 +10,7 @@
 // is empty; then call the kernel) and add one line to the table.
 #include <napi.h>
 
+#include <algorithm>
 #include <exception>
 #include <new>
 #ifdef __GLIBC__
@@ -442,6 +443,117 @@ Napi::Value info_fn(const Napi::CallbackInfo& info) {
 // Which dtypes each kernel runs, for the native backend's routing (src/backend/native):
 // {unary: {op: [dtype…]}, binary: …, reduce: …, matmul: [dtype…], …}. Kernels not listed run
 // every dtype. The single-kernel lists state what their `_run` functions accept.
+// The flat geometry of the conv and pool exports (src/backend/native/native-backend.ts
+// `convGeometry` / `poolGeometry`): 16 integers, checked so that every index a kernel forms
+// (oh·sh + kh·dh, …) stays far inside int64_t. Reads outside the input are clipped by the
+// kernels, so any pads are memory-safe; pools also need every window to hold an element of x.
+ConvGeom conv_geometry(const Args& args, size_t i, bool pool) {
+  std::vector<int64_t> v = args.int_list(i, "geometry", 0, kMaxExtent, 16);
+  if (v.size() != 16) args.range_error("geometry must have 16 entries, got " + std::to_string(v.size()));
+  if (v[15] > 1) args.range_error("geometry[15] (depthwise) must be 0 or 1");
+  ConvGeom g{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15] == 1};
+  if (g.sh < 1 || g.sw < 1 || g.dh < 1 || g.dw < 1) args.range_error("strides and dilations must be at least 1");
+  const int128 limit = int128(int64_t(1) << 62);
+  if (int128(g.out_h) * g.sh + int128(g.fh) * g.dh + g.pt >= limit ||
+      int128(g.out_w) * g.sw + int128(g.fw) * g.dw + g.pl >= limit)
+    args.range_error("geometry: the window reach passes 2^62");
+  if (g.depthwise && (g.in_c == 0 ? g.out_c != 0 : g.out_c % g.in_c != 0))
+    args.range_error("depthwise outC (" + std::to_string(g.out_c) + ") must be a multiple of inC (" + std::to_string(g.in_c) + ")");
+  if (pool) {
+    if (!g.depthwise || g.in_c != g.out_c || g.dh != 1 || g.dw != 1)
+      args.range_error("pool geometry must be depthwise with inC = outC and dilations 1");
+    const bool rows = g.out_h == 0 || (g.in_h > 0 && g.pt < g.fh && (g.out_h - 1) * g.sh - g.pt < g.in_h);
+    const bool cols = g.out_w == 0 || (g.in_w > 0 && g.pl < g.fw && (g.out_w - 1) * g.sw - g.pl < g.in_w);
+    if (!rows || !cols) args.range_error("pool geometry: a window would hold only padding");
+  }
+  return g;
+}
+
+// The three conv passes share one export shape: (a, b, out, geometry), Pass 0 forward
+// (x, filter, y), 1 backprop-input (dy, filter, dx), 2 backprop-filter (x, dy, dfilter).
+template <int Pass>
+Napi::Value conv_pass(const Napi::CallbackInfo& info) {
+  static const char* const kNames[3] = {"conv2d", "conv2dBackpropInput", "conv2dBackpropFilter"};
+  static const char* const kArgs[3][3] = {{"x", "filter", "out"}, {"dy", "filter", "dx"}, {"x", "dy", "dfilter"}};
+  Args args(info, kNames[Pass], 4);
+  const char* const* names = kArgs[Pass];
+  ConvGeom g = conv_geometry(args, 3, false);
+  napi_value h0 = args.typed(0, names[0]), h1 = args.typed(1, names[1]), h2 = args.typed(2, names[2]);
+  const int64_t x_size = args.elements({g.batch, g.in_h, g.in_w, g.in_c}, "x [batch, inH, inW, inC]");
+  const int64_t y_size = args.elements({g.batch, g.out_h, g.out_w, g.out_c}, "y [batch, outH, outW, outC]");
+  const int64_t q = g.depthwise ? (g.in_c == 0 ? 0 : g.out_c / g.in_c) : g.out_c;
+  const int64_t f_size = args.elements({g.fh, g.fw, g.in_c, q}, "filter [fh, fw, inC, outC or multiplier]");
+  args.elements({g.batch, g.out_h, g.out_w, g.fh, g.fw, g.in_c}, "im2col [batch·outH·outW, fh·fw·inC]");
+  Array a = args.resolve(h0, names[0]), b = args.resolve(h1, names[1]), out = args.resolve_out(h2, names[2]);
+  if (!conv_supports(a.dtype)) no_kernel(args, kNames[Pass], a.dtype);
+  args.need_dtype(b, a.dtype, names[1]);
+  args.need_dtype(out, a.dtype, names[2]);
+  const int64_t sizes[3][3] = {{x_size, f_size, y_size}, {y_size, f_size, x_size}, {x_size, y_size, f_size}};
+  args.need_length(a, sizes[Pass][0], names[0]);
+  args.need_length(b, sizes[Pass][1], names[1]);
+  args.need_length(out, sizes[Pass][2], names[2]);
+  if (sizes[Pass][2] == 0) return info.Env().Undefined();
+  if (Pass == 0) conv2d_run(g, a.as<float>(), b.as<float>(), out.as<float>());
+  if (Pass == 1) conv2d_backprop_input_run(g, a.as<float>(), b.as<float>(), out.as<float>());
+  if (Pass == 2) conv2d_backprop_filter_run(g, a.as<float>(), b.as<float>(), out.as<float>());
+  return info.Env().Undefined();
+}
+
+Napi::Value pool(const Napi::CallbackInfo& info) {
+  Args args(info, "pool", 4);
+  std::string op = args.str(0, "op");
+  ConvGeom g = conv_geometry(args, 3, true);
+  napi_value hx = args.typed(1, "x"), ho = args.typed(2, "out");
+  if (op != "max" && op != "avg") args.type_error("unknown op '" + op + "' (max or avg)");
+  const int64_t x_size = args.elements({g.batch, g.in_h, g.in_w, g.in_c}, "x [batch, inH, inW, channels]");
+  const int64_t y_size = args.elements({g.batch, g.out_h, g.out_w, g.out_c}, "out [batch, outH, outW, channels]");
+  Array x = args.resolve(hx, "x"), out = args.resolve_out(ho, "out");
+  if (!conv_supports(x.dtype)) no_kernel(args, "pool", x.dtype);
+  args.need_dtype(out, x.dtype, "out");
+  args.need_length(x, x_size, "x");
+  args.need_length(out, y_size, "out");
+  if (y_size == 0) return info.Env().Undefined();
+  pool_run(op == "max" ? 0 : 1, g, x.as<float>(), out.as<float>());
+  return info.Env().Undefined();
+}
+
+Napi::Value avg_pool_backprop(const Napi::CallbackInfo& info) {
+  Args args(info, "avgPoolBackprop", 3);
+  ConvGeom g = conv_geometry(args, 2, true);
+  napi_value hd = args.typed(0, "dy"), ho = args.typed(1, "dx");
+  const int64_t x_size = args.elements({g.batch, g.in_h, g.in_w, g.in_c}, "dx [batch, inH, inW, channels]");
+  const int64_t y_size = args.elements({g.batch, g.out_h, g.out_w, g.out_c}, "dy [batch, outH, outW, channels]");
+  Array dy = args.resolve(hd, "dy"), dx = args.resolve_out(ho, "dx");
+  if (!conv_supports(dy.dtype)) no_kernel(args, "avgPoolBackprop", dy.dtype);
+  args.need_dtype(dx, dy.dtype, "dx");
+  args.need_length(dy, y_size, "dy");
+  args.need_length(dx, x_size, "dx");
+  if (x_size == 0) return info.Env().Undefined();
+  if (y_size == 0) {
+    std::fill(dx.as<float>(), dx.as<float>() + x_size, 0.0f);
+    return info.Env().Undefined();
+  }
+  avg_pool_backprop_run(g, dy.as<float>(), dx.as<float>());
+  return info.Env().Undefined();
+}
+
+Napi::Value max_pool_argmax(const Napi::CallbackInfo& info) {
+  Args args(info, "maxPoolArgmax", 3);
+  ConvGeom g = conv_geometry(args, 2, true);
+  napi_value hx = args.typed(0, "x"), ho = args.typed(1, "out");
+  const int64_t x_size = args.elements({g.batch, g.in_h, g.in_w, g.in_c}, "x [batch, inH, inW, channels]");
+  const int64_t y_size = args.elements({g.batch, g.out_h, g.out_w, g.out_c}, "out [batch, outH, outW, channels]");
+  if (x_size > 0x7fffffff) args.range_error("x has " + std::to_string(x_size) + " elements, more than int32 indices reach");
+  Array x = args.resolve(hx, "x"), out = args.resolve_out(ho, "out");
+  if (!conv_supports(x.dtype)) no_kernel(args, "maxPoolArgmax", x.dtype);
+  args.need_dtype(out, DType::i32, "out");
+  args.need_length(x, x_size, "x");
+  args.need_length(out, y_size, "out");
+  if (y_size == 0) return info.Env().Undefined();
+  max_pool_argmax_run(g, x.as<float>(), out.as<int32_t>());
+  return info.Env().Undefined();
+}
+
 Napi::Value kernels_fn(const Napi::CallbackInfo& info) {
   Args args(info, "kernels", 0);
   Napi::Env env = info.Env();
@@ -469,6 +581,7 @@ Napi::Value kernels_fn(const Napi::CallbackInfo& info) {
   o.Set("mulAdd", dtype_list({DType::f32, DType::f64}));
   o.Set("scatterAdd", dtype_list({DType::f32, DType::f64, DType::i32}));
   o.Set("fusedUpdate", dtype_list({DType::f32, DType::f64}));
+  o.Set("conv", dtype_list({DType::f32}));
   return o;
 }
 
@@ -507,6 +620,12 @@ const Export kExports[] = {
     {"pad", &guarded<pad>},
     {"cast", &guarded<cast>},
     {"fusedUpdate", &guarded<fused_update>},
+    {"conv2d", &guarded<conv_pass<0>>},
+    {"conv2dBackpropInput", &guarded<conv_pass<1>>},
+    {"conv2dBackpropFilter", &guarded<conv_pass<2>>},
+    {"pool", &guarded<pool>},
+    {"avgPoolBackprop", &guarded<avg_pool_backprop>},
+    {"maxPoolArgmax", &guarded<max_pool_argmax>},
     {"info", &guarded<info_fn>},
     {"kernels", &guarded<kernels_fn>},
     {"setSimdLevel", &guarded<set_simd_level>},

@@ -37,6 +37,9 @@ export { dropout, type DropoutOptions } from './ops/composite/dropout.js';
 export { gatherND, scatterND, unsortedSegmentSum, booleanMask } from './ops/indexing.js';
 export { norm, moments, type NormOrd, type Moments } from './ops/composite/norms.js';
 export { topK, sort, argsort, type TopKResult, type SortOptions } from './ops/sort.js';
+export { conv2d, conv1d, depthwiseConv2d, conv2dTranspose } from './nn/conv.js';
+export { maxPool, avgPool } from './nn/pool.js';
+export type { PadArg } from './nn/geometry.js';
 
 export * as losses from './ops/composite/losses.js';
 export * as random from './ops/random.js';

@@ -169,6 +169,27 @@ struct MatmulArgs {
 bool matmul_supports(DType d);
 void matmul_run(DType d, const void* a, const void* b, void* out, const MatmulArgs& args);
 
+// The float32 packed GEMM behind matmul_run, for other kernels: C (m×n, row stride n) =
+// A·B with A(i, p) = a[i·rsa + p·csa] and B(p, j) = b[p·rsb + j·csb]; `threaded` lets it split
+// over the pool (pass false from inside a pool task).
+void gemm_f32_run(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t rsb, int64_t csb, float* c,
+                  int64_t m, int64_t n, int64_t k, bool threaded);
+
+// conv.cc: NHWC convolution and pooling, float32. The fields are src/backend/backend.ts
+// Conv2DArgs (pools: in_c = out_c = channels, depthwise, dh = dw = 1, no filter); pool op 0 is
+// max, 1 avg. Outputs are fully written.
+struct ConvGeom {
+  int64_t batch, in_h, in_w, in_c, out_h, out_w, out_c, fh, fw, sh, sw, dh, dw, pt, pl;
+  bool depthwise;
+};
+bool conv_supports(DType d);
+void conv2d_run(const ConvGeom& g, const float* x, const float* w, float* y);
+void conv2d_backprop_input_run(const ConvGeom& g, const float* dy, const float* w, float* dx);
+void conv2d_backprop_filter_run(const ConvGeom& g, const float* x, const float* dy, float* dw);
+void pool_run(int op, const ConvGeom& g, const float* x, float* y);
+void avg_pool_backprop_run(const ConvGeom& g, const float* dy, float* dx);
+void max_pool_argmax_run(const ConvGeom& g, const float* x, int32_t* out);
+
 // copy.cc: data movement by element size, plus cast and pad.
 void copy_strided_run(int esize, const void* x, int64_t offset, const std::vector<int64_t>& strides,
                       const std::vector<int64_t>& shape, void* out);

@@ -187,6 +187,12 @@ void gemm_f64(const double* a, int64_t rsa, int64_t csa, const double* b, int64_
 
 }  // namespace
 
+void gemm_f32_run(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t rsb, int64_t csb, float* c,
+                  int64_t m, int64_t n, int64_t k, bool threaded) {
+  if (m == 0 || n == 0) return;
+  gemm_f32(a, rsa, csa, b, rsb, csb, c, m, n, k, threaded && num_threads() > 1);
+}
+
 bool matmul_supports(DType d) { return d == DType::f32 || d == DType::f64; }
 
 void matmul_run(DType d, const void* av, const void* bv, void* ov, const MatmulArgs& g) {

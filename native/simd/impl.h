@@ -308,6 +308,16 @@ void gemm_rows(int64_t k, const float* a, int64_t rsa, int64_t csa, const float*
   }
 }
 
+// acc[i] = fma(a[i], b[i], acc[i]); the tail through load_part / store_part.
+void fma_acc(float* acc, const float* a, const float* b, int64_t n) {
+  int64_t i = 0;
+  for (; i + W <= n; i += W) Vec::store(acc + i, Vec::fmadd(Vec::load(a + i), Vec::load(b + i), Vec::load(acc + i)));
+  if (i < n) {
+    const int r = int(n - i);
+    Vec::store_part(acc + i, Vec::fmadd(Vec::load_part(a + i, r), Vec::load_part(b + i, r), Vec::load_part(acc + i, r)), r);
+  }
+}
+
 // ---- machine-limit probes (native/probes.cc) ----
 
 void probe_triad(float* a, const float* b, const float* c, float s, int64_t n) {
@@ -455,6 +465,7 @@ constexpr Table make_table(const char* name) {
       &gemm_pack_a,
       &gemm_pack_b,
       &gemm_rows,
+      &fma_acc,
       &probe_triad,
       &probe_sum,
       &probe_fma,

@@ -64,6 +64,8 @@ struct Table {
   // (stride ldb): the GEMM of a few rows, reading B once per row instead of packing it.
   void (*gemm_rows)(int64_t k, const float* a, int64_t rsa, int64_t csa, const float* b, int64_t ldb, float* c,
                     int64_t ldc, int m, int64_t n);
+  // acc[i] = fma(a[i], b[i], acc[i]) for i < n: the channel loop of depthwise convolution.
+  void (*fma_acc)(float* acc, const float* a, const float* b, int64_t n);
   // Machine-limit probes for bench/ (native/probes.cc; not kernels): probe_triad a = b + s·c;
   // probe_sum a plain sum of n floats; probe_fma `iters` steps of 12 independent FMA chains held
   // in registers, seeded from and folded into *sink (so nothing folds away), returning the FLOPs.

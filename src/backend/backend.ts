@@ -38,6 +38,50 @@ export interface MatmulArgs {
   bBatchStride: number;
 }
 
+/**
+ * The geometry of a 2-D convolution over NHWC data (src/nn/geometry.ts computes it). x is
+ * [batch, inH, inW, inC], the output [batch, outH, outW, outC]. The filter is [fh, fw, inC, outC],
+ * or with `depthwise` [fh, fw, inC, outC / inC] (output channel c·multiplier + q reads input
+ * channel c only). Output (oh, ow) reads input (oh·strideH − padTop + kh·dilationH, …); positions
+ * outside the input read zeros.
+ */
+export interface Conv2DArgs {
+  batch: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  fh: number;
+  fw: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
+  depthwise: boolean;
+}
+
+/** A pooling window over NHWC data: x [batch, inH, inW, channels], out [batch, outH, outW, channels]. */
+export interface PoolArgs {
+  batch: number;
+  inH: number;
+  inW: number;
+  channels: number;
+  outH: number;
+  outW: number;
+  fh: number;
+  fw: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+export type PoolOp = 'max' | 'avg';
+
 export interface Backend {
   readonly name: 'js' | 'native';
 
@@ -82,6 +126,30 @@ export interface Backend {
 
   /** out = op(a) · op(b) per batch entry; out is contiguous [batch, m, n]. */
   matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: MatmulArgs): void;
+
+  /** out = x ⋆ filter (cross-correlation, as TF's conv2d and depthwiseConv2d). */
+  conv2d(x: FloatArray, filter: FloatArray, out: FloatArray, args: Conv2DArgs): void;
+
+  /** dx = ∂⟨dy, conv2d(x, filter)⟩/∂x: the transposed convolution of dy (dx fully written). */
+  conv2dBackpropInput(dy: FloatArray, filter: FloatArray, dx: FloatArray, args: Conv2DArgs): void;
+
+  /** dfilter = ∂⟨dy, conv2d(x, filter)⟩/∂filter: the correlation of x and dy over the batch. */
+  conv2dBackpropFilter(x: FloatArray, dy: FloatArray, dfilter: FloatArray, args: Conv2DArgs): void;
+
+  /**
+   * Max or mean of each window over the positions inside x (padding is never a candidate; the
+   * mean divides by the count of those positions, as TF).
+   */
+  pool(op: PoolOp, x: FloatArray, out: FloatArray, args: PoolArgs): void;
+
+  /** dx (fully written) = the adjoint of avg pool applied to dy. */
+  avgPoolBackprop(dy: FloatArray, dx: FloatArray, args: PoolArgs): void;
+
+  /**
+   * For each output element, the flat index into x of the first maximum of its window (scan
+   * order kh, kw; a later element wins only if strictly larger), as TF routes maxPool gradients.
+   */
+  maxPoolArgmax(x: FloatArray, out: Int32Array, args: PoolArgs): void;
 
   /** out[idx] = x[offset + idx·strides]: transpose, slice, broadcastTo and tile are this. */
   copyStrided(x: TypedArray, offset: number, strides: number[], outShape: number[], out: TypedArray): void;

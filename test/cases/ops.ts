@@ -772,6 +772,97 @@ add({
   run: (x) => { const y = x.dropout(0.5, { seed: 1 }); return tf.where(tf.equal(y, 0), tf.mul(x, 2), y); }, ref: (x) => R.map(x, (v) => 2 * v),
 });
 
+// ---------------------------------------------------------------------------------------------
+// Convolution and pooling (NHWC): odd sizes, strides 1–3, dilations 1–2, 'same' / 'valid' /
+// explicit / numeric pads, rank-3 single images, 1 and 3 channels, and a few wide-channel
+// rows for SIMD tails. The reference pads with its own copy of TF's 'same' rule.
+
+type Pad = 'same' | 'valid' | number | number[][];
+const pair2 = (v: number | number[]) => (typeof v === 'number' ? [v, v] : v);
+const explicit = (p: Pad, spatial = 2): 'same' | 'valid' | number[][] =>
+  typeof p === 'number' ? (spatial === 1 ? [[0, 0], [0, 0], [p, p], [0, 0]] : [[0, 0], [p, p], [p, p], [0, 0]]) : p;
+const CONV_TOL = { float32: 2e-4, float64: 1e-11 };
+const spatial = (shape: number[]) => (shape.length === 3 ? shape.slice(0, 2) : shape.slice(1, 3));
+
+for (const [xs, fs, strides, pad, dil, grad2] of [
+  [[1, 5, 5, 1], [3, 3, 1, 2], 1, 'same', 1, true], [[2, 7, 6, 3], [3, 3, 3, 4], 2, 'same', 1], [[1, 9, 8, 3], [3, 2, 3, 2], [3, 2], 'valid', 1],
+  [[2, 7, 7, 2], [3, 3, 2, 3], 1, 'same', 2], [[1, 8, 9, 2], [2, 3, 2, 3], [1, 2], [[0, 0], [1, 2], [0, 1], [0, 0]], [2, 1]],
+  [[6, 5, 3], [3, 3, 3, 2], 1, 'valid', 1], [[2, 4, 4, 3], [1, 1, 3, 5], 1, 'valid', 1], [[1, 6, 6, 1], [1, 1, 1, 1], 2, 'same', 1],
+  [[1, 5, 5, 2], [3, 3, 2, 2], 1, 1, 1], [[3, 11, 13, 3], [5, 5, 3, 8], 3, 'same', 1], [[1, 7, 7, 8], [3, 3, 8, 16], 2, [[0, 0], [2, 0], [1, 1], [0, 0]], 1],
+  [[2, 9, 11, 17], [3, 3, 17, 33], 1, 'same', 1], [[7, 7, 1], [7, 7, 1, 3], 1, 'valid', 1], [[1, 3, 4, 2], [3, 3, 2, 2], 3, 'same', 2],
+] as [number[], number[], number | number[], Pad, number | number[], boolean?][]) {
+  const st = pair2(strides), dl = pair2(dil);
+  add({
+    name: `conv2d x ${s(xs)} filter ${s(fs)} strides=${JSON.stringify(strides)} pad=${JSON.stringify(pad)} dilations=${JSON.stringify(dil)}`,
+    op: 'conv2d', dtypes: F, tol: CONV_TOL, inputs: [inp(xs), inp(fs)], grad2,
+    run: (x, f) => tf.conv2d(x, f, strides as [number, number], pad as 'same', 'NHWC', dil as [number, number]),
+    ref: (x, f) => R.conv2d(x, f, st, R.convPads(explicit(pad), spatial(xs)[0], spatial(xs)[1], fs[0], fs[1], st, dl), dl),
+  });
+}
+
+for (const [xs, fs, stride, pad, dil] of [
+  [[2, 9, 3], [3, 3, 4], 1, 'same', 1], [[11, 2], [2, 2, 3], 2, 'valid', 1], [[1, 10, 2], [3, 2, 2], 1, 'valid', 2],
+  [[2, 8, 3], [3, 3, 2], 3, [[0, 0], [1, 2], [0, 0]], 1], [[1, 7, 1], [2, 1, 1], 2, 'same', 2],
+] as [number[], number[], number, Pad, number][]) {
+  const to4 = (x: R.Arr) => R.arr(x.shape.length === 2 ? [1, 1, ...x.shape] : [x.shape[0], 1, ...x.shape.slice(1)], x.data);
+  add({
+    name: `conv1d x ${s(xs)} filter ${s(fs)} stride=${stride} pad=${JSON.stringify(pad)} dilation=${dil}`,
+    op: 'conv1d', dtypes: F, tol: CONV_TOL, inputs: [inp(xs), inp(fs)],
+    run: (x, f) => tf.conv1d(x, f, stride, pad as 'same', 'NWC', dil),
+    ref: (x, f) => {
+      const w = xs[xs.length - 2];
+      const pads = Array.isArray(pad) ? [0, 0, pad[1][0], pad[1][1]] : R.convPads(pad as 'same', 1, w, 1, fs[0], [1, stride], [1, dil]);
+      const y = R.conv2d(to4(x), R.arr([1, ...fs], f.data), [1, stride], pads, [1, dil]);
+      return R.arr(xs.length === 2 ? y.shape.slice(2) : [y.shape[0], ...y.shape.slice(2)], y.data);
+    },
+  });
+}
+
+for (const [xs, fs, strides, pad, dil, grad2] of [
+  [[1, 5, 5, 3], [3, 3, 3, 1], 1, 'same', 1, true], [[2, 7, 6, 2], [3, 3, 2, 3], 2, 'valid', 1], [[1, 8, 8, 4], [3, 3, 4, 2], 1, 'same', 2],
+  [[6, 6, 3], [2, 2, 3, 1], [2, 1], 'same', 1], [[1, 9, 9, 17], [3, 3, 17, 1], 1, 'same', 1], [[2, 10, 9, 1], [3, 2, 1, 4], 3, [[0, 0], [1, 1], [2, 0], [0, 0]], 1],
+  [[1, 11, 11, 33], [5, 5, 33, 1], 2, 'same', [1, 2]],
+] as [number[], number[], number | number[], Pad, number | number[], boolean?][]) {
+  const st = pair2(strides), dl = pair2(dil);
+  add({
+    name: `depthwiseConv2d x ${s(xs)} filter ${s(fs)} strides=${JSON.stringify(strides)} pad=${JSON.stringify(pad)} dilations=${JSON.stringify(dil)}`,
+    op: 'depthwiseConv2d', dtypes: F, tol: CONV_TOL, inputs: [inp(xs), inp(fs)], grad2,
+    run: (x, f) => tf.depthwiseConv2d(x, f, strides as [number, number], pad as 'same', 'NHWC', dil as [number, number]),
+    ref: (x, f) => R.conv2d(x, f, st, R.convPads(explicit(pad), spatial(xs)[0], spatial(xs)[1], fs[0], fs[1], st, dl), dl, true),
+  });
+}
+
+for (const [xs, fs, outShape, strides, pad, grad2] of [
+  [[1, 3, 3, 2], [3, 3, 4, 2], [1, 5, 5, 4], 2, 'same', true], [[2, 4, 4, 3], [2, 2, 2, 3], [2, 8, 8, 2], 2, 'valid'],
+  [[3, 3, 2], [3, 3, 1, 2], [5, 5, 1], 1, 'valid'], [[1, 3, 3, 2], [3, 2, 3, 2], [1, 9, 7, 3], [3, 3], 'same'],
+  [[1, 5, 6, 3], [3, 3, 2, 3], [1, 6, 7, 2], 1, [[0, 0], [1, 0], [0, 1], [0, 0]]],
+] as [number[], number[], number[], number | number[], Pad, boolean?][]) {
+  const st = pair2(strides);
+  const hw = spatial(outShape);
+  add({
+    name: `conv2dTranspose x ${s(xs)} filter ${s(fs)} outputShape ${s(outShape)} strides=${JSON.stringify(strides)} pad=${JSON.stringify(pad)}`,
+    op: 'conv2dTranspose', dtypes: F, tol: CONV_TOL, inputs: [inp(xs), inp(fs)], grad2,
+    run: (x, f) => tf.conv2dTranspose(x, f, outShape, strides as [number, number], pad as 'same'),
+    ref: (x, f) => R.conv2dTranspose(x, f, outShape, st, R.convPads(explicit(pad), hw[0], hw[1], fs[0], fs[1], st, [1, 1])),
+  });
+}
+
+for (const [xs, size, strides, pad, grad2] of [
+  [[1, 4, 4, 1], 2, 2, 'valid', true], [[2, 7, 7, 3], 3, 2, 'same'], [[1, 9, 8, 2], [3, 2], [2, 3], 'same'], [[5, 5, 2], 2, 1, 'valid'],
+  [[1, 6, 6, 17], 3, 3, [[0, 0], [1, 1], [2, 0], [0, 0]]], [[2, 28, 28, 8], 2, 2, 'valid'], [[1, 5, 7, 3], 3, 1, 'same'], [[1, 10, 10, 1], [2, 3], 3, 1],
+] as [number[], number | number[], number | number[], Pad, boolean?][]) {
+  const sz = pair2(size), st = pair2(strides);
+  const hw = spatial(xs);
+  for (const [op, fn] of [['maxPool', tf.maxPool], ['avgPool', tf.avgPool]] as const) {
+    add({
+      name: `${op} x ${s(xs)} filterSize=${JSON.stringify(size)} strides=${JSON.stringify(strides)} pad=${JSON.stringify(pad)}`,
+      op, dtypes: F, tol: CONV_TOL, inputs: [inp(xs)], grad2,
+      run: (x) => fn(x, size as [number, number], strides as [number, number], pad as 'same'),
+      ref: (x) => R.pool(op === 'maxPool' ? 'max' : 'avg', x, sz, st, R.convPads(explicit(pad), hw[0], hw[1], sz[0], sz[1], st, [1, 1])),
+    });
+  }
+}
+
 export const OP_CASES: readonly OpCase[] = cases;
 
 // ---------------------------------------------------------------------------------------------

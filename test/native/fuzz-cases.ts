@@ -33,7 +33,8 @@ export interface FuzzCall {
 /** Kernel exports, then the others; `makeCall` takes them in turn (kernels three times as often). */
 export const KERNELS = [
   'unary', 'binary', 'mulAdd', 'select', 'reduce', 'argReduce', 'matmul', 'copyStrided', 'gather', 'scatterAdd',
-  'concat', 'pad', 'cast', 'fusedUpdate', 'scan', 'topK',
+  'concat', 'pad', 'cast', 'fusedUpdate', 'scan', 'topK', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool',
+  'avgPoolBackprop', 'maxPoolArgmax',
 ] as const;
 export const OTHERS = ['info', 'kernels', 'setSimdLevel', 'setNumThreads', 'probeTriad', 'probeSum', 'probePeakFma'] as const;
 /** native/mpi.cc: without tf.distribute.init() (as here) every call but mpiInit must throw or do nothing. */
@@ -113,6 +114,26 @@ function operand(outShape: number[], r: Rand): { strides: number[]; length: numb
 }
 
 // ---- valid calls ----------------------------------------------------------------------------
+
+/**
+ * A small conv or pool geometry (the 16 entries of native-backend.ts convGeometry) with its
+ * x, y and filter sizes. Pools: depthwise, inC = outC, no dilation, pads below the window.
+ */
+function convGeom(r: Rand, pool: boolean): { geometry: number[]; x: number; y: number; f: number } {
+  const depthwise = pool || r() < 0.3;
+  const batch = int(r, 0, 2), inH = int(r, 1, 6), inW = int(r, 1, 6), inC = int(r, pool ? 1 : 0, 3);
+  const fh = int(r, 1, 3), fw = int(r, 1, 3), sh = int(r, 1, 3), sw = int(r, 1, 3);
+  const dh = pool ? 1 : int(r, 1, 2), dw = pool ? 1 : int(r, 1, 2);
+  const [pt, pb, pl, pr] = pool ? [int(r, 0, fh - 1), int(r, 0, fh - 1), int(r, 0, fw - 1), int(r, 0, fw - 1)] : [int(r, 0, 2), int(r, 0, 2), int(r, 0, 2), int(r, 0, 2)];
+  const out = (n: number, p: number, k: number, d: number, s: number) => Math.max(0, Math.floor((n + p - (k - 1) * d - 1) / s) + 1);
+  const outH = out(inH, pt + pb, fh, dh, sh), outW = out(inW, pl + pr, fw, dw, sw);
+  const q = pool ? 1 : depthwise ? int(r, 1, 2) : int(r, 0, 3);
+  const outC = depthwise ? inC * q : q;
+  return {
+    geometry: [batch, inH, inW, inC, outH, outW, outC, fh, fw, sh, sw, dh, dw, pt, pl, depthwise ? 1 : 0],
+    x: batch * inH * inW * inC, y: batch * outH * outW * outC, f: fh * fw * inC * q,
+  };
+}
 
 function validCall(name: string, r: Rand): unknown[] {
   switch (name) {
@@ -227,6 +248,23 @@ function validCall(name: string, r: Rand): unknown[] {
       const rows = int(r, 0, 3), n = int(r, 0, 6), k = int(r, 0, n);
       return [guarded(C, rows * n, r), rows, n, k, r() < 0.5, guarded(C, rows * k, r), guarded(Int32Array, rows * k, r)];
     }
+    case 'conv2d':
+    case 'conv2dBackpropInput':
+    case 'conv2dBackpropFilter': {
+      const C = r() < 0.9 ? Float32Array : pick(r, ALL_CTORS);
+      const g = convGeom(r, false);
+      const [a, b, out] = name === 'conv2d' ? [g.x, g.f, g.y] : name === 'conv2dBackpropInput' ? [g.y, g.f, g.x] : [g.x, g.y, g.f];
+      return [guarded(C, a, r), guarded(C, b, r), guarded(C, out, r), g.geometry];
+    }
+    case 'pool':
+    case 'avgPoolBackprop':
+    case 'maxPoolArgmax': {
+      const C = r() < 0.9 ? Float32Array : pick(r, ALL_CTORS);
+      const g = convGeom(r, true);
+      if (name === 'pool') return [pick(r, ['max', 'avg', 'nope']), guarded(C, g.x, r), guarded(C, g.y, r), g.geometry];
+      if (name === 'avgPoolBackprop') return [guarded(C, g.y, r), guarded(C, g.x, r), g.geometry];
+      return [guarded(C, g.x, r), guarded(r() < 0.9 ? Int32Array : C, g.y, r), g.geometry];
+    }
     case 'info':
     case 'kernels':
       return [];
@@ -263,7 +301,8 @@ function validCall(name: string, r: Rand): unknown[] {
 /** The output arrays of a call (for fusedUpdate, the variable and slots it updates in place). */
 export function outputsOf(name: string, args: unknown[]): unknown[] {
   switch (name) {
-    case 'matmul': case 'unary': return [args[2]];
+    case 'matmul': case 'unary': case 'conv2d': case 'conv2dBackpropInput': case 'conv2dBackpropFilter': case 'pool': return [args[2]];
+    case 'avgPoolBackprop': case 'maxPoolArgmax': return [args[1]];
     case 'fusedUpdate': return Array.isArray(args[1]) ? (args[1] as unknown[]).filter((_, q) => q !== 1) : [];
     case 'topK': return [args[5], args[6]];
     case 'mpiAllReduce': case 'mpiAllGather': return [args[1]];

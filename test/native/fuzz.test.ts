@@ -17,7 +17,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { describeCall, isDetached, makeCall, runCall, type Typed } from './fuzz-cases.js';
+import { describeCall, isDetached, KERNELS, makeCall, OTHERS, runCall, type Typed } from './fuzz-cases.js';
+import { RAW_EXPORTS } from '../../src/backend/native/native-backend.js';
 import { binding, nativeLabel, rng } from './helpers.js';
 
 type Args = unknown[];
@@ -707,6 +708,11 @@ describe.skipIf(!binding)(`${nativeLabel}: sizes, zero extents, aliasing and buf
       expectThrows(() => call('unary', 1, f32(6), f32(6), 0), TypeError, /^unary: op must be a string/);
       expectThrows(() => call('unary', 'exp', f32(6), f32(6), 1n), TypeError, /^unary: alpha must be a number/);
     });
+  });
+
+  it('the seeded fuzz rotation covers every export of the addon', () => {
+    const fuzzed = new Set<string>([...KERNELS, ...OTHERS]);
+    expect(RAW_EXPORTS.filter((name) => !fuzzed.has(name))).toEqual([]);
   });
 
   it('4,000 calls of the seeded fuzz (fuzz-cases.ts) all pass its checks', () => {

@@ -9,10 +9,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BinaryOp, ReduceOp, UnaryOp } from '../../src/backend/backend.js';
 import { BINARY_KERNELS, binaryIsIeee, isCompareOp, tsBackend, UNARY_KERNELS, unaryIsIeee } from '../../src/backend/ts/index.js';
-import { NativeBackend } from '../../src/backend/native/native-backend.js';
+import { convGeometry, NativeBackend, poolGeometry } from '../../src/backend/native/native-backend.js';
 import type { DType, TypedArray } from '../../src/dtype.js';
 import { broadcastStrides, sizeOf, stridesOf } from '../../src/shape.js';
 import * as R from '../support/reference.js';
+import { window } from '../../src/nn/geometry.js';
+import type { Conv2DArgs, PoolArgs } from '../../src/backend/backend.js';
 import { binding, CTORS, DTYPES, nativeLabel, randomArray, rng, simdLevels } from './helpers.js';
 
 const UNARY = Object.keys(UNARY_KERNELS) as UnaryOp[];
@@ -173,6 +175,69 @@ describe.skipIf(!binding)(nativeLabel, () => {
           if (!runs('argReduce', dtype, op, () => raw.argReduce(op, x, shape, axis, a))) break;
           tsBackend.argReduce(op, x, shape, axis, b);
           close(a, b, EXACT, `${op} ${dtype} ${JSON.stringify([shape, axis])}`);
+        }
+      });
+
+      it('conv2d, its backprops (dense and depthwise), pools and maxPool argmax: tiled, 1x1, first-layer and threaded sizes', () => {
+        raw.setSimdLevel(level);
+        const rand = rng(12);
+        const f32 = (n: number) => randomArray('float32', n, rand, false) as Float32Array;
+        const near = (a: Float32Array, b: Float32Array, label: string) => {
+          let scale = 0;
+          for (const v of b) scale = Math.max(scale, Math.abs(v));
+          close(a, b, { rtol: 1e-4, atol: 1e-5 * Math.max(1, scale) }, label);
+        };
+        for (const [xs, fs, st, pad, dil, depthwise] of [
+          [[32, 14, 14, 32], [3, 3, 32, 64], 1, 'same', 1, false], [[8, 28, 28, 1], [3, 3, 1, 32], 1, 'same', 1, false],
+          [[4, 17, 15, 3], [5, 5, 3, 20], 2, 'valid', 1, false], [[2, 9, 9, 40], [1, 1, 40, 33], 1, 'valid', 1, false],
+          [[3, 12, 11, 7], [3, 3, 7, 9], [1, 2], [[0, 0], [2, 1], [0, 3], [0, 0]], [2, 1], false], [[1, 5, 5, 2], [3, 3, 2, 3], 3, 'same', 2, false],
+          [[8, 20, 20, 32], [3, 3, 32, 1], 1, 'same', 1, true], [[2, 11, 13, 5], [3, 5, 5, 2], 2, 'same', [1, 2], true], [[4, 9, 9, 17], [3, 3, 17, 1], 3, 'valid', 1, true],
+        ] as [number[], number[], number | number[], 'same', number | number[], boolean][]) {
+          const s2 = (typeof st === 'number' ? [st, st] : st) as [number, number];
+          const d2 = (typeof dil === 'number' ? [dil, dil] : dil) as [number, number];
+          const w = window('test', xs, fs[0], fs[1], s2, d2, pad, 'filter');
+          const g: Conv2DArgs = { ...w, inC: xs[3], outC: depthwise ? xs[3] * fs[3] : fs[3], depthwise };
+          const x = f32(sizeOf(xs)), f = f32(sizeOf(fs)), dy = f32(g.batch * g.outH * g.outW * g.outC);
+          const label = `${depthwise ? 'depthwise ' : ''}${JSON.stringify([xs, fs, st, pad, dil])}`;
+          const [y1, y2] = [new Float32Array(dy.length), new Float32Array(dy.length)];
+          raw.conv2d(x, f, y1, convGeometry(g));
+          tsBackend.conv2d(x, f, y2, g);
+          near(y1, y2, `conv2d ${label}`);
+          const [dx1, dx2] = [new Float32Array(x.length), new Float32Array(x.length)];
+          raw.conv2dBackpropInput(dy, f, dx1, convGeometry(g));
+          tsBackend.conv2dBackpropInput(dy, f, dx2, g);
+          near(dx1, dx2, `conv2dBackpropInput ${label}`);
+          const [df1, df2] = [new Float32Array(f.length), new Float32Array(f.length)];
+          raw.conv2dBackpropFilter(x, dy, df1, convGeometry(g));
+          tsBackend.conv2dBackpropFilter(x, dy, df2, g);
+          near(df1, df2, `conv2dBackpropFilter ${label}`);
+        }
+        for (const [xs, size, st, pad] of [
+          [[32, 28, 28, 32], 2, 2, 'valid'], [[2, 7, 9, 3], 3, 1, 'same'], [[3, 10, 11, 17], [3, 2], [2, 3], 'same'], [[1, 6, 6, 5], 3, 3, [[0, 0], [1, 1], [2, 0], [0, 0]]],
+        ] as [number[], number | number[], number | number[], 'same'][]) {
+          const k = (typeof size === 'number' ? [size, size] : size) as [number, number];
+          const s2 = (typeof st === 'number' ? [st, st] : st) as [number, number];
+          const w = window('test', xs, k[0], k[1], s2, [1, 1], pad, 'window');
+          const g: PoolArgs = { batch: w.batch, inH: w.inH, inW: w.inW, channels: xs[3], outH: w.outH, outW: w.outW, fh: k[0], fw: k[1], strideH: s2[0], strideW: s2[1], padTop: w.padTop, padLeft: w.padLeft };
+          // Coarse values so windows hold ties: the argmax must pick the same (first) one.
+          const x = Float32Array.from({ length: sizeOf(xs) }, () => Math.floor(rand() * 4));
+          const n = g.batch * g.outH * g.outW * g.channels;
+          const label = JSON.stringify([xs, size, st, pad]);
+          for (const op of ['max', 'avg'] as const) {
+            const [a, b] = [new Float32Array(n), new Float32Array(n)];
+            raw.pool(op, x, a, poolGeometry(g));
+            tsBackend.pool(op, x, b, g);
+            close(a, b, op === 'max' ? EXACT : { rtol: 1e-6, atol: 1e-6 }, `pool ${op} ${label}`);
+          }
+          const [i1, i2] = [new Int32Array(n), new Int32Array(n)];
+          raw.maxPoolArgmax(x, i1, poolGeometry(g));
+          tsBackend.maxPoolArgmax(x, i2, g);
+          close(i1, i2, EXACT, `maxPoolArgmax ${label}`);
+          const dy = f32(n);
+          const [d1, d2] = [new Float32Array(x.length), new Float32Array(x.length)];
+          raw.avgPoolBackprop(dy, d1, poolGeometry(g));
+          tsBackend.avgPoolBackprop(dy, d2, g);
+          close(d1, d2, { rtol: 1e-5, atol: 1e-5 }, `avgPoolBackprop ${label}`);
         }
       });
 

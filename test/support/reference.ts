@@ -615,3 +615,94 @@ export function mismatch(actual: { shape: number[]; data: ArrayLike<number> }, e
   }
   return bad === 0 ? null : `${bad} of ${expected.data.length} elements differ (tol ${tol}); first at ${first}`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Convolution and pooling (NHWC), direct loops over every output, window and channel.
+
+/** Pads [top, bottom, left, right] for 'same' (TF: total = max((ceil(in/s) − 1)·s + (k − 1)·d + 1 − in, 0), less before), 'valid' or explicit. */
+export function convPads(pad: 'same' | 'valid' | number[][], inH: number, inW: number, kh: number, kw: number, strides: number[], dilations: number[]): number[] {
+  if (pad === 'valid') return [0, 0, 0, 0];
+  if (pad !== 'same') return [pad[1][0], pad[1][1], pad[2][0], pad[2][1]];
+  const one = (n: number, k: number, s: number, d: number) => {
+    const total = Math.max((Math.ceil(n / s) - 1) * s + (k - 1) * d + 1 - n, 0);
+    return [Math.floor(total / 2), total - Math.floor(total / 2)];
+  };
+  return [...one(inH, kh, strides[0], dilations[0]), ...one(inW, kw, strides[1], dilations[1])];
+}
+
+/** x [N,H,W,C] (or [H,W,C]); filter [fh,fw,C,O] (depthwise: [fh,fw,C,M], output channel c·M + m). */
+export function conv2d(x: Arr, w: Arr, strides: number[], pads: number[], dilations: number[], depthwise = false): Arr {
+  const single = x.shape.length === 3;
+  const [N, H, W, C] = single ? [1, ...x.shape] : x.shape;
+  const [fh, fw, , Q] = w.shape;
+  const O = depthwise ? C * Q : Q;
+  const Ho = Math.floor((H + pads[0] + pads[1] - (fh - 1) * dilations[0] - 1) / strides[0]) + 1;
+  const Wo = Math.floor((W + pads[2] + pads[3] - (fw - 1) * dilations[1] - 1) / strides[1]) + 1;
+  const out = new Array<number>(N * Ho * Wo * O).fill(0);
+  for (let n = 0; n < N; n++)
+    for (let oh = 0; oh < Ho; oh++)
+      for (let ow = 0; ow < Wo; ow++)
+        for (let o = 0; o < O; o++) {
+          let s = 0;
+          for (let kh = 0; kh < fh; kh++)
+            for (let kw = 0; kw < fw; kw++) {
+              const ih = oh * strides[0] - pads[0] + kh * dilations[0];
+              const iw = ow * strides[1] - pads[2] + kw * dilations[1];
+              if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+              if (depthwise) {
+                const c = Math.floor(o / Q), m = o % Q;
+                s += x.data[((n * H + ih) * W + iw) * C + c] * w.data[((kh * fw + kw) * C + c) * Q + m];
+              } else {
+                for (let c = 0; c < C; c++) s += x.data[((n * H + ih) * W + iw) * C + c] * w.data[((kh * fw + kw) * C + c) * O + o];
+              }
+            }
+          out[((n * Ho + oh) * Wo + ow) * O + o] = s;
+        }
+  return arr(single ? [Ho, Wo, O] : [N, Ho, Wo, O], out);
+}
+
+/** conv2dTranspose by its definition: each x element scatters x·filter into the output window it came from. filter [fh,fw,O,C]. */
+export function conv2dTranspose(x: Arr, w: Arr, outShape: number[], strides: number[], pads: number[]): Arr {
+  const single = x.shape.length === 3;
+  const [N, H, W, C] = single ? [1, ...x.shape] : x.shape;
+  const [Ho, Wo, O] = single ? outShape : outShape.slice(1);
+  const [fh, fw] = w.shape;
+  const out = new Array<number>(N * Ho * Wo * O).fill(0);
+  for (let n = 0; n < N; n++)
+    for (let h = 0; h < H; h++)
+      for (let ww = 0; ww < W; ww++)
+        for (let c = 0; c < C; c++)
+          for (let kh = 0; kh < fh; kh++)
+            for (let kw = 0; kw < fw; kw++) {
+              const oh = h * strides[0] - pads[0] + kh, ow = ww * strides[1] - pads[2] + kw;
+              if (oh < 0 || oh >= Ho || ow < 0 || ow >= Wo) continue;
+              for (let o = 0; o < O; o++) out[((n * Ho + oh) * Wo + ow) * O + o] += x.data[((n * H + h) * W + ww) * C + c] * w.data[((kh * fw + kw) * O + o) * C + c];
+            }
+  return arr(single ? [Ho, Wo, O] : [N, Ho, Wo, O], out);
+}
+
+/** Max or mean over the window positions inside x (mean divides by their count). */
+export function pool(op: 'max' | 'avg', x: Arr, size: number[], strides: number[], pads: number[]): Arr {
+  const single = x.shape.length === 3;
+  const [N, H, W, C] = single ? [1, ...x.shape] : x.shape;
+  const Ho = Math.floor((H + pads[0] + pads[1] - size[0]) / strides[0]) + 1;
+  const Wo = Math.floor((W + pads[2] + pads[3] - size[1]) / strides[1]) + 1;
+  const out: number[] = [];
+  for (let n = 0; n < N; n++)
+    for (let oh = 0; oh < Ho; oh++)
+      for (let ow = 0; ow < Wo; ow++)
+        for (let c = 0; c < C; c++) {
+          let best = -Infinity, sum = 0, count = 0;
+          for (let kh = 0; kh < size[0]; kh++)
+            for (let kw = 0; kw < size[1]; kw++) {
+              const ih = oh * strides[0] - pads[0] + kh, iw = ow * strides[1] - pads[2] + kw;
+              if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+              const v = x.data[((n * H + ih) * W + iw) * C + c];
+              best = Math.max(best, v);
+              sum += v;
+              count++;
+            }
+          out.push(op === 'max' ? best : sum / count);
+        }
+  return arr(single ? [Ho, Wo, C] : [N, Ho, Wo, C], out);
+}

@@ -6,7 +6,7 @@
  * arguments again and throws TypeError/RangeError on a bad call. The raw binding's signatures
  * match `Backend` except `matmul`, whose arguments are flattened.
  */
-import type { ArgReduceOp, Backend, BinaryOp, FusedUpdateKind, MatmulArgs, ReduceOp, ScanOp, UnaryOp } from '../backend.js';
+import type { ArgReduceOp, Backend, BinaryOp, Conv2DArgs, FusedUpdateKind, MatmulArgs, PoolArgs, PoolOp, ReduceOp, ScanOp, UnaryOp } from '../backend.js';
 import { dtypeOfArray, type DType, type FloatArray, type TypedArray } from '../../dtype.js';
 import { tsBackend } from '../ts/index.js';
 
@@ -20,6 +20,8 @@ export interface NativeCatalog {
   mulAdd: DType[];
   scatterAdd: DType[];
   fusedUpdate: DType[];
+  /** conv2d, its two backprops, pool, avgPoolBackprop and maxPoolArgmax. */
+  conv: DType[];
 }
 type OpFamily = 'unary' | 'binary' | 'reduce';
 type DTypeKernel = Exclude<keyof NativeCatalog, OpFamily>;
@@ -28,9 +30,15 @@ type DTypeKernel = Exclude<keyof NativeCatalog, OpFamily>;
  * The addon's export table (native/addon.cc, `kExports`): every Backend primitive with the same
  * signature, except `matmul`, whose arguments are flattened, plus introspection and probes.
  */
-export interface RawBinding extends Omit<Backend, 'name' | 'matmul'> {
+export interface RawBinding extends Omit<Backend, 'name' | 'matmul' | ConvKernel> {
   matmul(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, n: number, k: number,
     transposeA: boolean, transposeB: boolean, aBatchStride: number, bBatchStride: number): void;
+  conv2d(x: FloatArray, filter: FloatArray, out: FloatArray, geometry: number[]): void;
+  conv2dBackpropInput(dy: FloatArray, filter: FloatArray, dx: FloatArray, geometry: number[]): void;
+  conv2dBackpropFilter(x: FloatArray, dy: FloatArray, dfilter: FloatArray, geometry: number[]): void;
+  pool(op: PoolOp, x: FloatArray, out: FloatArray, geometry: number[]): void;
+  avgPoolBackprop(dy: FloatArray, dx: FloatArray, geometry: number[]): void;
+  maxPoolArgmax(x: FloatArray, out: Int32Array, geometry: number[]): void;
   /** Which (kernel, op, dtype) the addon runs natively. */
   kernels(): NativeCatalog;
   /** SIMD level in use, thread count, and the levels this CPU can run (comma-separated). */
@@ -61,9 +69,20 @@ export interface RawBinding extends Omit<Backend, 'name' | 'matmul'> {
 
 export type MpiArray = Float32Array | Float64Array | Int32Array;
 
+type ConvKernel = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'pool' | 'avgPoolBackprop' | 'maxPoolArgmax';
+
+/** The flat geometry the addon's conv exports take (native/addon.cc `conv_geometry`), in this order. */
+export function convGeometry(g: Conv2DArgs): number[] {
+  return [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.fh, g.fw, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.depthwise ? 1 : 0];
+}
+/** Pools as depthwise windows: inC = outC = channels, no dilation (native/addon.cc `pool_geometry`). */
+export function poolGeometry(g: PoolArgs): number[] {
+  return [g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.channels, g.fh, g.fw, g.strideH, g.strideW, 1, 1, g.padTop, g.padLeft, 1];
+}
+
 export const RAW_EXPORTS = [
   'unary', 'binary', 'mulAdd', 'select', 'reduce', 'argReduce', 'scan', 'topK', 'matmul', 'copyStrided', 'gather', 'scatterAdd',
-  'concat', 'pad', 'cast', 'fusedUpdate', 'info', 'kernels', 'setSimdLevel', 'setNumThreads',
+  'concat', 'pad', 'cast', 'fusedUpdate', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool', 'avgPoolBackprop', 'maxPoolArgmax', 'info', 'kernels', 'setSimdLevel', 'setNumThreads',
 ] as const;
 
 export class NativeBackend implements Backend {
@@ -79,7 +98,7 @@ export class NativeBackend implements Backend {
     this.opPairs = { unary: pairs(c.unary), binary: pairs(c.binary), reduce: pairs(c.reduce) };
     this.dtypes = {
       argReduce: new Set(c.argReduce), matmul: new Set(c.matmul), mulAdd: new Set(c.mulAdd),
-      scatterAdd: new Set(c.scatterAdd), fusedUpdate: new Set(c.fusedUpdate),
+      scatterAdd: new Set(c.scatterAdd), fusedUpdate: new Set(c.fusedUpdate), conv: new Set(c.conv),
     };
   }
 
@@ -130,6 +149,36 @@ export class NativeBackend implements Backend {
   matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: MatmulArgs): void {
     if (!this.runsNatively('matmul', dtypeOfArray(a))) return tsBackend.matmul(a, b, out, args);
     this.raw.matmul(a, b, out, args.batch, args.m, args.n, args.k, args.transposeA, args.transposeB, args.aBatchStride, args.bBatchStride);
+  }
+
+  conv2d(x: FloatArray, filter: FloatArray, out: FloatArray, args: Conv2DArgs): void {
+    if (!this.runsNatively('conv', dtypeOfArray(x))) return tsBackend.conv2d(x, filter, out, args);
+    this.raw.conv2d(x, filter, out, convGeometry(args));
+  }
+
+  conv2dBackpropInput(dy: FloatArray, filter: FloatArray, dx: FloatArray, args: Conv2DArgs): void {
+    if (!this.runsNatively('conv', dtypeOfArray(dy))) return tsBackend.conv2dBackpropInput(dy, filter, dx, args);
+    this.raw.conv2dBackpropInput(dy, filter, dx, convGeometry(args));
+  }
+
+  conv2dBackpropFilter(x: FloatArray, dy: FloatArray, dfilter: FloatArray, args: Conv2DArgs): void {
+    if (!this.runsNatively('conv', dtypeOfArray(x))) return tsBackend.conv2dBackpropFilter(x, dy, dfilter, args);
+    this.raw.conv2dBackpropFilter(x, dy, dfilter, convGeometry(args));
+  }
+
+  pool(op: PoolOp, x: FloatArray, out: FloatArray, args: PoolArgs): void {
+    if (!this.runsNatively('conv', dtypeOfArray(x))) return tsBackend.pool(op, x, out, args);
+    this.raw.pool(op, x, out, poolGeometry(args));
+  }
+
+  avgPoolBackprop(dy: FloatArray, dx: FloatArray, args: PoolArgs): void {
+    if (!this.runsNatively('conv', dtypeOfArray(dy))) return tsBackend.avgPoolBackprop(dy, dx, args);
+    this.raw.avgPoolBackprop(dy, dx, poolGeometry(args));
+  }
+
+  maxPoolArgmax(x: FloatArray, out: Int32Array, args: PoolArgs): void {
+    if (!this.runsNatively('conv', dtypeOfArray(x))) return tsBackend.maxPoolArgmax(x, out, args);
+    this.raw.maxPoolArgmax(x, out, poolGeometry(args));
   }
 
   copyStrided(x: TypedArray, offset: number, strides: number[], outShape: number[], out: TypedArray): void {

@@ -13,6 +13,7 @@ import { matmul } from './matmul.js';
 import { scan, topK } from './scan.js';
 import { cast, concat, copyStrided, gather, pad, scatterAdd, select } from './copy.js';
 import { fusedUpdate } from './optim.js';
+import { avgPoolBackprop, conv2d, conv2dBackpropFilter, conv2dBackpropInput, maxPoolArgmax, pool } from './conv.js';
 
 export const tsBackend: Backend = {
   name: 'js',
@@ -25,6 +26,12 @@ export const tsBackend: Backend = {
   scan,
   topK,
   matmul,
+  conv2d,
+  conv2dBackpropInput,
+  conv2dBackpropFilter,
+  pool,
+  avgPoolBackprop,
+  maxPoolArgmax,
   copyStrided,
   gather,
   scatterAdd,

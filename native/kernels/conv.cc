@@ -1,0 +1,360 @@
+// Convolution and pooling over NHWC float32 (the geometry is src/backend/backend.ts
+// `Conv2DArgs`; pools use the same struct with in_c = out_c = channels and no filter).
+//
+// conv2d: im2col per tile of output rows (batch·oh·ow) into thread-local scratch, then the
+// packed GEMM of matmul.cc (gemm_f32_run) against the filter seen as [fh·fw·inC, outC], written
+// straight into the output rows. Tiles are the parallel tasks (each GEMM single-threaded) when
+// there are enough of them; otherwise tiles run in turn on the threaded GEMM. A 1x1 stride-1
+// unpadded conv is one GEMM on x. backprop-filter: partial colᵀ·dy per fixed group of tiles
+// (groups depend only on the problem), summed in group order, so results do not depend on the
+// thread count. backprop-input: dcol = dy·filterᵀ per tile, scattered back (col2im) within one
+// image per task, so no two tasks write one element. Depthwise convolution and pooling are
+// direct loops with channels innermost (depthwise through the SIMD table's fma_acc).
+//
+// To add a windowed kernel: take ConvGeom, split over output rows (or images when outputs of
+// different rows overlap), keep channels innermost.
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "../simd/simd.h"
+#include "../threadpool.h"
+#include "kernels.h"
+
+namespace tapeflow {
+namespace {
+
+constexpr int64_t kTileFloats = 1 << 17;   // im2col floats per tile (512 KiB, an L2)
+constexpr int64_t kFilterGroups = 8;       // partial filter gradients summed in order
+constexpr int64_t kShallowK = 32;          // up to this k, the forward streams rows (gemm_rows)
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+float* scratch(int64_t n) {
+  struct Buf {
+    std::unique_ptr<float[]> p;
+    int64_t cap = 0;
+  };
+  thread_local Buf b;
+  if (b.cap < n) {
+    b.p.reset(new float[size_t(n + 16)]);
+    b.cap = n;
+  }
+  uintptr_t p = reinterpret_cast<uintptr_t>(b.p.get());
+  return reinterpret_cast<float*>((p + 63) & ~uintptr_t(63));
+}
+
+void run_tasks(int64_t n, bool threaded, const std::function<void(int64_t)>& fn) {
+  if (threaded && n > 1) parallel_for(n, fn);
+  else for (int64_t t = 0; t < n; t++) fn(t);
+}
+
+bool pointwise(const ConvGeom& g) {
+  return g.fh == 1 && g.fw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pl == 0 && g.out_h == g.in_h &&
+         g.out_w == g.in_w;
+}
+
+// Rows [r0, r1) of the im2col matrix ([rows, fh·fw·inC]) from x, or (add) summed back into x.
+template <bool Add>
+void patches(float* x, const ConvGeom& g, int64_t r0, int64_t r1, float* col) {
+  const int64_t C = g.in_c;
+  float* o = col;
+  for (int64_t r = r0; r < r1; r++) {
+    const int64_t ow = r % g.out_w, t = r / g.out_w, oh = t % g.out_h, n = t / g.out_h;
+    const int64_t ih0 = oh * g.sh - g.pt, iw0 = ow * g.sw - g.pl;
+    for (int64_t kh = 0; kh < g.fh; kh++) {
+      const int64_t ih = ih0 + kh * g.dh;
+      if (ih < 0 || ih >= g.in_h) {
+        if (!Add) std::fill(o, o + g.fw * C, 0.0f);
+        o += g.fw * C;
+        continue;
+      }
+      float* row = x + (n * g.in_h + ih) * g.in_w * C;
+      for (int64_t kw = 0; kw < g.fw; kw++, o += C) {
+        const int64_t iw = iw0 + kw * g.dw;
+        if (iw < 0 || iw >= g.in_w) {
+          if (!Add) std::fill(o, o + C, 0.0f);
+          continue;
+        }
+        float* src = row + iw * C;
+        if (Add) for (int64_t c = 0; c < C; c++) src[c] += o[c];
+        else if (C >= 16) std::memcpy(o, src, size_t(C) * sizeof(float));
+        else for (int64_t c = 0; c < C; c++) o[c] = src[c];  // first layers: 1-3 channels
+      }
+    }
+  }
+}
+
+// Rows per chunk of a row-parallel loop: fixed by the problem (at most 64 chunks).
+int64_t grain(int64_t rows) { return std::max<int64_t>(1, ceil_div(rows, 64)); }
+
+// (At most 1024 rows, so a shallow tile's output rows stay in L2 too.)
+int64_t tile_rows(int64_t k) { return std::clamp<int64_t>(kTileFloats / std::max<int64_t>(k, 1), 16, 1024); }
+
+// Multiply-adds of the whole product, saturated (it decides threading only).
+int64_t work(const ConvGeom& g) {
+  const double w = double(g.batch) * double(g.out_h * g.out_w) * double(g.out_c) * double(g.fh * g.fw) *
+                   double(g.depthwise ? 1 : g.in_c);
+  return w > 9e18 ? std::numeric_limits<int64_t>::max() : int64_t(w);
+}
+
+// ---- depthwise: output channel c·mult + q reads input channel c and filter [kh, kw, c, q] ----
+
+template <class F>
+void each_tap(const ConvGeom& g, int64_t n, int64_t oh, int64_t ow, F&& f) {
+  for (int64_t kh = 0; kh < g.fh; kh++) {
+    const int64_t ih = oh * g.sh - g.pt + kh * g.dh;
+    if (ih < 0 || ih >= g.in_h) continue;
+    for (int64_t kw = 0; kw < g.fw; kw++) {
+      const int64_t iw = ow * g.sw - g.pl + kw * g.dw;
+      if (iw < 0 || iw >= g.in_w) continue;
+      f(((n * g.in_h + ih) * g.in_w + iw) * g.in_c, (kh * g.fw + kw) * g.out_c);
+    }
+  }
+}
+
+void depthwise_forward(const ConvGeom& g, const float* x, const float* w, float* y) {
+  const simd::Table* t = simd::active();
+  const int64_t C = g.in_c, mult = g.out_c / g.in_c;
+  parallel_range(g.batch * g.out_h, grain(g.batch * g.out_h), work(g) >= kMatmulMinFlops ? 2 : g.batch * g.out_h + 1, [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; b++) {
+      const int64_t n = b / g.out_h, oh = b % g.out_h;
+      for (int64_t ow = 0; ow < g.out_w; ow++) {
+        float* acc = y + ((n * g.out_h + oh) * g.out_w + ow) * g.out_c;
+        std::fill(acc, acc + g.out_c, 0.0f);
+        each_tap(g, n, oh, ow, [&](int64_t xb, int64_t wb) {
+          if (mult == 1) t->fma_acc(acc, x + xb, w + wb, C);
+          else
+            for (int64_t c = 0; c < C; c++)
+              for (int64_t q = 0; q < mult; q++) acc[c * mult + q] += x[xb + c] * w[wb + c * mult + q];
+        });
+      }
+    }
+  });
+}
+
+void depthwise_backprop_input(const ConvGeom& g, const float* dy, const float* w, float* dx) {
+  const simd::Table* t = simd::active();
+  const int64_t C = g.in_c, mult = g.out_c / g.in_c;
+  const int64_t image = g.in_h * g.in_w * C;
+  run_tasks(g.batch, work(g) >= kMatmulMinFlops, [&](int64_t n) {
+    std::fill(dx + n * image, dx + (n + 1) * image, 0.0f);
+    for (int64_t oh = 0; oh < g.out_h; oh++)
+      for (int64_t ow = 0; ow < g.out_w; ow++) {
+        const float* d = dy + ((n * g.out_h + oh) * g.out_w + ow) * g.out_c;
+        each_tap(g, n, oh, ow, [&](int64_t xb, int64_t wb) {
+          if (mult == 1) t->fma_acc(dx + xb, d, w + wb, C);
+          else
+            for (int64_t c = 0; c < C; c++) {
+              float s = 0;
+              for (int64_t q = 0; q < mult; q++) s += d[c * mult + q] * w[wb + c * mult + q];
+              dx[xb + c] += s;
+            }
+        });
+      }
+  });
+}
+
+void depthwise_backprop_filter(const ConvGeom& g, const float* x, const float* dy, float* dw) {
+  const simd::Table* t = simd::active();
+  const int64_t C = g.in_c, mult = g.out_c / g.in_c, size = g.fh * g.fw * g.out_c;
+  const int64_t rows = g.batch * g.out_h, groups = std::min(rows, kFilterGroups);
+  std::vector<float> part(size_t(groups * size), 0.0f);
+  run_tasks(groups, work(g) >= kMatmulMinFlops, [&](int64_t grp) {
+    float* acc = part.data() + grp * size;
+    for (int64_t b = grp * rows / groups; b < (grp + 1) * rows / groups; b++) {
+      const int64_t n = b / g.out_h, oh = b % g.out_h;
+      for (int64_t ow = 0; ow < g.out_w; ow++) {
+        const float* d = dy + ((n * g.out_h + oh) * g.out_w + ow) * g.out_c;
+        each_tap(g, n, oh, ow, [&](int64_t xb, int64_t wb) {
+          if (mult == 1) t->fma_acc(acc + wb, x + xb, d, C);
+          else
+            for (int64_t c = 0; c < C; c++)
+              for (int64_t q = 0; q < mult; q++) acc[wb + c * mult + q] += x[xb + c] * d[c * mult + q];
+        });
+      }
+    }
+  });
+  std::copy(part.begin(), part.begin() + size, dw);
+  for (int64_t grp = 1; grp < groups; grp++)
+    for (int64_t i = 0; i < size; i++) dw[i] += part[size_t(grp * size + i)];
+}
+
+}  // namespace
+
+bool conv_supports(DType d) { return d == DType::f32; }
+
+void conv2d_run(const ConvGeom& g, const float* x, const float* w, float* y) {
+  const int64_t k = g.fh * g.fw * g.in_c, n = g.out_c, m = g.batch * g.out_h * g.out_w;
+  if (k == 0) {  // no input channels (fh·fw may be anything then: never loop over it)
+    std::fill(y, y + m * n, 0.0f);
+    return;
+  }
+  if (g.depthwise) return depthwise_forward(g, x, w, y);
+  if (pointwise(g)) return gemm_f32_run(x, k, 1, w, n, 1, y, m, n, k, true);
+  const int64_t rows = tile_rows(k), tiles = ceil_div(m, rows);
+  const bool big = work(g) >= kMatmulMinFlops && num_threads() > 1;
+  const bool by_tiles = big && tiles >= num_threads();
+  run_tasks(tiles, by_tiles, [&](int64_t tile) {
+    const int64_t r0 = tile * rows, r1 = std::min(m, r0 + rows);
+    float* col = scratch((r1 - r0) * k);
+    patches<false>(const_cast<float*>(x), g, r0, r1, col);
+    // A shallow product (first layers: k = fh·fw·inC of 9 to 27) is output-bound: stream the
+    // filter rows once per patch row, accumulators in registers (packing would cost more).
+    if (k <= kShallowK) simd::active()->gemm_rows(k, col, k, 1, w, n, y + r0 * n, n, int(r1 - r0), n);
+    else gemm_f32_run(col, k, 1, w, n, 1, y + r0 * n, r1 - r0, n, k, big && !by_tiles);
+  });
+}
+
+void conv2d_backprop_input_run(const ConvGeom& g, const float* dy, const float* w, float* dx) {
+  const int64_t k = g.fh * g.fw * g.in_c, n = g.out_c, m = g.batch * g.out_h * g.out_w;
+  const int64_t image = g.in_h * g.in_w * g.in_c, per_image = g.out_h * g.out_w;
+  if (m == 0 || n == 0) {  // (out_h or fh may be anything when dy is empty: never loop over them)
+    std::fill(dx, dx + g.batch * image, 0.0f);
+    return;
+  }
+  if (g.depthwise) return depthwise_backprop_input(g, dy, w, dx);
+  if (pointwise(g)) return gemm_f32_run(dy, n, 1, w, 1, n, dx, m, k, n, true);
+  const int64_t rows = std::min(tile_rows(k), per_image);
+  const bool big = work(g) >= kMatmulMinFlops && num_threads() > 1;
+  const bool by_images = big && g.batch >= num_threads();
+  run_tasks(g.batch, by_images, [&](int64_t img) {
+    std::fill(dx + img * image, dx + (img + 1) * image, 0.0f);
+    float* col = scratch(rows * k);
+    for (int64_t r0 = img * per_image; r0 < (img + 1) * per_image; r0 += rows) {
+      const int64_t r1 = std::min((img + 1) * per_image, r0 + rows);
+      gemm_f32_run(dy + r0 * n, n, 1, w, 1, n, col, r1 - r0, k, n, big && !by_images);
+      patches<true>(dx, g, r0, r1, col);
+    }
+  });
+}
+
+void conv2d_backprop_filter_run(const ConvGeom& g, const float* x, const float* dy, float* dw) {
+  const int64_t k = g.fh * g.fw * g.in_c, n = g.out_c, m = g.batch * g.out_h * g.out_w;
+  const int64_t size = g.fh * g.fw * g.in_c * (g.depthwise ? g.out_c / std::max<int64_t>(g.in_c, 1) : g.out_c);
+  if (m == 0 || size == 0) {
+    std::fill(dw, dw + size, 0.0f);
+    return;
+  }
+  if (g.depthwise) return depthwise_backprop_filter(g, x, dy, dw);
+  if (pointwise(g)) return gemm_f32_run(x, 1, k, dy, n, 1, dw, k, n, m, true);
+  const int64_t rows = tile_rows(k), tiles = ceil_div(m, rows);
+  const int64_t groups = std::min(tiles, kFilterGroups);
+  const bool big = work(g) >= kMatmulMinFlops && num_threads() > 1;
+  const bool by_groups = big && groups >= num_threads();
+  std::vector<float> part(size_t(groups * size));
+  run_tasks(groups, by_groups, [&](int64_t grp) {
+    float* acc = part.data() + grp * size;
+    const int64_t t0 = grp * tiles / groups, t1 = (grp + 1) * tiles / groups;
+    float* col = scratch(rows * k + (t1 - t0 > 1 ? size : 0));
+    float* tmp = col + rows * k;
+    for (int64_t tile = t0; tile < t1; tile++) {
+      const int64_t r0 = tile * rows, r1 = std::min(m, r0 + rows);
+      patches<false>(const_cast<float*>(x), g, r0, r1, col);
+      // colᵀ (k × rows, read through strides) · dy rows.
+      float* out = tile == t0 ? acc : tmp;
+      if (k <= kShallowK)  // few filter rows: stream dy rows once per row, no packing
+        simd::active()->gemm_rows(r1 - r0, col, 1, k, dy + r0 * n, n, out, n, int(k), n);
+      else
+        gemm_f32_run(col, 1, k, dy + r0 * n, n, 1, out, k, n, r1 - r0, big && !by_groups);
+      if (tile != t0)
+        for (int64_t i = 0; i < size; i++) acc[i] += tmp[i];
+    }
+  });
+  std::copy(part.begin(), part.begin() + size, dw);
+  for (int64_t grp = 1; grp < groups; grp++)
+    for (int64_t i = 0; i < size; i++) dw[i] += part[size_t(grp * size + i)];
+}
+
+// ---- pooling: windows clipped to x; padding is never a candidate ----
+
+void pool_run(int op, const ConvGeom& g, const float* x, float* y) {
+  const int64_t C = g.in_c, rows = g.batch * g.out_h;
+  const bool threaded = rows * g.out_w * C * g.fh * g.fw >= kElementwiseMin;
+  parallel_range(rows, grain(rows), threaded ? 2 : rows + 1, [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; b++) {
+      const int64_t n = b / g.out_h, oh = b % g.out_h;
+      const int64_t hs = oh * g.sh - g.pt, h0 = std::max<int64_t>(hs, 0), h1 = std::min(hs + g.fh, g.in_h);
+      for (int64_t ow = 0; ow < g.out_w; ow++) {
+        const int64_t ws = ow * g.sw - g.pl, w0 = std::max<int64_t>(ws, 0), w1 = std::min(ws + g.fw, g.in_w);
+        float* o = y + ((n * g.out_h + oh) * g.out_w + ow) * C;
+        std::fill(o, o + C, op == 0 ? -std::numeric_limits<float>::infinity() : 0.0f);
+        for (int64_t ih = h0; ih < h1; ih++)
+          for (int64_t iw = w0; iw < w1; iw++) {
+            const float* v = x + ((n * g.in_h + ih) * g.in_w + iw) * C;
+            if (op == 0)
+              for (int64_t c = 0; c < C; c++) o[c] = v[c] > o[c] ? v[c] : o[c];
+            else
+              for (int64_t c = 0; c < C; c++) o[c] += v[c];
+          }
+        if (op == 1) {
+          const float scale = 1.0f / float((h1 - h0) * (w1 - w0));
+          for (int64_t c = 0; c < C; c++) o[c] *= scale;
+        }
+      }
+    }
+  });
+}
+
+// Gathered per input row (not scattered per window), so rows of dx are independent tasks:
+// input (ih, iw) lies in windows oh ∈ [ceil((ih + pt − fh + 1)/sh), floor((ih + pt)/sh)].
+void avg_pool_backprop_run(const ConvGeom& g, const float* dy, float* dx) {
+  const int64_t C = g.in_c, rows = g.batch * g.in_h;
+  const bool threaded = rows * g.in_w * C * g.fh * g.fw >= kElementwiseMin;
+  auto first = [](int64_t i, int64_t p, int64_t f, int64_t s) {
+    const int64_t a = i + p - f + 1;
+    return a <= 0 ? 0 : ceil_div(a, s);
+  };
+  parallel_range(rows, grain(rows), threaded ? 2 : rows + 1, [&](int64_t b0, int64_t b1) {
+    for (int64_t b = b0; b < b1; b++) {
+      const int64_t n = b / g.in_h, ih = b % g.in_h;
+      const int64_t oh0 = first(ih, g.pt, g.fh, g.sh), oh1 = std::min(g.out_h - 1, (ih + g.pt) / g.sh);
+      for (int64_t iw = 0; iw < g.in_w; iw++) {
+        float* d = dx + ((n * g.in_h + ih) * g.in_w + iw) * C;
+        std::fill(d, d + C, 0.0f);
+        const int64_t ow0 = first(iw, g.pl, g.fw, g.sw), ow1 = std::min(g.out_w - 1, (iw + g.pl) / g.sw);
+        for (int64_t oh = oh0; oh <= oh1; oh++) {
+          const int64_t hs = oh * g.sh - g.pt, hc = std::min(hs + g.fh, g.in_h) - std::max<int64_t>(hs, 0);
+          for (int64_t ow = ow0; ow <= ow1; ow++) {
+            const int64_t ws = ow * g.sw - g.pl, wc = std::min(ws + g.fw, g.in_w) - std::max<int64_t>(ws, 0);
+            const float scale = 1.0f / float(hc * wc);
+            const float* u = dy + ((n * g.out_h + oh) * g.out_w + ow) * C;
+            for (int64_t c = 0; c < C; c++) d[c] += u[c] * scale;
+          }
+        }
+      }
+    }
+  });
+}
+
+void max_pool_argmax_run(const ConvGeom& g, const float* x, int32_t* out) {
+  const int64_t C = g.in_c, rows = g.batch * g.out_h;
+  const bool threaded = rows * g.out_w * C * g.fh * g.fw >= kElementwiseMin;
+  parallel_range(rows, grain(rows), threaded ? 2 : rows + 1, [&](int64_t b0, int64_t b1) {
+    std::vector<float> best(static_cast<size_t>(C));
+    for (int64_t b = b0; b < b1; b++) {
+      const int64_t n = b / g.out_h, oh = b % g.out_h;
+      const int64_t hs = oh * g.sh - g.pt, h0 = std::max<int64_t>(hs, 0), h1 = std::min(hs + g.fh, g.in_h);
+      for (int64_t ow = 0; ow < g.out_w; ow++) {
+        const int64_t ws = ow * g.sw - g.pl, w0 = std::max<int64_t>(ws, 0), w1 = std::min(ws + g.fw, g.in_w);
+        int32_t* o = out + ((n * g.out_h + oh) * g.out_w + ow) * C;
+        const int64_t start = ((n * g.in_h + h0) * g.in_w + w0) * C;
+        std::fill(best.begin(), best.end(), -std::numeric_limits<float>::infinity());
+        for (int64_t c = 0; c < C; c++) o[c] = int32_t(start + c);
+        for (int64_t ih = h0; ih < h1; ih++)
+          for (int64_t iw = w0; iw < w1; iw++) {
+            const int64_t base = ((n * g.in_h + ih) * g.in_w + iw) * C;
+            for (int64_t c = 0; c < C; c++)
+              if (x[base + c] > best[size_t(c)]) {
+                best[size_t(c)] = x[base + c];
+                o[c] = int32_t(base + c);
+              }
+          }
+      }
+    }
+  });
+}
+
+}  // namespace tapeflow
