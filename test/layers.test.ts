@@ -272,6 +272,12 @@ describe('gradients through every layer (float64)', () => {
     ['LayerNormalization', () => tf.layers.layerNormalization({ gammaInitializer: 'randomNormal', ...opts }), [3, 5], true],
     ['GlobalAveragePooling2D', () => tf.layers.globalAveragePooling2d(opts), [2, 3, 3, 2], true],
     ['GlobalMaxPooling2D', () => tf.layers.globalMaxPooling2d(opts), [2, 3, 3, 2], true],
+    ['Conv2D (tanh, valid)', () => tf.layers.conv2d({ filters: 2, kernelSize: 2, activation: 'tanh', biasInitializer: 'randomNormal', ...opts }), [2, 4, 3, 3], true],
+    ['Conv2D (strides 2, same, dilation off)', () => tf.layers.conv2d({ filters: 3, kernelSize: [3, 2], strides: 2, padding: 'same', ...opts }), [1, 5, 5, 2], true],
+    ['Conv2D (dilation 2)', () => tf.layers.conv2d({ filters: 2, kernelSize: 2, dilationRate: 2, ...opts }), [1, 5, 5, 1], true],
+    ['Conv1D (same)', () => tf.layers.conv1d({ filters: 2, kernelSize: 3, padding: 'same', ...opts }), [2, 6, 3], true],
+    ['MaxPooling2D', () => tf.layers.maxPooling2d(opts), [2, 4, 4, 2], true],
+    ['AveragePooling2D (3x3 / 2, same)', () => tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same', ...opts }), [1, 5, 5, 2], true],
   ];
   for (const [name, make, shape, training] of cases) {
     it(name, () => {
@@ -311,5 +317,75 @@ describe('custom layers', () => {
     const inp = tf.input({ shape: [2] });
     const out = layer.apply(inp) as tf.SymbolicTensor;
     expect(out.shape).toEqual([null, 2]);
+  });
+});
+
+describe('convolution and pooling layers', () => {
+  // Known answers derived here: Conv2D is Σ over the window and the input channels of
+  // x[b, i·s + di·d, j·s + dj·d, c] · kernel[di, dj, c, f] + bias[f] (TF's 'valid' and 'same').
+  function convReference(x: number[][][][], k: number[][][][], bias: number[], stride: number, pad: [number, number]): number[][][][] {
+    const [kh, kw] = [k.length, k[0].length];
+    const [h, w] = [x[0].length, x[0][0].length];
+    const same = pad[0] > 0 || pad[1] > 0;
+    const oh = same ? Math.ceil(h / stride) : Math.floor((h - kh) / stride) + 1, ow = same ? Math.ceil(w / stride) : Math.floor((w - kw) / stride) + 1;
+    return x.map((img) => Array.from({ length: oh }, (_, i) => Array.from({ length: ow }, (_, j) => bias.map((b, f) => {
+      let acc = b;
+      for (let di = 0; di < kh; di++) for (let dj = 0; dj < kw; dj++) {
+        const r = i * stride + di - pad[0], c = j * stride + dj - pad[1];
+        if (r < 0 || c < 0 || r >= h || c >= w) continue;
+        img[r][c].forEach((v, ch) => { acc += v * k[di][dj][ch][f]; });
+      }
+      return acc;
+    }))));
+  }
+
+  it('Conv2D with set weights matches the direct sum, valid and same', () => {
+    const x = tf.random.uniform([2, 5, 4, 3], { seed: 3, dtype: 'float64' });
+    // 'same' at stride 2 on 5x4 with a 3x3 window: TF pads 2 rows (1 before) and 1 column (0 before)
+    for (const [padding, pad, stride] of [['valid', [0, 0], 1], ['same', [1, 0], 2]] as const) {
+      const layer = tf.layers.conv2d({ filters: 2, kernelSize: 3, strides: stride, padding, dtype: 'float64' });
+      layer.apply(x);
+      const kernel = tf.random.normal([3, 3, 3, 2], { seed: 4, dtype: 'float64' });
+      const bias = tf.tensor([0.5, -0.25], undefined, 'float64');
+      layer.setWeights([kernel, bias]);
+      const got = (layer.apply(x) as Tensor).arraySync() as number[][][][];
+      const want = convReference(x.arraySync() as number[][][][], kernel.arraySync() as number[][][][], [0.5, -0.25], stride, pad as [number, number]);
+      expect(got.length).toBe(want.length);
+      got.flat(3).forEach((v, i) => expect(v).toBeCloseTo(want.flat(3)[i], 12));
+    }
+  });
+
+  it('Keras names, weight paths, shapes and parameter counts', () => {
+    tf.layers.clearSession();
+    const m = tf.sequential({ layers: [
+      tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+    ] });
+    expect(m.layers.map((l) => l.name)).toEqual(['conv2d', 'max_pooling2d', 'flatten']);
+    expect(m.weights.map((w) => [w.path, w.shape])).toEqual([['conv2d/kernel', [3, 3, 1, 32]], ['conv2d/bias', [32]]]);
+    expect(m.countParams()).toBe(3 * 3 * 1 * 32 + 32); // 320, as Keras's summary for Conv2D(32, 3) on one channel
+    expect((m.predict(tf.zeros([2, 28, 28, 1])) as Tensor).shape).toEqual([2, 13 * 13 * 32]);
+    const c1 = tf.layers.conv1d({ filters: 4, kernelSize: 5 });
+    expect((c1.apply(tf.zeros([2, 10, 3])) as Tensor).shape).toEqual([2, 6, 4]);
+    expect(c1.weights[0].shape).toEqual([5, 3, 4]);
+  });
+
+  it('pooling known answers: max and average over 2x2 windows of 0..15', () => {
+    const x = tf.reshape(tf.range(0, 16), [1, 4, 4, 1]);
+    expect((tf.layers.maxPooling2d().apply(x) as Tensor).reshape([4]).arraySync()).toEqual([5, 7, 13, 15]);
+    expect((tf.layers.averagePooling2d().apply(x) as Tensor).reshape([4]).arraySync()).toEqual([2.5, 4.5, 10.5, 12.5]);
+    // 'same' 3x3 / 1 at the corner averages the 4 real elements only (TF's rule)
+    const same = tf.layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same' }).apply(x) as Tensor;
+    expect(same.dataSync()[0]).toBeCloseTo((0 + 1 + 4 + 5) / 4, 6);
+  });
+
+  it('errors name the layer and the shapes', () => {
+    const conv = tf.layers.conv2d({ filters: 2, kernelSize: 3 });
+    expect(() => conv.apply(tf.zeros([2, 5, 5]))).toThrow(/conv2d.*rank/);
+    expect(() => tf.layers.conv2d({ filters: 0, kernelSize: 3 })).toThrow(/filters must be a positive integer, got 0/);
+    expect(() => tf.layers.maxPooling2d({ padding: 'full' as never })).toThrow(/padding must be 'valid' or 'same', got "full"/);
+    conv.apply(tf.zeros([1, 5, 5, 3]));
+    expect(() => conv.apply(tf.zeros([1, 5, 5, 4]))).toThrow(/conv2d.*\[1,5,5,4\]|4.*3/);
   });
 });

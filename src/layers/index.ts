@@ -6,7 +6,8 @@
 import { Activation, Dense, Dropout, Embedding, Flatten, InputLayer, Reshape, type DenseArgs, type DropoutArgs, type EmbeddingArgs } from './core.js';
 import { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, type LayerNormalizationArgs } from './normalization.js';
 import { Add, Concatenate } from './merge.js';
-import { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPoolingArgs } from './pooling.js';
+import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, type GlobalPoolingArgs, type Pooling2DArgs } from './pooling.js';
+import { Conv1D, Conv2D, type ConvArgs } from './convolutional.js';
 import { LAYERS, Layer, type LayerArgs } from './layer.js';
 import type { ActivationIdentifier } from './activations.js';
 
@@ -14,7 +15,8 @@ export { Layer, SymbolicTensor, LAYERS, clearSession, type LayerArgs, type CallA
 export { InputLayer, Dense, Activation, Dropout, Flatten, Reshape, Embedding, type DenseArgs, type DropoutArgs, type EmbeddingArgs } from './core.js';
 export { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, type LayerNormalizationArgs } from './normalization.js';
 export { Concatenate, Add } from './merge.js';
-export { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPoolingArgs } from './pooling.js';
+export { GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, AveragePooling2D, type GlobalPoolingArgs, type Pooling2DArgs } from './pooling.js';
+export { Conv1D, Conv2D, type ConvArgs } from './convolutional.js';
 export { ACTIVATIONS, getActivation, type ActivationFn } from './activations.js';
 
 /**
@@ -36,6 +38,10 @@ export const batchNormalization = (args?: BatchNormalizationArgs) => new BatchNo
 export const layerNormalization = (args?: LayerNormalizationArgs) => new LayerNormalization(args);
 export const concatenate = (args?: LayerArgs & { axis?: number }) => new Concatenate(args);
 export const add = (args?: LayerArgs) => new Add(args);
+export const conv2d = (args: ConvArgs) => new Conv2D(args);
+export const conv1d = (args: ConvArgs) => new Conv1D(args);
+export const maxPooling2d = (args?: Pooling2DArgs) => new MaxPooling2D(args);
+export const averagePooling2d = (args?: Pooling2DArgs) => new AveragePooling2D(args);
 export const globalAveragePooling2d = (args?: GlobalPoolingArgs) => new GlobalAveragePooling2D(args);
 export const globalMaxPooling2d = (args?: GlobalPoolingArgs) => new GlobalMaxPooling2D(args);
 export const inputLayer = (args: LayerArgs & { shape: (number | null)[] }) => new InputLayer(args);
