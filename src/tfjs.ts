@@ -10,7 +10,7 @@ export * from './tfjs/ops.js';
 // The positional TF.js forms replace the main entry's options forms (they accept both).
 export { variable, dropout } from './tfjs/ops.js';
 export { grads, valueAndGrads, variableGrads, customGrad } from './tfjs/gradients.js';
-export { train, TfjsOptimizer } from './tfjs/train.js';
+export { train, type TfjsOptimizer } from './tfjs/train.js';
 // TF.js's positional losses replace the Keras-style namespace of the main entry.
 export * as losses from './tfjs/losses.js';
 export { Reduction } from './tfjs/losses.js';

@@ -1,14 +1,39 @@
 // The examples and the demo run as a user runs them (tsx, package name resolved to src/) and
 // print what they claim. Runs in the js project only: they choose their backend themselves.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 
-function run(file: string): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join('examples', file)], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+function run(file: string, env: Record<string, string> = {}): string {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join('examples', file)], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+}
+
+/** A TF.js script run on TF.js itself: the same file with its import line pointed at tfjs-core (cpu backend) and tfjs-layers. */
+function runOnTfjs(file: string): string {
+  const source = readFileSync(join(root, 'examples', file), 'utf8');
+  const shim = join(root, 'node_modules', '.cache', `tfjs-${file}`);
+  mkdirSync(dirname(shim), { recursive: true });
+  // as bench/tfjs.ts loads TF.js: tfjs-core has no gradients registered until this import
+  const tfjs = [
+    "import { createRequire } from 'node:module';",
+    'const require = createRequire(import.meta.url);',
+    "const core = require('@tensorflow/tfjs-core');",
+    "require('@tensorflow/tfjs-core/dist/register_all_gradients');",
+    "require('@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops');",
+    "require('@tensorflow/tfjs-backend-cpu');",
+    "const layers = require('@tensorflow/tfjs-layers');",
+    'core.enableProdMode();',
+    'const tf = { ...core, ...layers, layers: layers.layers };',
+  ].join('\n');
+  const swapped = source.replace("import * as tf from 'tapeflow/tfjs';", tfjs);
+  expect(swapped).not.toBe(source);
+  writeFileSync(shim, swapped);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', shim], { cwd: root, encoding: 'utf8', timeout: 120_000 });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout;
 }
@@ -42,6 +67,24 @@ describe('examples', () => {
     const code = readFileSync(join(root, 'examples', 'train.ts'), 'utf8');
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     expect(readme).toContain(code.slice(code.indexOf('import * as tf')));
+  });
+
+  it('mnist.ts (MNIST_QUICK=1): both models train through fit on the real digits and print summary, bar line and accuracy', () => {
+    const out = run('mnist.ts', { MNIST_QUICK: '1' });
+    expect(out).toMatch(/8000 training digits, 2000 held out/);
+    expect(out).toContain('conv2d (Conv2D)');
+    expect(out).toMatch(/^Epoch 1\/1 - 8\/8 - /m);
+    const [mlp, cnn] = [/MLP ([\d.]+)%/.exec(out)?.[1], /CNN ([\d.]+)%/.exec(out)?.[1]].map(Number);
+    // one epoch on 512 digits: far better than chance (10%), far from the full run's 98%
+    expect(mlp).toBeGreaterThan(20);
+    expect(cnn).toBeGreaterThan(15);
+  });
+
+  it('tfjs/mlp-minimize.mjs and tfjs/mlp-fit.mjs: TF.js scripts run on tapeflow/tfjs and, import switched, on TF.js itself', () => {
+    for (const file of ['tfjs/mlp-minimize.mjs', 'tfjs/mlp-fit.mjs']) {
+      expect(run(file), file).toMatch(/final loss [\d.]+, 8\/8 quadrants right/);
+      expect(runOnTfjs(file), `${file} on TF.js`).toMatch(/final loss [\d.]+, [78]\/8 quadrants right/);
+    }
   });
 
   it('autodiff.ts: derivatives of x³ at 2 are 12 and 12', () => {

@@ -2,7 +2,7 @@
  * `tf.train` as TF.js spells it: factories with positional arguments and TF.js's defaults,
  * returning optimizers whose `minimize(f, returnCost = false, varList?)`, `computeGradients`
  * and `applyGradients({name: gradient})` follow TF.js, while the update rules are tapeflow's
- * Keras 3 optimizers underneath (`optimizer.keras` is that instance). TF.js's momentum
+ * Keras 3 optimizers (the returned object is that optimizer, so `model.compile` takes it). TF.js's momentum
  * (accumulator = m·accumulator + g; w -= lr·accumulator) is Keras' SGD momentum with the
  * velocity scaled by -lr, so the two give the same steps for a constant learning rate.
  */
@@ -21,48 +21,61 @@ import { variableGrads } from './gradients.js';
 /** TF.js's float32 backend epsilon, the default where TF.js passes `epsilon = null`. */
 const EPSILON = 1e-7;
 
-export class TfjsOptimizer {
-  private known = new Map<string, Variable>();
+/**
+ * A TF.js-style optimizer: the Keras 3 optimizer itself (so `model.compile({optimizer:
+ * tf.train.adam()})` takes it, and `iterations`, `getConfig` … are its own), with TF.js's
+ * `minimize(f, returnCost = false, varList?)`, `computeGradients(f, varList?)`, and an
+ * `applyGradients` that takes TF.js's `{name: gradient}` (or `[{name, tensor}]`) as well as
+ * Keras's `[gradient, variable]` pairs.
+ */
+export type TfjsOptimizer = Optimizer & {
+  minimize(f: () => Tensor, returnCost?: boolean, varList?: Variable[]): Tensor | null;
+  computeGradients(f: () => Tensor, varList?: Variable[]): { value: Tensor; grads: Record<string, Tensor> };
+  applyGradients(gradients: Record<string, Tensor> | { name: string; tensor: Tensor }[] | Iterable<readonly [Tensor | null | undefined, Variable]>): number;
+  dispose(): void;
+};
 
-  constructor(readonly keras: Optimizer) {}
-
-  get iterations(): number {
-    return this.keras.iterations;
-  }
-
-  /** Runs f under a tape, applies the gradients of its scalar result; returns it when `returnCost`. */
-  minimize(f: () => Tensor, returnCost = false, varList?: Variable[]): Tensor | null {
-    const { value, grads } = this.computeGradients(f, varList);
-    this.applyGradients(grads);
-    return returnCost ? value : null;
-  }
-
-  computeGradients(f: () => Tensor, varList?: Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
+function tfjsOptimizer(keras: Optimizer): TfjsOptimizer {
+  const known = new Map<string, Variable>();
+  const computeGradients = (f: () => Tensor, varList?: Variable[]) => {
     const { value, grads, variables } = variableGrads(f, varList);
-    for (const v of variables) this.known.set(v.name, v);
+    for (const v of variables) known.set(v.name, v);
     return { value, grads };
-  }
-
-  /** Applies `{variableName: gradient}` or `[{name, tensor}]` to variables seen by `computeGradients`/`minimize`. */
-  applyGradients(gradients: Record<string, Tensor> | { name: string; tensor: Tensor }[]): void {
-    const entries: [string, Tensor][] = Array.isArray(gradients) ? gradients.map((g) => [g.name, g.tensor]) : Object.entries(gradients);
+  };
+  const applyGradients = (gradients: unknown): number => {
+    const isPairs = Array.isArray(gradients) && gradients.every((p) => Array.isArray(p) && p.length === 2 && p[1] instanceof Variable);
+    if (isPairs || (gradients !== null && typeof gradients === 'object' && Symbol.iterator in gradients && !Array.isArray(gradients))) {
+      return keras.applyGradients(gradients as Iterable<readonly [Tensor | null | undefined, Variable]>);
+    }
+    const entries: [string, Tensor][] = Array.isArray(gradients)
+      ? (gradients as { name: string; tensor: Tensor }[]).map((g) => [g.name, g.tensor])
+      : Object.entries(gradients as Record<string, Tensor>);
     const pairs = entries.map(([name, g]) => {
-      const v = this.known.get(name);
+      const v = known.get(name);
       if (v === undefined) throw new Error(`applyGradients: no variable named ${show(name)} was seen by computeGradients or minimize`);
       return [g, v] as const;
     });
-    if (pairs.length > 0) this.keras.applyGradients(pairs);
-  }
-
-  getConfig() {
-    return this.keras.getConfig();
-  }
-
-  /** TF.js frees the optimizer's variables here; tapeflow's are garbage-collected. */
-  dispose(): void {}
+    return pairs.length > 0 ? keras.applyGradients(pairs) : keras.iterations;
+  };
+  const minimize = (f: () => Tensor, returnCost = false, varList?: Variable[]): Tensor | null => {
+    const { value, grads } = computeGradients(f, varList);
+    applyGradients(grads);
+    return returnCost ? value : null;
+  };
+  const own: Record<string | symbol, unknown> = { minimize, computeGradients, applyGradients, dispose: () => undefined };
+  return new Proxy(keras, {
+    get(target, key) {
+      if (Object.hasOwn(own, key)) return own[key];
+      const value = Reflect.get(target, key, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+    set(target, key, value) {
+      return Reflect.set(target, key, value, target);
+    },
+  }) as TfjsOptimizer;
 }
 
-const opt = (o: Optimizer) => new TfjsOptimizer(o);
+const opt = tfjsOptimizer;
 
 export const train = {
   sgd: (learningRate: number) => opt(new SGD({ learningRate })),
