@@ -7,6 +7,8 @@ import { Activation, Dense, Dropout, Embedding, Flatten, InputLayer, Reshape, ty
 import { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, type LayerNormalizationArgs } from './normalization.js';
 import { Add, Concatenate } from './merge.js';
 import { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPoolingArgs } from './pooling.js';
+import { Bidirectional, GRU, LSTM, SimpleRNN, TimeDistributed, type BidirectionalArgs, type GRUArgs, type LSTMArgs, type RNNArgs, type TimeDistributedArgs } from './recurrent.js';
+import { MultiHeadAttention, type MultiHeadAttentionArgs } from './attention.js';
 import type { LayerArgs } from './layer.js';
 import type { ActivationIdentifier } from './activations.js';
 
@@ -15,6 +17,8 @@ export { InputLayer, Dense, Activation, Dropout, Flatten, Reshape, Embedding, ty
 export { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, type LayerNormalizationArgs } from './normalization.js';
 export { Concatenate, Add } from './merge.js';
 export { GlobalAveragePooling2D, GlobalMaxPooling2D, type GlobalPoolingArgs } from './pooling.js';
+export { RNN, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed, type RNNArgs, type LSTMArgs, type GRUArgs, type BidirectionalArgs, type TimeDistributedArgs, type MergeMode } from './recurrent.js';
+export { MultiHeadAttention, type MultiHeadAttentionArgs, type AttentionCallArgs } from './attention.js';
 export { ACTIVATIONS, getActivation, type ActivationFn } from './activations.js';
 
 export const dense = (args: DenseArgs) => new Dense(args);
@@ -30,3 +34,9 @@ export const add = (args?: LayerArgs) => new Add(args);
 export const globalAveragePooling2d = (args?: GlobalPoolingArgs) => new GlobalAveragePooling2D(args);
 export const globalMaxPooling2d = (args?: GlobalPoolingArgs) => new GlobalMaxPooling2D(args);
 export const inputLayer = (args: LayerArgs & { shape: (number | null)[] }) => new InputLayer(args);
+export const simpleRNN = (args: RNNArgs) => new SimpleRNN(args);
+export const lstm = (args: LSTMArgs) => new LSTM(args);
+export const gru = (args: GRUArgs) => new GRU(args);
+export const bidirectional = (args: BidirectionalArgs) => new Bidirectional(args);
+export const timeDistributed = (args: TimeDistributedArgs) => new TimeDistributed(args);
+export const multiHeadAttention = (args: MultiHeadAttentionArgs) => new MultiHeadAttention(args);
