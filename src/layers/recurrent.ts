@@ -324,6 +324,12 @@ export class GRU extends RNN {
 }
 LAYERS.register('GRU', GRU);
 
+/** A wrapper computes in its wrapped layer's dtype unless told otherwise. */
+function withInnerDtype<A extends LayerArgs & { layer?: Layer }>(args: A): A {
+  if (typeof args !== 'object' || args === null || !(args.layer instanceof Layer) || args.dtype !== undefined) return args;
+  return { ...args, dtype: args.layer.dtype };
+}
+
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
 
 export interface BidirectionalArgs extends LayerArgs {
@@ -345,7 +351,7 @@ export class Bidirectional extends Layer {
   readonly returnState: boolean;
 
   constructor(args: BidirectionalArgs) {
-    super(args);
+    super(withInnerDtype(args));
     if (!(args?.layer instanceof RNN)) throw new TypeError(`Bidirectional: options.layer must be a recurrent layer (simpleRNN, lstm, gru), got ${show(args?.layer)}`);
     const mode = args.mergeMode === undefined ? 'concat' : args.mergeMode;
     if (!['concat', 'sum', 'mul', 'ave', null].includes(mode)) throw new RangeError(`Bidirectional: mergeMode must be 'concat', 'sum', 'mul', 'ave' or null, got ${show(mode)}`);
@@ -404,7 +410,7 @@ export class TimeDistributed extends Layer {
   readonly layer: Layer;
 
   constructor(args: TimeDistributedArgs) {
-    super(args);
+    super(withInnerDtype(args));
     if (!(args?.layer instanceof Layer)) throw new TypeError(`TimeDistributed: options.layer must be a layer, got ${show(args?.layer)}`);
     this.layer = args.layer;
     this.supportsMasking = true;
