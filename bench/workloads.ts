@@ -407,6 +407,36 @@ function attention(): Workload {
   };
 }
 
+/**
+ * One training step (trainOnBatch: forward, gradients, Adam) of examples/tiny-transformer.ts's
+ * model: two pre-norm causal blocks, dModel 64, 4 heads, 32 tokens, batch 32, 28 characters.
+ * TF.js is not timed: it has no attention layer, and tfjs-layers (its fit) is not installed.
+ */
+function tinyTransformerStep(): Workload {
+  return {
+    name: 'tiny transformer step b32 t32 d64 (2 blocks)',
+    skip: { cpu: 'no attention layer in TF.js; tfjs-layers not installed', wasm: 'no attention layer in TF.js; tfjs-layers not installed' },
+    tapeflow: () => {
+      const [seqLen, dModel, vocab] = [32, 64, 28];
+      const input = tf.input({ shape: [seqLen], dtype: 'int32' });
+      const sym = (l: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => l.apply(x) as tf.SymbolicTensor;
+      let h = sym(tf.layers.embedding({ inputDim: vocab, outputDim: dModel }), input);
+      for (let block = 0; block < 2; block++) {
+        const a = tf.layers.multiHeadAttention({ numHeads: 4, keyDim: dModel / 4 }).apply(sym(tf.layers.layerNormalization(), h), { useCausalMask: true }) as tf.SymbolicTensor;
+        h = sym(tf.layers.add(), [h, a]);
+        const m = sym(tf.layers.dense({ units: dModel }), sym(tf.layers.dense({ units: 4 * dModel, activation: 'relu' }), sym(tf.layers.layerNormalization(), h)));
+        h = sym(tf.layers.add(), [h, m]);
+      }
+      const model = tf.model({ inputs: input, outputs: sym(tf.layers.dense({ units: vocab, activation: 'softmax' }), sym(tf.layers.layerNormalization(), h)) });
+      model.compile({ optimizer: new tf.optimizers.Adam(0.003), loss: 'sparseCategoricalCrossentropy' });
+      const ids = (seed: number) => tf.tensor(Int32Array.from({ length: 32 * seqLen }, (_, i) => (i * 7 + seed) % vocab), [32, seqLen], 'int32');
+      const x = ids(1), y = ids(2);
+      return () => model.trainOnBatch(x, y);
+    },
+    tfjs: () => () => undefined,
+  };
+}
+
 const ALL_WORKLOADS: Workload[] = [
   {
     name: 'seed loop (Adam step on a scalar)',
@@ -469,6 +499,7 @@ const ALL_WORKLOADS: Workload[] = [
   batchedLayer('matmul'),
   lstmLayer(),
   attention(),
+  tinyTransformerStep(),
 ];
 
 
