@@ -193,6 +193,20 @@ describe('known answers against Keras 3 cell equations (float64)', () => {
   });
 });
 
+describe('masks through a functional model', () => {
+  it('padded steps at the end give the answer of the unpadded sequence', () => {
+    const inp = tf.input({ shape: [4], dtype: 'int32' });
+    const emb = tf.layers.embedding({ inputDim: 5, outputDim: 3, maskZero: true, dtype: 'float64' });
+    const rnn = tf.layers.gru({ units: 2, dtype: 'float64' });
+    const m = tf.model({ inputs: inp, outputs: rnn.apply(emb.apply(inp) as tf.SymbolicTensor) as tf.SymbolicTensor });
+    const padded = (m.apply(tf.tensor([[1, 2, 0, 0], [3, 0, 0, 0]], undefined, 'int32')) as Tensor).dataSync();
+    const short = (rnn.apply(emb.apply(tf.tensor([[1, 2]], undefined, 'int32')) as Tensor) as Tensor).dataSync();
+    close(padded.slice(0, 2), Array.from(short));
+    const unmasked = (rnn.apply(emb.apply(tf.tensor([[1, 2, 0, 0]], undefined, 'int32')) as Tensor) as Tensor).dataSync();
+    expect(Math.abs(unmasked[0] - short[0])).toBeGreaterThan(1e-9);
+  });
+});
+
 describe('Keras defaults, names and shapes', () => {
   it('names lstm, lstm_1, gru, simple_rnn and weight paths <layer>/<cell>/<weight>', () => {
     tf.keras.backend.clearSession();
