@@ -453,6 +453,126 @@ function lenet(): Workload[] {
   ];
 }
 
+// LSTM b32, 50 steps, 128 → 256: forward 2·B·T·(D + U)·4U FLOPs; the backward pass (weights
+// and input) twice that.
+const [LB, LT, LD, LU] = [32, 50, 128, 256];
+const LSTM_FLOPS = 3 * 2 * LB * LT * (LD + LU) * 4 * LU;
+
+/**
+ * One LSTM layer forward + backward (gradients of the sum of the last output with respect to the
+ * weights and the input). TF.js runs the same Keras cell written in tfjs-core ops (one input
+ * projection matmul, then per step one matmul and the gates), since @tensorflow/tfjs-layers is
+ * not installed here.
+ */
+function lstmLayer(): Workload {
+  return {
+    name: `LSTM fwd+bwd b${LB} t${LT} ${LD}→${LU}`,
+    units: { count: LSTM_FLOPS, unit: 'GFLOP/s' },
+    limit: 'peak',
+    tapeflow: () => {
+      const x = rnd([LB, LT, LD], 1);
+      const layer = tf.layers.lstm({ units: LU, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), recurrentInitializer: tf.initializers.glorotUniform({ seed: 3 }) });
+      layer.apply(x);
+      const sources = [x, ...layer.trainableWeights];
+      return () => {
+        const tape = new tf.GradientTape();
+        tape.watch(x);
+        return tape.gradient(tape.record(() => tf.sum(layer.apply(x) as tf.Tensor)), sources);
+      };
+    },
+    tfjs: (t) => {
+      const x = t.variable(trnd(t, [LB, LT, LD], 1));
+      const kernel = t.variable(t.mul(trnd(t, [LD, 4 * LU], 2), 0.1));
+      const recurrent = t.variable(t.mul(trnd(t, [LU, 4 * LU], 3), 0.1));
+      const bias = t.variable(t.zeros([4 * LU]));
+      const loss = () => {
+        const projected = t.add(t.matMul(t.reshape(t.transpose(x, [1, 0, 2]), [LT * LB, LD]), kernel), bias);
+        const steps = t.split(projected, LT, 0);
+        let h = t.zeros([LB, LU]), c = t.zeros([LB, LU]);
+        for (let i = 0; i < LT; i++) {
+          const [zi, zf, zc, zo] = t.split(t.add(steps[i], t.matMul(h, recurrent)), 4, 1);
+          c = t.add(t.mul(t.sigmoid(zf), c), t.mul(t.sigmoid(zi), t.tanh(zc)));
+          h = t.mul(t.sigmoid(zo), t.tanh(c));
+        }
+        return t.sum(h) as ReturnType<TF['scalar']>;
+      };
+      return () => t.tidy(() => { t.variableGrads(loss, [x, kernel, recurrent, bias]); });
+    },
+  };
+}
+
+// multiHeadAttention b16, 128 tokens, dModel 256, 8 heads of 32, causal: four projections
+// 2·B·T·D·D each, scores and context 2·B·T·T·D each; backward (weights and input) twice that.
+const [AB, AT, AD, AH] = [16, 128, 256, 8];
+const MHA_FLOPS = 3 * (4 * 2 * AB * AT * AD * AD + 2 * 2 * AB * AT * AT * AD);
+
+/** multiHeadAttention (causal self-attention) forward + backward; TF.js the same math in tfjs-core ops. */
+function attention(): Workload {
+  return {
+    name: `multiHeadAttention fwd+bwd b${AB} t${AT} d${AD} h${AH}`,
+    units: { count: MHA_FLOPS, unit: 'GFLOP/s' },
+    limit: 'peak',
+    tapeflow: () => {
+      const x = rnd([AB, AT, AD], 1);
+      const mha = tf.layers.multiHeadAttention({ numHeads: AH, keyDim: AD / AH, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) });
+      mha.apply(x);
+      const sources = [x, ...mha.trainableWeights];
+      return () => {
+        const tape = new tf.GradientTape();
+        tape.watch(x);
+        return tape.gradient(tape.record(() => tf.sum(mha.apply(x, { useCausalMask: true }) as tf.Tensor)), sources);
+      };
+    },
+    tfjs: (t) => {
+      const hd = AD / AH;
+      const x = t.variable(trnd(t, [AB, AT, AD], 1));
+      const w = [2, 3, 4, 5].map((s) => t.variable(t.mul(trnd(t, [AD, AD], s), 0.1)));
+      const b = [0, 1, 2, 3].map(() => t.variable(t.zeros([AD])));
+      const causal = t.tensor2d(Float32Array.from({ length: AT * AT }, (_, i) => (i % AT <= Math.floor(i / AT) ? 0 : -1e9)), [AT, AT]);
+      const heads = (y: ReturnType<TF['zeros']>) => t.transpose(t.reshape(y, [AB, AT, AH, hd]), [0, 2, 1, 3]);
+      const loss = () => {
+        const x2 = t.reshape(x, [AB * AT, AD]);
+        const [q, k, v] = [0, 1, 2].map((i) => heads(t.add(t.matMul(x2, w[i]), b[i])));
+        const scores = t.add(t.mul(t.matMul(q, k, false, true), 1 / Math.sqrt(hd)), causal);
+        const context = t.matMul(t.softmax(scores), v);
+        const merged = t.reshape(t.transpose(context, [0, 2, 1, 3]), [AB * AT, AD]);
+        return t.sum(t.add(t.matMul(merged, w[3]), b[3])) as ReturnType<TF['scalar']>;
+      };
+      return () => t.tidy(() => { t.variableGrads(loss, [x, ...w, ...b]); });
+    },
+  };
+}
+
+/**
+ * One training step (trainOnBatch: forward, gradients, Adam) of examples/tiny-transformer.ts's
+ * model: two pre-norm causal blocks, dModel 64, 4 heads, 32 tokens, batch 32, 28 characters.
+ * TF.js is not timed: it has no attention layer, and tfjs-layers (its fit) is not installed.
+ */
+function tinyTransformerStep(): Workload {
+  return {
+    name: 'tiny transformer step b32 t32 d64 (2 blocks)',
+    skip: { cpu: 'no attention layer in TF.js; tfjs-layers not installed', wasm: 'no attention layer in TF.js; tfjs-layers not installed' },
+    tapeflow: () => {
+      const [seqLen, dModel, vocab] = [32, 64, 28];
+      const input = tf.input({ shape: [seqLen], dtype: 'int32' });
+      const sym = (l: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => l.apply(x) as tf.SymbolicTensor;
+      let h = sym(tf.layers.embedding({ inputDim: vocab, outputDim: dModel }), input);
+      for (let block = 0; block < 2; block++) {
+        const a = tf.layers.multiHeadAttention({ numHeads: 4, keyDim: dModel / 4 }).apply(sym(tf.layers.layerNormalization(), h), { useCausalMask: true }) as tf.SymbolicTensor;
+        h = sym(tf.layers.add(), [h, a]);
+        const m = sym(tf.layers.dense({ units: dModel }), sym(tf.layers.dense({ units: 4 * dModel, activation: 'relu' }), sym(tf.layers.layerNormalization(), h)));
+        h = sym(tf.layers.add(), [h, m]);
+      }
+      const model = tf.model({ inputs: input, outputs: sym(tf.layers.dense({ units: vocab, activation: 'softmax' }), sym(tf.layers.layerNormalization(), h)) });
+      model.compile({ optimizer: new tf.optimizers.Adam(0.003), loss: 'sparseCategoricalCrossentropy' });
+      const ids = (seed: number) => tf.tensor(Int32Array.from({ length: 32 * seqLen }, (_, i) => (i * 7 + seed) % vocab), [32, seqLen], 'int32');
+      const x = ids(1), y = ids(2);
+      return () => model.trainOnBatch(x, y);
+    },
+    tfjs: () => () => undefined,
+  };
+}
+
 const ALL_WORKLOADS: Workload[] = [
   {
     name: 'seed loop (Adam step on a scalar)',
@@ -521,7 +641,11 @@ const ALL_WORKLOADS: Workload[] = [
   conv([8, 56, 56, 64], 64, true),
   maxPool([32, 28, 28, 32]),
   ...lenet(),
+  lstmLayer(),
+  attention(),
+  tinyTransformerStep(),
 ];
+
 
 /** BENCH_ONLY=<regular expression> keeps the workloads whose name matches (e.g. '1e6$'). */
 const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 
-function run(file: string, env: Record<string, string> = {}): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join('examples', file)], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } });
+function run(file: string, args: string[] = [], env: Record<string, string> = {}): string {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join('examples', file), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout;
 }
@@ -70,7 +70,7 @@ describe('examples', () => {
   });
 
   it('mnist.ts (MNIST_QUICK=1): both models train through fit on the real digits and print summary, bar line and accuracy', () => {
-    const out = run('mnist.ts', { MNIST_QUICK: '1' });
+    const out = run('mnist.ts', [], { MNIST_QUICK: '1' });
     expect(out).toMatch(/8000 training digits, 2000 held out/);
     expect(out).toContain('conv2d (Conv2D)');
     expect(out).toMatch(/^Epoch 1\/1 - 8\/8 - /m);
@@ -94,4 +94,14 @@ describe('examples', () => {
   it('optimizers.ts: the resumed run is bit-identical to the uninterrupted one', () => {
     expect(run('optimizers.ts')).toContain('bit-identical: true');
   });
+
+  // The sequence examples in their --quick form (a few steps): the loss falls from the first epoch to the last, and samples print.
+  for (const file of ['text-lstm.ts', 'tiny-transformer.ts']) {
+    it(`${file} --quick: trains on the rhymes, prints a sample per epoch, and the loss falls`, () => {
+      const out = run(file, ['--quick']);
+      expect(out.match(/^epoch \d+ loss [\d.]+: ".+"$/gm)?.length).toBe(3);
+      const [, first, last] = /loss ([\d.]+) -> ([\d.]+)/.exec(out) ?? [];
+      expect(Number(last)).toBeLessThan(Number(first) - 0.1);
+    });
+  }
 });

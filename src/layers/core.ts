@@ -11,6 +11,7 @@ import { matmul } from '../ops/matmul.js';
 import { reshape } from '../ops/reshape.js';
 import { gather } from '../ops/gather.js';
 import { cast } from '../ops/cast.js';
+import { notEqual } from '../ops/compare.js';
 import { dropout } from '../ops/composite/dropout.js';
 import { generator } from '../ops/rng.js';
 import { show } from '../validate.js';
@@ -60,6 +61,7 @@ export class Dense extends Layer {
     this.units = positiveInteger(args?.units, 'Dense', 'units');
     this.activation = getActivation(args.activation, `Dense '${this.name}'`);
     this.useBias = args.useBias ?? true;
+    this.supportsMasking = true;
     this.args = args;
   }
 
@@ -95,6 +97,7 @@ export class Activation extends Layer {
     super(args);
     if (args?.activation === undefined) throw new TypeError('Activation: options.activation is required');
     this.activation = getActivation(args.activation, `Activation '${this.name}'`);
+    this.supportsMasking = true;
   }
   override call(inputs: LayerInput): Tensor {
     return this.activation(single(inputs, this));
@@ -127,6 +130,7 @@ export class Dropout extends Layer {
     this.seed = args.seed;
     this.noiseShape = args.noiseShape;
     this.seeds = args.seed === undefined ? null : generator(args.seed);
+    this.supportsMasking = true;
   }
 
   override call(inputs: LayerInput, { training }: CallArgs): Tensor {
@@ -167,12 +171,15 @@ export interface EmbeddingArgs extends LayerArgs {
   outputDim: number;
   embeddingsInitializer?: InitializerIdentifier;
   embeddingsRegularizer?: RegularizerIdentifier;
+  /** Index 0 is padding: the output carries a mask (index ≠ 0) that recurrent and attention layers honour. */
+  maskZero?: boolean;
 }
 
 /** Rows of `embeddings` [inputDim, outputDim] gathered by integer indices (initializer U(±0.05), as Keras). */
 export class Embedding extends Layer {
   readonly inputDim: number;
   readonly outputDim: number;
+  readonly maskZero: boolean;
   embeddings: Variable | null = null;
   private readonly args: EmbeddingArgs;
 
@@ -180,6 +187,7 @@ export class Embedding extends Layer {
     super(args);
     this.inputDim = positiveInteger(args?.inputDim, 'Embedding', 'inputDim');
     this.outputDim = positiveInteger(args.outputDim, 'Embedding', 'outputDim');
+    this.maskZero = args.maskZero ?? false;
     this.autoCast = false;
     this.args = args;
   }
@@ -196,6 +204,10 @@ export class Embedding extends Layer {
       if (values[i] < 0 || values[i] >= this.inputDim) throw new RangeError(`layer '${this.name}' (Embedding): index ${values[i]} is not in [0, ${this.inputDim})`);
     }
     return gather(this.embeddings!, indices, 0);
+  }
+
+  override computeMask(inputs: LayerInput): Tensor | null {
+    return this.maskZero ? notEqual(single(inputs, this), 0) : null;
   }
 }
 LAYERS.register('Embedding', Embedding);

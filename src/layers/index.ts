@@ -9,6 +9,8 @@ import { Add, Concatenate } from './merge.js';
 import { AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, type GlobalPoolingArgs, type Pooling2DArgs } from './pooling.js';
 import { Conv1D, Conv2D, type ConvArgs } from './convolutional.js';
 import { LAYERS, Layer, type LayerArgs } from './layer.js';
+import { Bidirectional, GRU, LSTM, SimpleRNN, TimeDistributed, type BidirectionalArgs, type GRUArgs, type LSTMArgs, type RNNArgs, type TimeDistributedArgs } from './recurrent.js';
+import { MultiHeadAttention, type MultiHeadAttentionArgs } from './attention.js';
 import type { ActivationIdentifier } from './activations.js';
 
 export { Layer, SymbolicTensor, LAYERS, clearSession, type LayerArgs, type CallArgs, type Shape, type InputSpec, type AddWeightOptions } from './layer.js';
@@ -17,6 +19,8 @@ export { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, ty
 export { Concatenate, Add } from './merge.js';
 export { GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D, AveragePooling2D, type GlobalPoolingArgs, type Pooling2DArgs } from './pooling.js';
 export { Conv1D, Conv2D, type ConvArgs } from './convolutional.js';
+export { RNN, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed, type RNNArgs, type LSTMArgs, type GRUArgs, type BidirectionalArgs, type TimeDistributedArgs, type MergeMode } from './recurrent.js';
+export { MultiHeadAttention, type MultiHeadAttentionArgs, type AttentionCallArgs } from './attention.js';
 export { ACTIVATIONS, getActivation, type ActivationFn } from './activations.js';
 
 /**
@@ -45,3 +49,9 @@ export const averagePooling2d = (args?: Pooling2DArgs) => new AveragePooling2D(a
 export const globalAveragePooling2d = (args?: GlobalPoolingArgs) => new GlobalAveragePooling2D(args);
 export const globalMaxPooling2d = (args?: GlobalPoolingArgs) => new GlobalMaxPooling2D(args);
 export const inputLayer = (args: LayerArgs & { shape: (number | null)[] }) => new InputLayer(args);
+export const simpleRNN = (args: RNNArgs) => new SimpleRNN(args);
+export const lstm = (args: LSTMArgs) => new LSTM(args);
+export const gru = (args: GRUArgs) => new GRU(args);
+export const bidirectional = (args: BidirectionalArgs) => new Bidirectional(args);
+export const timeDistributed = (args: TimeDistributedArgs) => new TimeDistributed(args);
+export const multiHeadAttention = (args: MultiHeadAttentionArgs) => new MultiHeadAttention(args);

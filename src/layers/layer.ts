@@ -37,6 +37,10 @@ export interface LayerArgs {
 
 export interface CallArgs {
   training?: boolean;
+  /** A [batch, time] boolean mask (true = a real step), as `embedding({maskZero})` produces and Sequential passes on. */
+  mask?: Tensor | null;
+  /** The starting states of a recurrent layer (LSTM: [h, c]). */
+  initialState?: Tensor | Tensor[];
 }
 
 /** What a layer requires of its input after build, checked at every call (Keras's InputSpec). */
@@ -120,6 +124,8 @@ export class Layer {
   outputShape: Shape | Shape[] | null = null;
   /** Nodes of functional graphs this layer was applied in. */
   readonly inboundNodes: Node[] = [];
+  /** Whether the mask of the input passes through this layer unchanged (Keras's `supports_masking`). */
+  supportsMasking = false;
   /** Whether floating inputs are cast to `dtype` before `call` (false for index inputs). */
   protected autoCast = true;
   private _trainable: boolean;
@@ -166,14 +172,21 @@ export class Layer {
     return multiple ? specs.map((s) => s.shape) : specs[0].shape;
   }
 
-  private computeOutputSpec(inputShape: Shape | Shape[], dtype: DType): { specs: { shape: Shape; dtype: DType }[]; multiple: boolean } {
+  private computeOutputSpec(inputShape: Shape | Shape[], dtype: DType, args: CallArgs = {}): { specs: { shape: Shape; dtype: DType }[]; multiple: boolean } {
     const multi = isShapeList(inputShape);
     const shapes = multi ? (inputShape as Shape[]) : [inputShape as Shape];
     const dummies = shapes.map((s) => zeros(s.map((d) => d ?? 1), dtype));
-    const out = this.call(multi ? dummies : dummies[0], { training: false });
+    // Options that change the outputs (returnAttentionScores) apply; tensors given for the call (masks) do not.
+    const options = Object.fromEntries(Object.entries(args).filter(([, v]) => typeof v === 'boolean'));
+    const out = this.call(multi ? dummies : dummies[0], { ...options, training: false });
     const batchUnknown = shapes[0][0] === null;
     const specs = (Array.isArray(out) ? out : [out]).map((t) => ({ shape: t.shape.map((d, i) => (i === 0 && batchUnknown ? null : d)) as Shape, dtype: t.dtype }));
     return { specs, multiple: Array.isArray(out) };
+  }
+
+  /** The mask of this layer's output given its input and the input's mask (Keras's `compute_mask`). */
+  computeMask(_inputs: LayerInput, mask: Tensor | null): Tensor | null {
+    return this.supportsMasking ? mask : null;
   }
 
   /** Adds a weight `layerName/name` of `shape`, initialized now (Keras's `add_weight`). */
@@ -219,7 +232,7 @@ export class Layer {
     this.maybeBuild(shapeArg);
     for (const s of list) this.checkInput(s.shape);
     const inDtype = this.autoCast ? this.dtype : list[0].dtype;
-    const { specs, multiple } = this.computeOutputSpec(shapeArg, inDtype);
+    const { specs, multiple } = this.computeOutputSpec(shapeArg, inDtype, args);
     const node: Node = { layer: this, inputs: list, outputs: [], callArgs: args };
     node.outputs = specs.map((s, i) => new SymbolicTensor(s.shape, s.dtype, node, this, i));
     this.inboundNodes.push(node);

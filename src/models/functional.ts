@@ -103,6 +103,7 @@ export class Functional extends Model {
     const given = Array.isArray(inputs) ? inputs : [inputs];
     if (given.length !== this.inputs.length) throw new Error(`model '${this.name}': expected ${this.inputs.length} inputs, got ${given.length}`);
     const values = new Map<SymbolicTensor, Tensor>();
+    const masks = new Map<SymbolicTensor, Tensor>();
     this.inputs.forEach((s, i) => {
       const t = given[i];
       const fits = t.rank === s.rank && s.shape.every((d, k) => d === null || d === t.shape[k]);
@@ -111,9 +112,13 @@ export class Functional extends Model {
     });
     for (const node of this.nodes) {
       const ins = node.inputs.map((s) => values.get(s)!);
-      const out = node.layer.apply(ins.length === 1 ? ins[0] : ins, { ...node.callArgs, ...args });
+      const inMask = node.inputs.length === 1 ? masks.get(node.inputs[0]) ?? null : null;
+      const input = ins.length === 1 ? ins[0] : ins;
+      const out = node.layer.apply(input, { ...node.callArgs, ...args, ...(inMask !== null ? { mask: inMask } : {}) });
       const outs = Array.isArray(out) ? out : [out];
       node.outputs.forEach((s, i) => values.set(s, outs[i]));
+      const outMask = Array.isArray(out) ? null : node.layer.computeMask(input, inMask);
+      if (outMask !== null) masks.set(node.outputs[0], outMask);
     }
     const outs = this.outputs.map((s) => values.get(s)!);
     return this.multipleOutputs ? outs : outs[0];

@@ -89,7 +89,12 @@ export class Sequential extends Model {
 
   override call(inputs: LayerInput, args: CallArgs): Tensor {
     let x = inputs;
-    for (const layer of this.stack) x = layer.apply(x as Tensor, args);
+    let mask = args.mask ?? null;
+    for (const layer of this.stack) {
+      const input = x;
+      x = layer.apply(x as Tensor, mask === null ? args : { ...args, mask });
+      mask = layer.computeMask(input, mask);
+    }
     return x as Tensor;
   }
 }

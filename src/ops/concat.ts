@@ -4,10 +4,10 @@
 import { stridedKernels } from '../backend/select.js';
 import { allocateOutput } from '../dtype.js';
 import { record } from '../autodiff/record.js';
-import { fmt, normalizeAxis, sizeOf } from '../shape.js';
+import { fmt, normalizeAxis, sizeOf, stridesOf } from '../shape.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { expandDims } from './reshape.js';
-import { slice } from './strided.js';
+import { copyView, slice } from './strided.js';
 import { checkIntegerList, checkSize, show } from '../validate.js';
 
 /** The most tensors one concat (or stack) takes, on both backends (the native call's limit). */
@@ -86,11 +86,16 @@ export function split(xLike: TensorLike, numOrSizes: number | number[], axis?: n
       throw new Error(`split: sizes ${show(numOrSizes)} do not add up to ${dim}, the size of axis ${ax} of ${fmt(x.shape)}`);
     }
   }
+  // One node for all parts: the gradient is one concat of the parts' gradients (slices would
+  // each pad their gradient to x's full shape, T pads of the whole input for T parts).
+  const strides = stridesOf(x.shape);
   let start = 0;
-  return sizes.map((s) => {
-    const begin = x.shape.map((_, j) => (j === ax ? start : 0));
+  const parts = sizes.map((s) => {
     const size = x.shape.map((d, j) => (j === ax ? s : d));
+    const part = copyView(x, sizeOf(size) > 0 ? start * strides[ax] : 0, strides, size);
     start += s;
-    return slice(x, begin, size);
+    return part;
   });
+  record([x], parts, (dys) => [concat(dys, ax)]);
+  return parts;
 }

@@ -12,7 +12,8 @@ import { reshape } from './reshape.js';
 import { sum } from './reduce.js';
 import { checkIntegerList, checkShape, checkSize, show } from '../validate.js';
 
-function copyView(x: Tensor, offset: number, strides: number[], outShape: number[]): Tensor {
+/** A strided copy of a view of x (no gradient recorded: callers record their own). */
+export function copyView(x: Tensor, offset: number, strides: number[], outShape: number[]): Tensor {
   const size = sizeOf(outShape);
   const out = allocateOutput(x.dtype, size);
   if (size > 0) stridedKernels(size).copyStrided(x.values, offset, strides, outShape, out);
