@@ -233,3 +233,63 @@ describe('a save killed midway', () => {
     }
   }, 60_000);
 });
+
+describe('round trips of every layer type and every optimizer', () => {
+  // Each layer in a small model of its own; the loaded model must predict bit for bit.
+  const cases: [string, number[], () => tf.layers.Layer[]][] = [
+    ['Dense', [5], () => [tf.layers.dense({ units: 3, activation: 'gelu' })]],
+    ['Activation', [5], () => [tf.layers.activation({ activation: 'softplus' })]],
+    ['Dropout', [5], () => [tf.layers.dropout({ rate: 0.5, seed: 3 })]],
+    ['Flatten and Reshape', [2, 3], () => [tf.layers.flatten(), tf.layers.reshape({ targetShape: [3, 2] })]],
+    ['Embedding', [4], () => [tf.layers.embedding({ inputDim: 10, outputDim: 3 })]],
+    ['BatchNormalization', [5], () => [tf.layers.batchNormalization({ momentum: 0.9 })]],
+    ['LayerNormalization', [5], () => [tf.layers.layerNormalization({ epsilon: 1e-5 })]],
+    ['Conv2D and pools', [6, 6, 2], () => [tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' }), tf.layers.maxPooling2d(), tf.layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same' }), tf.layers.globalAveragePooling2d()]],
+    ['Conv1D and global max pool', [7, 2], () => [tf.layers.conv1d({ filters: 2, kernelSize: 3, dilationRate: 2 }), tf.layers.reshape({ targetShape: [3, 1, 2] }), tf.layers.globalMaxPooling2d()]],
+    ['SimpleRNN', [4, 3], () => [tf.layers.simpleRNN({ units: 2, returnSequences: true })]],
+    ['LSTM', [4, 3], () => [tf.layers.lstm({ units: 2 })]],
+    ['GRU (resetAfter false)', [4, 3], () => [tf.layers.gru({ units: 2, resetAfter: false, goBackwards: true })]],
+    ['Bidirectional and TimeDistributed', [4, 3], () => [tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 2, returnSequences: true }) }), tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 1 }) })]],
+  ];
+  for (const [name, shape, make] of cases) {
+    it(`${name}`, async () => {
+      const model = tf.sequential({ layers: [tf.layers.inputLayer({ shape }), ...make()] });
+      const x = name === 'Embedding' ? tf.tensor([[1, 2, 3, 9], [0, 4, 5, 6]], undefined, 'int32') : tf.random.normal([2, ...shape], { seed: 4 });
+      const before = model.predict(x) as tf.Tensor;
+      const path = join(dir, `layer-${name.replace(/\W+/g, '-')}`);
+      await model.save(path);
+      const back = await tf.loadModel(path);
+      expect(back.layers.map((l) => l.className)).toEqual(model.layers.map((l) => l.className));
+      expect(sameBits(back.predict(x) as tf.Tensor, before)).toBe(true);
+    });
+  }
+
+  it('MultiHeadAttention, Concatenate and Add in a functional model', async () => {
+    const input = tf.input({ shape: [3, 4] });
+    const attended = tf.layers.multiHeadAttention({ numHeads: 2, keyDim: 2 }).apply(input) as tf.SymbolicTensor;
+    const summed = tf.layers.add().apply([attended, input]) as tf.SymbolicTensor;
+    const joined = tf.layers.concatenate().apply([summed, input]) as tf.SymbolicTensor;
+    const m = tf.model({ inputs: input, outputs: joined });
+    const x = tf.random.normal([2, 3, 4], { seed: 8 });
+    const path = join(dir, 'mha');
+    await m.save(path);
+    expect(sameBits((await tf.loadModel(path)).predict(x) as tf.Tensor, m.predict(x) as tf.Tensor)).toBe(true);
+  });
+
+  for (const optimizer of ['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad', 'Adadelta', 'Adamax', 'Nadam', 'Ftrl', 'Lion']) {
+    it(`${optimizer}: a resumed fit equals the uninterrupted one`, async () => {
+      const { x, y } = data(32, 11);
+      const config = optimizer === 'SGD' ? { learningRate: 0.05, momentum: 0.9, nesterov: true } : optimizer === 'RMSprop' ? { learningRate: 0.01, momentum: 0.5, centered: true } : { learningRate: 0.01 };
+      const a = tf.sequential({ layers: [tf.layers.dense({ units: 4, activation: 'tanh', inputShape: [6] }), tf.layers.dense({ units: 3, activation: 'softmax' })] });
+      a.compile({ optimizer: tf.optimizers.get({ className: optimizer, ...config } as never), loss: 'sparseCategoricalCrossentropy' });
+      await a.fit(x, y, { epochs: 1, batchSize: 8, shuffle: false, verbose: 0 });
+      const path = join(dir, `opt-${optimizer}`);
+      await a.save(path);
+      const b = await tf.loadModel(path);
+      expect(b.optimizer!.className).toBe(optimizer);
+      await a.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0 });
+      await b.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0 });
+      a.weights.forEach((w, i) => expect(sameBits(b.weights[i], w), w.path).toBe(true));
+    });
+  }
+});

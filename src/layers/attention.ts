@@ -210,8 +210,5 @@ export class MultiHeadAttention extends Layer {
     return mask;
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), numHeads: this.numHeads, keyDim: this.keyDim, valueDim: this.valueDim, dropout: this.dropoutRate, useBias: this.useBias, outputShape: this.outputDim };
-  }
 }
 LAYERS.register('MultiHeadAttention', MultiHeadAttention);

@@ -223,12 +223,6 @@ export abstract class RNN extends Layer {
     return this.returnSequences && !this.returnState ? mask : null;
   }
 
-  override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(), units: this.units, useBias: this.useBias, returnSequences: this.returnSequences, returnState: this.returnState,
-      goBackwards: this.goBackwards, dropout: this.dropoutRate, recurrentDropout: this.recurrentDropoutRate,
-    };
-  }
 }
 
 /** h' = activation(x·kernel + h·recurrent_kernel + bias). */
@@ -318,9 +312,6 @@ export class GRU extends RNN {
     return [add(candidate, mul(z, sub(h, candidate)))];
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), resetAfter: this.resetAfter };
-  }
 }
 LAYERS.register('GRU', GRU);
 
@@ -395,9 +386,6 @@ export class Bidirectional extends Layer {
     return this.returnSequences && !this.returnState && this.mergeMode !== null ? mask : null;
   }
 
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), mergeMode: this.mergeMode, layer: this.forwardLayer.getConfig() };
-  }
 }
 LAYERS.register('Bidirectional', Bidirectional);
 
