@@ -17,6 +17,8 @@ import * as tf from 'tapeflow';
 import { loadRawBinding } from '../src/backend/native/load.js';
 import { fmtRatio, fmtTime, median, peakRssMiB, quick, time, timeAsync } from './lib.js';
 import { loadPeers } from './tfjs.js';
+import { filesBench } from './files.js';
+import { distributeBench } from './distribute.js';
 import { ENGINES, FIT_EPOCH, HAND_EPOCH, WORKLOADS, type Engine, type Limit, type Workload } from './workloads.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -189,6 +191,11 @@ if (memoryMode !== '0' && hasNative) {
   memory = r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()!) : { error: r.stderr.split('\n').slice(0, 3).join(' ') };
 }
 
+// ---- model files and data-parallel training ---------------------------------------------------
+log('  model files …');
+const files = await filesBench(quick ? 2 : 5);
+const distribute = process.env.BENCH_DISTRIBUTE === '0' ? { skipped: 'BENCH_DISTRIBUTE=0' } : distributeBench(log);
+
 // ---- report -----------------------------------------------------------------------------------
 const thru = (w: Workload, s: number | undefined) => (w.units && s !== undefined ? w.units.count / s / 1e9 : undefined);
 const fmtThru = (x: number | undefined) => (x === undefined ? '' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
@@ -297,6 +304,13 @@ if (memory && !('error' in memory)) {
     (m.steps < 40_000 ? ' — shortened (BENCH_QUICK); BENCH_MEMORY=1 for 40,000' : ''));
 } else if (memory) out.push(`memory check failed: ${(memory as { error: string }).error}`);
 else out.push('memory check: skipped (BENCH_MEMORY=0 or no addon)');
+out.push(`model files, 100 MB float32: saveWeights ${files.saveMs.toFixed(1)} ms vs fs write ${files.fsWriteMs.toFixed(1)} ms (${(files.fsWriteMs / files.saveMs).toFixed(2)} of fs), ` +
+  `loadWeights ${files.loadMs.toFixed(1)} ms vs fs read ${files.fsReadMs.toFixed(1)} ms (${(files.fsReadMs / files.loadMs).toFixed(2)} of fs; target ≥ 0.5)`);
+if ('skipped' in distribute) out.push(`tf.distribute: skipped (${distribute.skipped})`);
+else {
+  for (const a of distribute.allReduce) out.push(`tf.distribute allReduce ${a.bytes >> 20} MiB float32, 2 ranks: ${a.tapeflowGBs.toFixed(2)} GB/s vs C MPI_Allreduce ${a.cGBs.toFixed(2)} GB/s (${a.ratio.toFixed(2)} of C; target ≥ 0.8)`);
+  out.push(`tf.distribute MLP step, global batch 256: 2 ranks × 1 thread ${distribute.step.twoRanksMs.toFixed(2)} ms vs 1 rank × 2 threads ${distribute.step.oneRankMs.toFixed(2)} ms (${distribute.step.ratio.toFixed(2)}x; target ≤ 1.2x)`);
+}
 const totalSeconds = (performance.now() - started) / 1000;
 out.push(`total bench time ${totalSeconds.toFixed(0)} s`);
 console.log('\n' + out.join('\n'));

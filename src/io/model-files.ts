@@ -110,7 +110,7 @@ export async function saveModel(model: Model, dir: string): Promise<void> {
   const order = model.weights.map((w) => w.path);
   await saveSafetensors(join(dir, 'model.safetensors'), tensors, { [FORMAT]: JSON.stringify(file), [ORDER]: JSON.stringify(order) });
   const readable = JSON.stringify({ format: FORMAT_VERSION, architecture, compile, weights: 'model.safetensors' }, null, 2);
-  await writeAtomically(join(dir, 'model.json'), op, async (handle) => { await handle.writeFile(readable + '\n'); });
+  writeAtomically(join(dir, 'model.json'), op, [new TextEncoder().encode(readable + '\n')]);
 }
 
 export async function loadModel(dir: string): Promise<Model> {

@@ -6,8 +6,8 @@
  * reference implementation writes it: tensors ordered by dtype width (widest first) then name,
  * `__metadata__` first in the header, the header padded with spaces so the data starts 8-byte
  * aligned. Files are written to a temporary file and renamed over the target, so a crash never
- * leaves half a file in place of a good one; reading streams each tensor straight into its
- * typed array. Every malformed file is an Error naming the file and the fault.
+ * leaves half a file in place of a good one (atomic.ts); reading streams each tensor straight
+ * into its typed array. Every malformed file is an Error naming the file and the fault.
  *
  * One parser (`parseHeader`) serves files and in-memory bytes; a new dtype is a row of DTYPES.
  */
@@ -52,19 +52,7 @@ if (endianness() !== 'LE') throw new Error('tapeflow.io: safetensors reading and
 export async function saveSafetensors(path: string, tensors: Record<string, Tensor | Parameters<typeof toTensor>[0]>, metadata?: Record<string, string> | null): Promise<void> {
   checkPath(path, 'saveSafetensors');
   const { header, parts } = layout(tensors, metadata, 'saveSafetensors');
-  await writeAtomically(path, 'saveSafetensors', async (file) => {
-    let at = 0;
-    at += (await file.write(header, 0, header.length, at)).bytesWritten;
-    for (const bytes of parts) {
-      // Large buffers are written in pieces: one write call is capped at 2 GiB.
-      for (let off = 0; off < bytes.length; ) {
-        const n = Math.min(bytes.length - off, 1 << 30);
-        const { bytesWritten } = await file.write(bytes, off, n, at);
-        off += bytesWritten;
-        at += bytesWritten;
-      }
-    }
-  });
+  writeAtomically(path, 'saveSafetensors', [header, ...parts]);
 }
 
 /** The safetensors bytes of `tensors`, in memory. */
@@ -148,8 +136,8 @@ function layout(tensors: Record<string, unknown>, metadata: Record<string, strin
   const items = Object.entries(tensors).map(([name, t]) => {
     if (name === '' || name === '__metadata__') throw new Error(`${op}: ${show(name)} cannot name a tensor`);
     const tensor = toTensor(t as Parameters<typeof toTensor>[0], op, `tensors.${name}`);
-    // A Variable's storage changes as it trains: take a copy now, before any await.
-    const values = tensor.mutable ? tensor.dataSync().slice() : tensor.dataSync();
+    // Written synchronously (atomic.ts), so even a Variable's storage goes out as it is.
+    const values = tensor.dataSync();
     return { name, tensor, values };
   });
   // The reference writer's order: widest dtype first, then by name, so every tensor is aligned.
