@@ -56,6 +56,10 @@ describe('examples', () => {
     expect(out).toContain('numpy=5.000001');
     const acc = Number(/final accuracy ([\d.]+)%/.exec(out)?.[1]);
     expect(acc).toBeGreaterThan(90);
+    // then model.fit: one progress line per epoch (stdout is a pipe here) and a held-out score
+    expect(out).toMatch(/^Epoch 40\/40 - 26\/26 - .* - val_accuracy: /m);
+    const heldOut = Number(/held-out ([\d.]+)% after 40 epochs/.exec(out)?.[1]);
+    expect(heldOut).toBeGreaterThan(85);
   });
 
   it('train.ts: the Keras workflow of the README reaches 85% on three blobs, and the README shows it verbatim', () => {
