@@ -71,7 +71,7 @@ describe('the case table covers the API', () => {
       customGradient: 'tape', grad: 'tape', valueAndGrad: 'tape',
       tensor1d: 'new-user', tensor2d: 'new-user', tensor3d: 'new-user', tensor4d: 'new-user', tensor5d: 'new-user', tensor6d: 'new-user',
       tidy: 'new-user', dispose: 'new-user', keep: 'new-user',
-      sequential: 'models', model: 'models', input: 'models',
+      sequential: 'models', model: 'models', input: 'models', loadModel: 'io-models',
     };
     const ops = new Set(OP_CASES.filter((c) => !c.method).map((c) => c.op));
     const missing: string[] = [];
