@@ -7,8 +7,9 @@
  */
 export * from './index.js';
 export * from './tfjs/ops.js';
-// The positional TF.js forms replace the main entry's options forms (they accept both).
-export { variable, dropout } from './tfjs/ops.js';
+// TF.js's forms replace the main entry's: positional options (accepting both), and the conv and
+// pool ops with TF.js's trailing dimRoundingMode.
+export { variable, dropout, conv2d, conv1d, depthwiseConv2d, conv2dTranspose, maxPool, avgPool } from './tfjs/ops.js';
 export { grads, valueAndGrads, variableGrads, customGrad } from './tfjs/gradients.js';
 export { train, type TfjsOptimizer } from './tfjs/train.js';
 // TF.js's positional losses replace the Keras-style namespace of the main entry.

@@ -11,9 +11,9 @@ import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { Variable } from '../variable.js';
 import { concat, split } from '../ops/concat.js';
 import { reverse } from '../ops/reverse.js';
-import { slice } from '../ops/strided.js';
+import { slice, transpose } from '../ops/strided.js';
 import { pad } from '../ops/pad.js';
-import { reshape, squeeze } from '../ops/reshape.js';
+import { expandDims, reshape, squeeze } from '../ops/reshape.js';
 import { matmul } from '../ops/matmul.js';
 import { where } from '../ops/where.js';
 import { add, mul, sub } from '../ops/binary.js';
@@ -23,6 +23,8 @@ import { eye, fill } from '../ops/create.js';
 import { booleanMask } from '../ops/indexing.js';
 import { topK } from '../ops/sort.js';
 import * as random from '../ops/random.js';
+import * as nn from '../nn/conv.js';
+import * as pool from '../nn/pool.js';
 import { cast } from '../ops/cast.js';
 import { dropout as dropoutOp } from '../ops/composite/dropout.js';
 import { show } from '../validate.js';
@@ -202,4 +204,80 @@ function whereIndices(conditionLike: TensorLike): Tensor {
     for (let d = 0; d < strides.length; d++) coords.push(Math.floor(i / strides[d]) % c.shape[d]);
   }
   return new Tensor(Int32Array.from(coords), [count, c.rank], 'int32');
+}
+
+// --- conv and pool with TF.js's dimRoundingMode ------------------------------------------------
+
+type Rounding = 'floor' | 'round' | 'ceil';
+type Pad = 'same' | 'valid' | number | number[][];
+
+/**
+ * TF.js's `dimRoundingMode`: with a numeric pad p, each output size is
+ * rounding((in + 2p − window) / stride) + 1 instead of the floor. The extra outputs of 'round'
+ * and 'ceil' read padding after the input, so the pad becomes explicit: p before, and after
+ * whatever the last window needs. Without a numeric pad the mode is an error, as in TF.js.
+ */
+function roundedPad(op: string, pad: Pad, mode: Rounding | undefined | null, spatial: number[], windows: number[], strides: number[]): Pad {
+  if (mode === undefined || mode === null) return pad;
+  if (mode !== 'floor' && mode !== 'round' && mode !== 'ceil') throw new TypeError(`${op}: dimRoundingMode must be 'floor', 'round' or 'ceil', got ${show(mode)}`);
+  if (typeof pad !== 'number') throw new Error(`${op}: dimRoundingMode '${mode}' needs a numeric pad, got ${show(pad)}`);
+  const round = mode === 'floor' ? Math.floor : mode === 'ceil' ? Math.ceil : Math.round;
+  const after = spatial.map((n, i) => {
+    const out = round((n + 2 * pad - windows[i]) / strides[i]) + 1;
+    return Math.max((out - 1) * strides[i] + windows[i] - n - pad, 0);
+  });
+  return [[0, 0], ...spatial.map((_, i) => [pad, after[i]]), [0, 0]];
+}
+
+const asPair = (v: number | [number, number]): [number, number] => (typeof v === 'number' ? [v, v] : v);
+const spatialOf = (x: Tensor, rank: number) => (x.rank === rank ? x.shape.slice(1, -1) : x.shape.slice(0, -1));
+
+/** conv2d, in NHWC or (as TF's data_format, by transposing around the NHWC kernel) NCHW. */
+export function conv2d(xLike: TensorLike, filterLike: TensorLike, strides: number | [number, number], pad: Pad, dataFormat: 'NHWC' | 'NCHW' = 'NHWC', dilationsArg?: number | [number, number] | null, dimRoundingMode?: Rounding | null): Tensor {
+  if (dataFormat === 'NCHW') {
+    const xc = toTensor(xLike, 'conv2d', 'x');
+    const single = xc.rank === 3;
+    const nchw = single ? expandDims(xc, 0) : xc;
+    // explicit pads come in NCHW order too: [[0,0],[0,0],[top,bottom],[left,right]]
+    const nhwcPad = Array.isArray(pad) && pad.length === 4 ? [pad[0], pad[2], pad[3], pad[1]] : pad;
+    const y = conv2d(transpose(nchw, [0, 2, 3, 1]), filterLike, strides, nhwcPad, 'NHWC', dilationsArg, dimRoundingMode);
+    const back = transpose(y, [0, 3, 1, 2]);
+    return single ? squeeze(back, [0]) : back;
+  }
+  const x = toTensor(xLike, 'conv2d', 'x'), filter = toTensor(filterLike, 'conv2d', 'filter');
+  const dilations = dilationsArg ?? 1;
+  const d = asPair(dilations);
+  const windows = [(filter.shape[0] - 1) * d[0] + 1, (filter.shape[1] - 1) * d[1] + 1];
+  return nn.conv2d(x, filter, strides, roundedPad('conv2d', pad, dimRoundingMode, spatialOf(x, 4), windows, asPair(strides)), dataFormat, dilations);
+}
+
+export function depthwiseConv2d(xLike: TensorLike, filterLike: TensorLike, strides: number | [number, number], pad: Pad, dataFormat: 'NHWC' = 'NHWC', dilationsArg?: number | [number, number] | null, dimRoundingMode?: Rounding | null): Tensor {
+  const x = toTensor(xLike, 'depthwiseConv2d', 'x'), filter = toTensor(filterLike, 'depthwiseConv2d', 'filter');
+  const dilations = dilationsArg ?? 1;
+  const d = asPair(dilations);
+  const windows = [(filter.shape[0] - 1) * d[0] + 1, (filter.shape[1] - 1) * d[1] + 1];
+  return nn.depthwiseConv2d(x, filter, strides, roundedPad('depthwiseConv2d', pad, dimRoundingMode, spatialOf(x, 4), windows, asPair(strides)), dataFormat, dilations);
+}
+
+export function conv1d(xLike: TensorLike, filterLike: TensorLike, stride: number, pad: Pad, dataFormat: 'NWC' = 'NWC', dilationArg?: number | null, dimRoundingMode?: Rounding | null): Tensor {
+  const x = toTensor(xLike, 'conv1d', 'x'), filter = toTensor(filterLike, 'conv1d', 'filter');
+  const dilation = dilationArg ?? 1;
+  const p = roundedPad('conv1d', pad, dimRoundingMode, spatialOf(x, 3), [(filter.shape[0] - 1) * dilation + 1], [stride]);
+  return nn.conv1d(x, filter, stride, p, dataFormat, dilation);
+}
+
+export function maxPool(xLike: TensorLike, filterSize: number | [number, number], strides: number | [number, number], pad: Pad, dimRoundingMode?: Rounding | null): Tensor {
+  const x = toTensor(xLike, 'maxPool', 'x');
+  return pool.maxPool(x, filterSize, strides, roundedPad('maxPool', pad, dimRoundingMode, spatialOf(x, 4), asPair(filterSize), asPair(strides)));
+}
+
+export function avgPool(xLike: TensorLike, filterSize: number | [number, number], strides: number | [number, number], pad: Pad, dimRoundingMode?: Rounding | null): Tensor {
+  const x = toTensor(xLike, 'avgPool', 'x');
+  return pool.avgPool(x, filterSize, strides, roundedPad('avgPool', pad, dimRoundingMode, spatialOf(x, 4), asPair(filterSize), asPair(strides)));
+}
+
+/** TF.js's `conv2dTranspose(x, filter, outputShape, strides, pad, dimRoundingMode)`: the mode needs a numeric pad. */
+export function conv2dTranspose(x: TensorLike, filter: TensorLike, outputShape: number[], strides: number | [number, number], pad: Pad, dimRoundingMode?: Rounding | null): Tensor {
+  if (dimRoundingMode !== undefined && dimRoundingMode !== null && typeof pad !== 'number') throw new Error(`conv2dTranspose: dimRoundingMode '${String(dimRoundingMode)}' needs a numeric pad, got ${show(pad)}`);
+  return nn.conv2dTranspose(x, filter, outputShape, strides, pad);
 }
