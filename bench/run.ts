@@ -19,6 +19,7 @@ import { fmtRatio, fmtTime, median, peakRssMiB, quick, time, timeAsync } from '.
 import { loadPeers } from './tfjs.js';
 import { filesBench } from './files.js';
 import { distributeBench } from './distribute.js';
+import { formatScriptTimes, tfjsScriptsBench } from './tfjs-scripts.js';
 import { ENGINES, FIT_EPOCH, HAND_EPOCH, WORKLOADS, type Engine, type Limit, type Workload } from './workloads.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -195,6 +196,7 @@ if (memoryMode !== '0' && hasNative) {
 log('  model files …');
 const files = await filesBench(quick ? 2 : 5);
 const distribute = process.env.BENCH_DISTRIBUTE === '0' ? { skipped: 'BENCH_DISTRIBUTE=0' } : distributeBench(log);
+const scripts = process.env.BENCH_PEERS === '0' ? [] : tfjsScriptsBench(log);
 
 // ---- report -----------------------------------------------------------------------------------
 const thru = (w: Workload, s: number | undefined) => (w.units && s !== undefined ? w.units.count / s / 1e9 : undefined);
@@ -306,6 +308,7 @@ if (memory && !('error' in memory)) {
 else out.push('memory check: skipped (BENCH_MEMORY=0 or no addon)');
 out.push(`model files, 100 MB float32: saveWeights ${files.saveMs.toFixed(1)} ms vs fs write ${files.fsWriteMs.toFixed(1)} ms (${(files.fsWriteMs / files.saveMs).toFixed(2)} of fs), ` +
   `loadWeights ${files.loadMs.toFixed(1)} ms vs fs read ${files.fsReadMs.toFixed(1)} ms (${(files.fsReadMs / files.loadMs).toFixed(2)} of fs; target ≥ 0.5)`);
+out.push(...formatScriptTimes(scripts));
 if ('skipped' in distribute) out.push(`tf.distribute: skipped (${distribute.skipped})`);
 else {
   for (const a of distribute.allReduce) out.push(`tf.distribute allReduce ${a.bytes >> 20} MiB float32, 2 ranks: ${a.tapeflowGBs.toFixed(2)} GB/s vs C MPI_Allreduce ${a.cGBs.toFixed(2)} GB/s (${a.ratio.toFixed(2)} of C; target ≥ 0.8)`);

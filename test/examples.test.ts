@@ -1,8 +1,9 @@
 // The examples and the demo run as a user runs them (tsx, package name resolved to src/) and
 // print what they claim. Runs in the js project only: they choose their backend themselves.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runOnTfjs } from '../examples/tfjs/on-tfjs.js';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
@@ -13,30 +14,6 @@ function run(file: string, args: string[] = [], env: Record<string, string> = {}
   return r.stdout;
 }
 
-/** A TF.js script run on TF.js itself: the same file with its import line pointed at tfjs-core (cpu backend) and tfjs-layers. */
-function runOnTfjs(file: string): string {
-  const source = readFileSync(join(root, 'examples', file), 'utf8');
-  const shim = join(root, 'node_modules', '.cache', `tfjs-${file}`);
-  mkdirSync(dirname(shim), { recursive: true });
-  // as bench/tfjs.ts loads TF.js: tfjs-core has no gradients registered until this import
-  const tfjs = [
-    "import { createRequire } from 'node:module';",
-    'const require = createRequire(import.meta.url);',
-    "const core = require('@tensorflow/tfjs-core');",
-    "require('@tensorflow/tfjs-core/dist/register_all_gradients');",
-    "require('@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops');",
-    "require('@tensorflow/tfjs-backend-cpu');",
-    "const layers = require('@tensorflow/tfjs-layers');",
-    'core.enableProdMode();',
-    'const tf = { ...core, ...layers, layers: layers.layers };',
-  ].join('\n');
-  const swapped = source.replace("import * as tf from 'tapeflow/tfjs';", tfjs);
-  expect(swapped).not.toBe(source);
-  writeFileSync(shim, swapped);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', shim], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-  expect(r.status, r.stderr).toBe(0);
-  return r.stdout;
-}
 
 describe('examples', () => {
   it('plain.mjs: plain JavaScript fits y = 3x − 2', () => {
@@ -87,7 +64,9 @@ describe('examples', () => {
   it('tfjs/mlp-minimize.mjs and tfjs/mlp-fit.mjs: TF.js scripts run on tapeflow/tfjs and, import switched, on TF.js itself', () => {
     for (const file of ['tfjs/mlp-minimize.mjs', 'tfjs/mlp-fit.mjs']) {
       expect(run(file), file).toMatch(/final loss [\d.]+, 8\/8 quadrants right/);
-      expect(runOnTfjs(file), `${file} on TF.js`).toMatch(/final loss [\d.]+, [78]\/8 quadrants right/);
+      const onTfjs = runOnTfjs(file.replace('tfjs/', ''));
+      expect(onTfjs.status, onTfjs.stderr).toBe(0);
+      expect(onTfjs.stdout, `${file} on TF.js`).toMatch(/final loss [\d.]+, [78]\/8 quadrants right/);
     }
   });
 
