@@ -29,26 +29,28 @@ async function train(name: string, model: tf.Sequential, epochs: number, flatten
   return accuracy;
 }
 
+// Seeded initializers and dropout: the same run, and the same accuracy, every time.
+const init = (seed: number) => ({ kernelInitializer: tf.initializers.glorotUniform({ seed }) });
 const mlpAccuracy = await train('MLP 784-512-256-10', tf.sequential({
   layers: [
-    tf.layers.dense({ units: 512, activation: 'relu', inputShape: [784] }),
-    tf.layers.dropout({ rate: 0.2 }),
-    tf.layers.dense({ units: 256, activation: 'relu' }),
-    tf.layers.dropout({ rate: 0.2 }),
-    tf.layers.dense({ units: 10, activation: 'softmax' }),
+    tf.layers.dense({ units: 512, activation: 'relu', inputShape: [784], ...init(1) }),
+    tf.layers.dropout({ rate: 0.2, seed: 2 }),
+    tf.layers.dense({ units: 256, activation: 'relu', ...init(3) }),
+    tf.layers.dropout({ rate: 0.2, seed: 4 }),
+    tf.layers.dense({ units: 10, activation: 'softmax', ...init(5) }),
   ],
 }), 30, true);
 
 const cnnAccuracy = await train('CNN conv32-pool-conv64-pool-dense128', tf.sequential({
   layers: [
-    tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+    tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1], ...init(6) }),
     tf.layers.maxPooling2d({ poolSize: 2 }),
-    tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
+    tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', ...init(7) }),
     tf.layers.maxPooling2d({ poolSize: 2 }),
     tf.layers.flatten(),
-    tf.layers.dropout({ rate: 0.3 }),
-    tf.layers.dense({ units: 128, activation: 'relu' }),
-    tf.layers.dense({ units: 10, activation: 'softmax' }),
+    tf.layers.dropout({ rate: 0.3, seed: 8 }),
+    tf.layers.dense({ units: 128, activation: 'relu', ...init(9) }),
+    tf.layers.dense({ units: 10, activation: 'softmax', ...init(10) }),
   ],
 }), 15, false);
 

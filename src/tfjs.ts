@@ -15,3 +15,5 @@ export { train, type TfjsOptimizer } from './tfjs/train.js';
 // TF.js's positional losses replace the Keras-style namespace of the main entry.
 export * as losses from './tfjs/losses.js';
 export { Reduction } from './tfjs/losses.js';
+/** TF.js's `tf.loadLayersModel('file://dir/model.json')`: a model saved by `model.save('file://dir')`. */
+export { loadModel as loadLayersModel } from './io/model-files.js';

@@ -16,6 +16,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Tensor } from '../tensor.js';
 import { cast } from '../ops/cast.js';
 import type { Variable } from '../variable.js';
@@ -85,9 +86,15 @@ function compileConfig(model: Model, op: string): CompileConfig | null {
   return { optimizer: model.optimizer.getConfig() as unknown as Record<string, unknown>, loss, metrics };
 }
 
-export async function saveModel(model: Model, dir: string): Promise<void> {
+/** A path, or a `file://` URL as TF.js's `model.save('file://dir')` spells it. */
+function localPath(path: string): string {
+  return path.startsWith('file://') ? fileURLToPath(path) : path;
+}
+
+export async function saveModel(model: Model, dirArg: string): Promise<void> {
   const op = 'model.save';
-  if (typeof dir !== 'string' || dir === '') throw new TypeError(`${op}: dir must be a directory path, got ${show(dir)}`);
+  if (typeof dirArg !== 'string' || dirArg === '') throw new TypeError(`${op}: dir must be a directory path, got ${show(dirArg)}`);
+  const dir = localPath(dirArg);
   const architecture = modelToConfig(model, op);
   const compile = compileConfig(model, op);
   const tensors: Record<string, Tensor> = {};
@@ -113,9 +120,11 @@ export async function saveModel(model: Model, dir: string): Promise<void> {
   writeAtomically(join(dir, 'model.json'), op, [new TextEncoder().encode(readable + '\n')]);
 }
 
-export async function loadModel(dir: string): Promise<Model> {
+export async function loadModel(dirArg: string): Promise<Model> {
   const op = 'loadModel';
-  if (typeof dir !== 'string' || dir === '') throw new TypeError(`${op}: dir must be a directory path, got ${show(dir)}`);
+  if (typeof dirArg !== 'string' || dirArg === '') throw new TypeError(`${op}: dir must be a directory path, got ${show(dirArg)}`);
+  // TF.js's loadLayersModel names the model.json inside the directory
+  const dir = localPath(dirArg).replace(/[\\/]model\.json$/, '');
   const path = join(dir, 'model.safetensors');
   const { tensors, metadata } = await readSafetensors(path).catch((e: Error) => { throw new Error(`${op}: ${e.message.replace(/^loadSafetensors: /, '')}`); });
   if (metadata[FORMAT] === undefined) throw new Error(`${op}: ${path} is a safetensors file without a tapeflow model in its metadata (was it written by model.saveWeights or another library? load it with model.loadWeights)`);

@@ -81,7 +81,7 @@ for (const [reason, n] of [...byReason].sort((a, b) => b[1] - a[1])) console.log
 console.log(`\nTF.js op tests: ${files.length} files, ${total} cases run: ${passed} passed (${((100 * passed) / Math.max(total, 1)).toFixed(1)}%), ${expectedFailed} expected failures, ${unexpected.length} unexpected failures; ${skipped} skipped (browser-only suites)`);
 // The issue's measure: cases for ops tapeflow has, excluding string/complex64 dtypes and the exact wording of errors.
 const counted = total - excluded;
-console.log(`cases for ops tapeflow has (excluding missing APIs, string and complex64 dtypes, exact error wording): ${passed} of ${counted} pass (${((100 * passed) / Math.max(counted, 1)).toFixed(1)}%)`);
+console.log(`cases for ops tapeflow has (excluding missing APIs, string and complex64 dtypes, and TF.js's exact error wording): ${passed} of ${counted} pass (${((100 * passed) / Math.max(counted, 1)).toFixed(1)}%)`);
 const failed = unexpected.length + nowPassing.length + unlistedLoads.length;
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 ? 1 : 0);
