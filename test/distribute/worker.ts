@@ -1,12 +1,20 @@
 // One rank of the tf.distribute tests (test/distribute.test.ts runs it under mpirun). The
 // scenario is the first argument; each rank prints one JSON line `{rank, size, ...}` that the
 // test checks against values it derives itself.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '../../src/index.js';
 
 const scenario = process.argv[2];
 const world = tf.distribute.init();
 const { rank, size } = world;
-const print = (extra: object) => process.stdout.write(`${JSON.stringify({ rank, size, abi: world.abi, ...extra })}\n`);
+// Each rank's result goes to its own file in TAPEFLOW_RESULTS (stdout is shared by all ranks and
+// carries rank 0's progress output, so lines of different ranks can run together there).
+const print = (extra: object) => {
+  const line = JSON.stringify({ rank, size, abi: world.abi, ...extra });
+  if (process.env.TAPEFLOW_RESULTS) writeFileSync(join(process.env.TAPEFLOW_RESULTS, `rank-${rank}.json`), line);
+  else process.stdout.write(`${line}\n`);
+};
 
 function collectives() {
   const out: Record<string, unknown> = {};
@@ -134,7 +142,12 @@ async function fitEquivalence() {
     return m;
   };
   const distributed = make(100 + rank); // different on every rank: fit broadcasts rank 0's weights
-  const h = await distributed.fit(x, y, { epochs: 3, batchSize: b, shuffle: false, verbose: 1 }); // only rank 0 prints
+  // verbose 1 on every rank; count what each writes to stdout while fitting (only rank 0 should)
+  const write = process.stdout.write.bind(process.stdout);
+  let printed = 0;
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => { printed += chunk.length; return (write as (...a: unknown[]) => boolean)(chunk, ...rest); }) as typeof process.stdout.write;
+  const h = await distributed.fit(x, y, { epochs: 3, batchSize: b, shuffle: false, verbose: 1 });
+  process.stdout.write = write;
   const alone = make(100);
   // the reference runs in this process alone: no data-parallel view while it fits
   const { setDataParallel, dataParallel } = await import('../../src/models/data-parallel.js');
@@ -144,7 +157,7 @@ async function fitEquivalence() {
   setDataParallel(saved);
   let maxDiff = 0;
   distributed.weights.forEach((w, i) => w.dataSync().forEach((v, j) => { maxDiff = Math.max(maxDiff, Math.abs(v - alone.weights[i].dataSync()[j])); }));
-  print({ maxDiff, loss: h.history.loss, lossAlone: hAlone.history.loss, first: Array.from(distributed.weights[0].dataSync()).slice(0, 2) });
+  print({ maxDiff, loss: h.history.loss, lossAlone: hAlone.history.loss, first: Array.from(distributed.weights[0].dataSync()).slice(0, 2), printed });
 }
 SCENARIOS.fitEquivalence = fitEquivalence;
 
