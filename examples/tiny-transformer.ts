@@ -2,19 +2,13 @@
 // causal mask, a residual add, then a relu MLP and another add) trained with `fit` to predict
 // the next character of examples/data/rhymes.txt, the text examples/text-lstm.ts learns. It
 // prints a sample after each epoch. `--quick` (or EXAMPLE_QUICK=1) runs a few steps, as CI does.
-import { readFileSync } from 'node:fs';
 import * as tf from 'tapeflow';
+import { fitWithSamples, loadRhymes } from './rhymes.js';
 
 const quick = process.argv.includes('--quick') || process.env.EXAMPLE_QUICK === '1';
-const text = readFileSync(new URL('./data/rhymes.txt', import.meta.url), 'utf8').replace(/\s+/g, ' ');
-const chars = [...new Set(text)].sort();
-const ids = [...text].map((c) => chars.indexOf(c));
-
 const seqLen = 32, dModel = quick ? 32 : 64, heads = 4;
-const stride = quick ? 12 : 2;
-const starts = Array.from({ length: Math.floor((ids.length - seqLen - 1) / stride) }, (_, i) => i * stride);
-const x = tf.tensor(starts.map((s) => ids.slice(s, s + seqLen)), undefined, 'int32');
-const y = tf.tensor(starts.map((s) => ids.slice(s + 1, s + seqLen + 1)), undefined, 'int32');
+const data = loadRhymes(seqLen, quick ? 12 : 2);
+const { chars } = data;
 
 /** A learned position embedding [seqLen, dModel] added to each example. */
 class PositionEmbedding extends tf.layers.Layer {
@@ -39,31 +33,5 @@ const output = tf.layers.dense({ units: chars.length, activation: 'softmax' }).a
 const model = tf.model({ inputs: input, outputs: output });
 model.compile({ optimizer: new tf.optimizers.Adam(0.003), loss: 'sparseCategoricalCrossentropy' });
 
-// Sampling with temperature 0.5 from a seeded generator, so a run repeats itself.
-let seed = 7;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-function sample(prompt: string, length: number): string {
-  let out = prompt;
-  for (let i = 0; i < length; i++) {
-    const window = [...out.slice(-seqLen)].map((c) => chars.indexOf(c));
-    const probs = (model.predict(tf.tensor([window], undefined, 'int32')) as tf.Tensor).arraySync() as number[][][];
-    const p = probs[0][seqLen - 1].map((v) => v ** 2);
-    let r = random() * p.reduce((a, b) => a + b, 0);
-    let k = 0;
-    while (k < p.length - 1 && (r -= p[k]) > 0) k++;
-    out += chars[k];
-  }
-  return out;
-}
-
-const prompt = text.slice(0, seqLen);
-const history = await model.fit(x, y, {
-  epochs: quick ? 3 : 15, batchSize: 32, seed: 1, verbose: 0,
-  callbacks: [{
-    onEpochEnd: (epoch: number, logs?: Record<string, number>) => {
-      console.log(`epoch ${epoch + 1} loss ${logs!.loss.toFixed(3)}: ${JSON.stringify(sample(prompt, quick ? 20 : 80).slice(seqLen))}`);
-    },
-  }],
-});
-const losses = history.history.loss as number[];
-console.log(`${model.countParams()} parameters, ${starts.length} windows; loss ${losses[0].toFixed(3)} -> ${losses.at(-1)!.toFixed(3)} (uniform guessing: ${Math.log(chars.length).toFixed(3)})`);
+const losses = await fitWithSamples(model, data, seqLen, quick ? 3 : 15, quick ? 20 : 80);
+console.log(`${model.countParams()} parameters, ${data.windows} windows; loss ${losses[0].toFixed(3)} -> ${losses.at(-1)!.toFixed(3)} (uniform guessing: ${Math.log(chars.length).toFixed(3)})`);

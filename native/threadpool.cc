@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -197,6 +198,21 @@ void parallel_range(int64_t n, int64_t grain, int64_t min_parallel, const std::f
     int64_t b = t * grain, e = b + grain < n ? b + grain : n;
     fn(b, e);
   });
+}
+
+float* thread_scratch(int slot, int64_t n) {
+  struct Buf {
+    std::unique_ptr<float[]> p;
+    int64_t cap = 0;
+  };
+  thread_local Buf bufs[kScratchSlots];
+  Buf& b = bufs[slot];
+  if (b.cap < n) {
+    b.p.reset(new float[size_t(n + 16)]);
+    b.cap = n;
+  }
+  uintptr_t p = reinterpret_cast<uintptr_t>(b.p.get());
+  return reinterpret_cast<float*>((p + 63) & ~uintptr_t(63));
 }
 
 }  // namespace tapeflow

@@ -37,6 +37,17 @@ int num_threads();
 void set_num_threads(int n);
 void parallel_for(int64_t n_tasks, const std::function<void(int64_t)>& fn);
 
+// fn(0) … fn(n-1): on the pool when `threaded` and there is more than one task, else in order here.
+inline void run_tasks(int64_t n, bool threaded, const std::function<void(int64_t)>& fn) {
+  if (threaded && n > 1) parallel_for(n, fn);
+  else for (int64_t t = 0; t < n; t++) fn(t);
+}
+
+// Grow-only, 64-byte-aligned float scratch of the calling thread, one buffer per slot, so that
+// nested users never share one: 0 packed B and 1 packed A (matmul.cc), 2 im2col columns (conv.cc).
+constexpr int kScratchSlots = 3;
+float* thread_scratch(int slot, int64_t n);
+
 // Splits [0, n) into fixed chunks of `grain` and runs fn(begin, end) for each, in parallel when
 // n >= min_parallel.
 void parallel_range(int64_t n, int64_t grain, int64_t min_parallel, const std::function<void(int64_t, int64_t)>& fn);

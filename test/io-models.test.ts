@@ -4,11 +4,11 @@
 // forward pass written here from the fixture's stated values, modelCheckpoint, and a writer
 // killed mid-save.
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '../src/index.js';
+import { killWriterAfter, SRC_INDEX } from './support/kill-writer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapeflow-models-'));
 const bits = (t: tf.Tensor) => Buffer.from(t.dataSync().buffer, t.dataSync().byteOffset, t.dataSync().byteLength);
@@ -209,7 +209,7 @@ describe('a save killed midway', () => {
   it('leaves the previous checkpoint loadable', async () => {
     const path = join(dir, 'killed');
     const script = `
-      import * as tf from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).pathname)};
+      import * as tf from ${JSON.stringify(SRC_INDEX)};
       const m = tf.sequential({ layers: [tf.layers.dense({ units: 512, inputShape: [1024] })] });
       for (let g = 1; ; g++) {
         m.layers[0].setWeights([tf.fill([1024, 512], g), tf.fill([512], g)]);
@@ -217,14 +217,7 @@ describe('a save killed midway', () => {
         if (g === 1) process.stdout.write('saved\\n');
       }`;
     for (const delay of [5, 30, 80]) {
-      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.once('data', () => resolve());
-        child.once('exit', (code) => reject(new Error(`the writer exited early with ${code}`)));
-      });
-      await new Promise((r) => setTimeout(r, delay));
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await killWriterAfter(script, delay);
       const m = await tf.loadModel(path);
       const [kernel, bias] = m.layers[0].getWeights();
       const g = bias.dataSync()[0];

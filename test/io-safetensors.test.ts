@@ -3,11 +3,11 @@
 // (scripts/make-safetensors-fixtures.py, Python's struct), round trips of every dtype, a table of
 // malformed files, and atomic saves under SIGKILL.
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '../src/index.js';
+import { killWriterAfter, SRC_INDEX } from './support/kill-writer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapeflow-st-'));
 const FIXTURES = new URL('./fixtures/safetensors/', import.meta.url);
@@ -170,7 +170,7 @@ describe('safetensors: atomic saves', () => {
     // with SIGKILL after a varying delay. What is at the path must always load whole.
     const path = join(dir, 'atomic.safetensors');
     const script = `
-      import * as tf from ${JSON.stringify(new URL('../src/index.ts', import.meta.url).pathname)};
+      import * as tf from ${JSON.stringify(SRC_INDEX)};
       const path = ${JSON.stringify(path)};
       for (let g = 1; ; g++) {
         await tf.io.saveSafetensors(path, { w: tf.fill([1 << 20], g) }, { generation: String(g) });
@@ -178,14 +178,7 @@ describe('safetensors: atomic saves', () => {
       }`;
     let lastGeneration = 0;
     for (const delay of [0, 15, 40, 90, 160]) {
-      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.once('data', () => resolve());
-        child.once('exit', (code) => reject(new Error(`the writer exited early with ${code}`)));
-      });
-      await new Promise((r) => setTimeout(r, delay));
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await killWriterAfter(script, delay);
       expect(existsSync(path)).toBe(true);
       const { tensors, metadata } = await tf.io.readSafetensors(path);
       const g = Number(metadata.generation);

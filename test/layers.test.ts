@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
 import type { Tensor, Variable } from '../src/index.js';
-import { checkGradients } from './support/gradcheck.js';
+import { checkGradients, checkVariableGradients } from './support/gradcheck.js';
 import { rng } from './support/random.js';
 
 const f64 = (values: number[] | number[][] | number[][][] | number[][][][], shape?: number[]) => tf.tensor(values, shape, 'float64');
@@ -231,29 +231,7 @@ function checkWeightGradients(layer: tf.layers.Layer, x: Tensor | Tensor[], trai
   const out = () => layer.apply(x, { training }) as Tensor;
   const y0 = out();
   const r = tf.tensor(Array.from({ length: y0.size }, () => 2 * rand() - 1), y0.shape, 'float64');
-  const loss = () => tf.sum(tf.mul(out(), r));
-  const vars = layer.trainableWeights;
-  const tape = new tf.GradientTape();
-  const L = tape.record(loss);
-  const grads = tape.gradient(L, vars) as (Tensor | null)[];
-  const failures: string[] = [];
-  vars.forEach((v: Variable, i) => {
-    const g = grads[i];
-    if (g === null) { failures.push(`${v.path}: null gradient`); return; }
-    const gv = g.dataSync();
-    const base = Float64Array.from(v.dataSync());
-    for (let k = 0; k < base.length; k++) {
-      const eps = 1e-6;
-      const plus = base.slice(); plus[k] += eps;
-      const minus = base.slice(); minus[k] -= eps;
-      v.assign(tf.tensor(plus, v.shape, 'float64')); const lp = loss().item();
-      v.assign(tf.tensor(minus, v.shape, 'float64')); const lm = loss().item();
-      v.assign(tf.tensor(base, v.shape, 'float64'));
-      const numeric = (lp - lm) / (2 * eps);
-      if (Math.abs(numeric - gv[k]) > 1e-6 * Math.max(1, Math.abs(numeric))) failures.push(`${v.path}[${k}]: analytic ${gv[k]}, numeric ${numeric}`);
-    }
-  });
-  return failures;
+  return checkVariableGradients(() => tf.sum(tf.mul(out(), r)), layer.trainableWeights);
 }
 
 describe('gradients through every layer (float64)', () => {

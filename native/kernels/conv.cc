@@ -32,25 +32,6 @@ constexpr int64_t kShallowK = 32;          // up to this k, the forward streams 
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-float* scratch(int64_t n) {
-  struct Buf {
-    std::unique_ptr<float[]> p;
-    int64_t cap = 0;
-  };
-  thread_local Buf b;
-  if (b.cap < n) {
-    b.p.reset(new float[size_t(n + 16)]);
-    b.cap = n;
-  }
-  uintptr_t p = reinterpret_cast<uintptr_t>(b.p.get());
-  return reinterpret_cast<float*>((p + 63) & ~uintptr_t(63));
-}
-
-void run_tasks(int64_t n, bool threaded, const std::function<void(int64_t)>& fn) {
-  if (threaded && n > 1) parallel_for(n, fn);
-  else for (int64_t t = 0; t < n; t++) fn(t);
-}
-
 bool pointwise(const ConvGeom& g) {
   return g.fh == 1 && g.fw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pl == 0 && g.out_h == g.in_h &&
          g.out_w == g.in_w;
@@ -199,7 +180,7 @@ void conv2d_run(const ConvGeom& g, const float* x, const float* w, float* y) {
   const bool by_tiles = big && tiles >= num_threads();
   run_tasks(tiles, by_tiles, [&](int64_t tile) {
     const int64_t r0 = tile * rows, r1 = std::min(m, r0 + rows);
-    float* col = scratch((r1 - r0) * k);
+    float* col = thread_scratch(2, (r1 - r0) * k);
     patches<false>(const_cast<float*>(x), g, r0, r1, col);
     // A shallow product (first layers: k = fh·fw·inC of 9 to 27) is output-bound: stream the
     // filter rows once per patch row, accumulators in registers (packing would cost more).
@@ -222,7 +203,7 @@ void conv2d_backprop_input_run(const ConvGeom& g, const float* dy, const float* 
   const bool by_images = big && g.batch >= num_threads();
   run_tasks(g.batch, by_images, [&](int64_t img) {
     std::fill(dx + img * image, dx + (img + 1) * image, 0.0f);
-    float* col = scratch(rows * k);
+    float* col = thread_scratch(2, rows * k);
     for (int64_t r0 = img * per_image; r0 < (img + 1) * per_image; r0 += rows) {
       const int64_t r1 = std::min((img + 1) * per_image, r0 + rows);
       gemm_f32_run(dy + r0 * n, n, 1, w, 1, n, col, r1 - r0, k, n, big && !by_images);
@@ -248,7 +229,7 @@ void conv2d_backprop_filter_run(const ConvGeom& g, const float* x, const float* 
   run_tasks(groups, by_groups, [&](int64_t grp) {
     float* acc = part.data() + grp * size;
     const int64_t t0 = grp * tiles / groups, t1 = (grp + 1) * tiles / groups;
-    float* col = scratch(rows * k + (t1 - t0 > 1 ? size : 0));
+    float* col = thread_scratch(2, rows * k + (t1 - t0 > 1 ? size : 0));
     float* tmp = col + rows * k;
     for (int64_t tile = t0; tile < t1; tile++) {
       const int64_t r0 = tile * rows, r1 = std::min(m, r0 + rows);

@@ -38,27 +38,6 @@ constexpr int64_t kStreamMinElements = kMatmulMinFlops / 8;
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-// Grow-only 64-byte-aligned scratch of this thread: slot 0 packed B, slot 1 packed A.
-float* scratch(int slot, int64_t n) {
-  struct Buf {
-    std::unique_ptr<float[]> p;
-    int64_t cap = 0;
-  };
-  thread_local Buf bufs[2];
-  Buf& b = bufs[slot];
-  if (b.cap < n) {
-    b.p.reset(new float[size_t(n + 16)]);
-    b.cap = n;
-  }
-  uintptr_t p = reinterpret_cast<uintptr_t>(b.p.get());
-  return reinterpret_cast<float*>((p + 63) & ~uintptr_t(63));
-}
-
-void run_tasks(int64_t n, bool threaded, const std::function<void(int64_t)>& fn) {
-  if (threaded && n > 1) parallel_for(n, fn);
-  else for (int64_t t = 0; t < n; t++) fn(t);
-}
-
 void gemm_f32(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t rsb, int64_t csb, float* c,
               int64_t m, int64_t n, int64_t k, bool threaded) {
   if (k == 0) {
@@ -81,7 +60,7 @@ void gemm_f32(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t 
   }
 
   if (n <= NR && csa == 1) {  // one B sliver: stream rows of A in place
-    float* pb = scratch(0, ceil_div(k, 1) * NR);
+    float* pb = thread_scratch(0, ceil_div(k, 1) * NR);
     t->gemm_pack_b(b, rsb, csb, int(n), k, pb);
     const int64_t row_slivers = ceil_div(m, MR);
     const int streams = threaded && m * k >= kStreamMinElements ? num_threads() : 1;
@@ -117,12 +96,12 @@ void gemm_f32(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t 
       const int64_t kc = std::min(kcs, k - pc);
       const int accumulate = pc > 0;
       const int64_t chunk = direct_a ? m : std::max<int64_t>(1, kPackedA / (MR * kc)) * MR;
-      float* pb = scratch(0, row_parts * slivers * NR * kc);
+      float* pb = thread_scratch(0, row_parts * slivers * NR * kc);
       for (int64_t ic = 0; ic < m; ic += chunk) {
         const int64_t mc = std::min(chunk, m - ic), row_slivers = ceil_div(mc, MR);
         const int64_t per_part = ceil_div(row_slivers, row_parts);
         const float* ac = a + ic * rsa + pc * csa;
-        float* pa = direct_a ? nullptr : scratch(1, row_slivers * MR * kc);
+        float* pa = direct_a ? nullptr : thread_scratch(1, row_slivers * MR * kc);
         if (!direct_a) {
           run_tasks(ceil_div(row_slivers, kPackGroup), threads > 1, [&](int64_t task) {
             const int64_t q1 = std::min(row_slivers, (task + 1) * kPackGroup);

@@ -45,31 +45,19 @@ export interface MatmulArgs {
  * channel c only). Output (oh, ow) reads input (oh·strideH − padTop + kh·dilationH, …); positions
  * outside the input read zeros.
  */
-export interface Conv2DArgs {
-  batch: number;
-  inH: number;
-  inW: number;
+export interface Conv2DArgs extends Window2D {
   inC: number;
-  outH: number;
-  outW: number;
   outC: number;
-  fh: number;
-  fw: number;
-  strideH: number;
-  strideW: number;
   dilationH: number;
   dilationW: number;
-  padTop: number;
-  padLeft: number;
   depthwise: boolean;
 }
 
-/** A pooling window over NHWC data: x [batch, inH, inW, channels], out [batch, outH, outW, channels]. */
-export interface PoolArgs {
+/** The geometry conv and pool kernels share: a sliding window over NHWC data, channels aside. */
+export interface Window2D {
   batch: number;
   inH: number;
   inW: number;
-  channels: number;
   outH: number;
   outW: number;
   fh: number;
@@ -78,6 +66,11 @@ export interface PoolArgs {
   strideW: number;
   padTop: number;
   padLeft: number;
+}
+
+/** A pooling window over NHWC data: x [batch, inH, inW, channels], out [batch, outH, outW, channels]. */
+export interface PoolArgs extends Window2D {
+  channels: number;
 }
 
 export type PoolOp = 'max' | 'avg';

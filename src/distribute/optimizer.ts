@@ -8,8 +8,7 @@
  */
 import { Tensor, toTensor } from '../tensor.js';
 import { Variable } from '../variable.js';
-import { GradientTape } from '../autodiff/tape.js';
-import { Optimizer } from '../optimizers/optimizer.js';
+import { Optimizer, withMembers } from '../optimizers/optimizer.js';
 import type { FloatArray } from '../dtype.js';
 import type { MpiArray } from '../backend/native/native-backend.js';
 import { checkInteger, checkOptions, show } from '../validate.js';
@@ -60,45 +59,28 @@ export interface DistributedOptimizerOptions {
 
 const wrapped = new WeakSet<object>();
 
+/** The bucket size in bytes: the option, else TAPEFLOW_FUSION_THRESHOLD, else 64 MiB. */
+function fusionThreshold(option: number | undefined): number {
+  const env = process.env.TAPEFLOW_FUSION_THRESHOLD;
+  return checkInteger(option ?? (env ? Number(env) : DEFAULT_FUSION_BYTES), 'DistributedOptimizer', 'fusionThreshold', 1);
+}
+
 /**
  * `new tf.distribute.DistributedOptimizer(optimizer)`: the same optimizer (it is still an
- * `Adam`, say, with the same options, state and `iterations`), whose `applyGradients` and
- * `minimize` first average the gradients over all ranks. Use it in place of the optimizer on
+ * `Adam`, say, with the same options, state and `iterations`), whose `applyGradients` (and so
+ * `minimize`) first averages the gradients over all ranks. Use it in place of the optimizer on
  * every rank.
  */
 export class DistributedOptimizer {
   constructor(optimizer: Optimizer, options?: DistributedOptimizerOptions | null) {
     if (!(optimizer instanceof Optimizer)) throw new TypeError(`DistributedOptimizer: expected an optimizer (tf.optimizers.*), got ${show(optimizer)}`);
     const opts = checkOptions(options, { fusionThreshold: 'integer' }, 'DistributedOptimizer');
-    const envThreshold = process.env.TAPEFLOW_FUSION_THRESHOLD;
-    const threshold = checkInteger(opts.fusionThreshold ?? (envThreshold ? Number(envThreshold) : DEFAULT_FUSION_BYTES), 'DistributedOptimizer', 'fusionThreshold', 1);
-    const applyGradients = (pairs: Iterable<readonly [Tensor | null | undefined, Variable]>): number =>
-      optimizer.applyGradients(averageGradients([...pairs], threshold, `${optimizer.name}.applyGradients`));
-    // minimize as the base class does it, but through the averaging applyGradients.
-    const minimize = (lossFn: () => Tensor, varList: Variable[]): Tensor => {
-      const op = `${optimizer.name}.minimize`;
-      if (typeof lossFn !== 'function') throw new TypeError(`${op}: loss must be a function returning a tensor`);
-      if (!Array.isArray(varList) || varList.length === 0 || !varList.every((v) => v instanceof Variable)) {
-        throw new TypeError(`${op}: varList must be a non-empty array of tf.Variable (the variables to train), got ${show(varList)}`);
-      }
-      const tape = new GradientTape();
-      const loss = tape.record(lossFn);
-      if (!(loss instanceof Tensor)) throw new TypeError(`${op}: the loss function must return a tensor`);
-      const grads = tape.gradient(loss, varList) as (Tensor | null)[];
-      applyGradients(grads.map((g, i) => [g, varList[i]] as const));
-      return loss;
-    };
-    const proxy = new Proxy(optimizer, {
-      get(target, key) {
-        if (key === 'applyGradients') return applyGradients;
-        if (key === 'minimize') return minimize;
-        if (key === 'fusionThreshold') return threshold;
-        const value = Reflect.get(target, key, target) as unknown;
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-      set(target, key, value) {
-        return Reflect.set(target, key, value, target);
-      },
+    const threshold = fusionThreshold(opts.fusionThreshold);
+    // The base minimize runs with the proxy as `this`, so it steps through the averaging applyGradients.
+    const proxy = withMembers(optimizer, {
+      applyGradients: (pairs: Iterable<readonly [Tensor | null | undefined, Variable]>): number =>
+        optimizer.applyGradients(averageGradients([...pairs], threshold, `${optimizer.name}.applyGradients`)),
+      fusionThreshold: threshold,
     });
     wrapped.add(proxy);
     return proxy as unknown as DistributedOptimizer;
@@ -172,7 +154,7 @@ function averageGradients(pairs: (readonly [Tensor | null | undefined, Variable]
 
 /** `fit`'s view of the job (models/data-parallel.ts), installed by `init()` in a job of several ranks. */
 export function fitDataParallel(rank: number, size: number): DataParallel {
-  const threshold = Number(process.env.TAPEFLOW_FUSION_THRESHOLD ?? DEFAULT_FUSION_BYTES);
+  const threshold = fusionThreshold(undefined);
   return {
     rank,
     size,

@@ -1,6 +1,6 @@
 /**
  * Convolutions over NHWC data: conv2d, conv1d, depthwiseConv2d and conv2dTranspose (TF.js
- * signatures; DESIGN.md part 1c). All four are three differentiable cores sharing one geometry
+ * signatures; the README's API table). All four are three differentiable cores sharing one geometry
  * (`Conv2DArgs`): the forward correlation, its input gradient (a transposed convolution) and
  * its filter gradient (a correlation of input and upstream gradient). Each core's gradient rule
  * is written with the other two, so derivatives of any order work. `depthwise` in the geometry

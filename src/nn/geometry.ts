@@ -7,25 +7,12 @@
  */
 import { fmt } from '../shape.js';
 import { show } from '../validate.js';
+import type { Window2D } from '../backend/backend.js';
 
 export type PadArg = 'same' | 'valid' | number | number[][];
 
 /** A sliding window over NHWC data: everything a conv or pool kernel needs but channels. */
-export interface Window {
-  batch: number;
-  inH: number;
-  inW: number;
-  outH: number;
-  outW: number;
-  fh: number;
-  fw: number;
-  strideH: number;
-  strideW: number;
-  dilationH: number;
-  dilationW: number;
-  padTop: number;
-  padLeft: number;
-}
+export type Window = Window2D & { dilationH: number; dilationW: number };
 
 /** A number or [h, w] of positive integers (strides, dilations, window sizes). */
 export function pair(value: unknown, op: string, arg: string): [number, number] {

@@ -578,6 +578,20 @@ function cloneVariableState(st: VariableState): VariableState {
 }
 
 /** A concrete optimizer class, constructed from its options. */
+/**
+ * The optimizer itself with some members replaced: a proxy whose every other property, getter
+ * and setter is the optimizer's (it stays an instance of its class, with its options, state and
+ * `iterations`). Inherited methods run with the proxy as `this`, so the base `minimize` calls a
+ * replaced `applyGradients`. DistributedOptimizer (src/distribute/) and tapeflow/tfjs's
+ * `tf.train` (src/tfjs/train.ts) are built this way.
+ */
+export function withMembers<T extends Optimizer, M extends object>(optimizer: T, members: M): T & M {
+  return new Proxy(optimizer, {
+    get: (target, key, receiver) => (Object.hasOwn(members, key) ? (members as Record<string | symbol, unknown>)[key] : Reflect.get(target, key, receiver)),
+    set: (target, key, value) => Reflect.set(target, key, value, target),
+  }) as T & M;
+}
+
 export type OptimizerClass = new (options?: OptimizerOptions) => Optimizer;
 
 export const OPTIMIZERS = new Registry<OptimizerClass>('optimizer');

@@ -10,7 +10,7 @@ import { Adadelta } from '../optimizers/adadelta.js';
 import { Adagrad } from '../optimizers/adagrad.js';
 import { Adam } from '../optimizers/adam.js';
 import { Adamax } from '../optimizers/adamax.js';
-import type { Optimizer } from '../optimizers/optimizer.js';
+import { withMembers, type Optimizer } from '../optimizers/optimizer.js';
 import { RMSprop } from '../optimizers/rmsprop.js';
 import { SGD } from '../optimizers/sgd.js';
 import { Tensor } from '../tensor.js';
@@ -62,31 +62,19 @@ function tfjsOptimizer(keras: Optimizer): TfjsOptimizer {
     applyGradients(grads);
     return returnCost ? value : null;
   };
-  const own: Record<string | symbol, unknown> = { minimize, computeGradients, applyGradients, dispose: () => undefined };
-  return new Proxy(keras, {
-    get(target, key) {
-      if (Object.hasOwn(own, key)) return own[key];
-      const value = Reflect.get(target, key, target) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-    set(target, key, value) {
-      return Reflect.set(target, key, value, target);
-    },
-  }) as TfjsOptimizer;
+  return withMembers(keras, { minimize, computeGradients, applyGradients, dispose: () => undefined }) as TfjsOptimizer;
 }
 
-const opt = tfjsOptimizer;
-
 export const train = {
-  sgd: (learningRate: number) => opt(new SGD({ learningRate })),
-  momentum: (learningRate: number, momentum: number, useNesterov = false) => opt(new SGD({ learningRate, momentum, nesterov: useNesterov })),
-  adam: (learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null) => opt(new Adam({ learningRate, beta1, beta2, epsilon: epsilon ?? EPSILON })),
-  adagrad: (learningRate: number, initialAccumulatorValue = 0.1) => opt(new Adagrad({ learningRate, initialAccumulatorValue, epsilon: EPSILON })),
-  adadelta: (learningRate = 0.001, rho = 0.95, epsilon: number | null = null) => opt(new Adadelta({ learningRate, rho, epsilon: epsilon ?? EPSILON })),
+  sgd: (learningRate: number) => tfjsOptimizer(new SGD({ learningRate })),
+  momentum: (learningRate: number, momentum: number, useNesterov = false) => tfjsOptimizer(new SGD({ learningRate, momentum, nesterov: useNesterov })),
+  adam: (learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null) => tfjsOptimizer(new Adam({ learningRate, beta1, beta2, epsilon: epsilon ?? EPSILON })),
+  adagrad: (learningRate: number, initialAccumulatorValue = 0.1) => tfjsOptimizer(new Adagrad({ learningRate, initialAccumulatorValue, epsilon: EPSILON })),
+  adadelta: (learningRate = 0.001, rho = 0.95, epsilon: number | null = null) => tfjsOptimizer(new Adadelta({ learningRate, rho, epsilon: epsilon ?? EPSILON })),
   adamax: (learningRate = 0.002, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null, decay = 0) => {
     if (decay !== 0) throw new Error('train.adamax: a decay other than 0 is not supported; use a learning-rate schedule (tf.optimizers.schedules)');
-    return opt(new Adamax({ learningRate, beta1, beta2, epsilon: epsilon ?? EPSILON }));
+    return tfjsOptimizer(new Adamax({ learningRate, beta1, beta2, epsilon: epsilon ?? EPSILON }));
   },
   rmsprop: (learningRate: number, decay = 0.9, momentum = 0, epsilon: number | null = null, centered = false) =>
-    opt(new RMSprop({ learningRate, rho: decay, momentum, epsilon: epsilon ?? EPSILON, centered })),
+    tfjsOptimizer(new RMSprop({ learningRate, rho: decay, momentum, epsilon: epsilon ?? EPSILON, centered })),
 };
