@@ -72,6 +72,7 @@ export function init(): WorldInfo {
   if (raw === null || typeof raw.mpiInit !== 'function') {
     throw new Error(`distribute.init: this process was started by an MPI launcher (${launcher} is set), but MPI needs tapeflow's native addon, which did not load: ${error ?? 'it has no MPI exports (rebuild with npm run build:native)'}`);
   }
+  keepUcxOutOfLibc();
   let started: ReturnType<Mpi['mpiInit']>;
   try {
     started = raw.mpiInit(libraryCandidates());
@@ -84,6 +85,20 @@ export function init(): WorldInfo {
   tieProcessToJob(world.rank);
   if (world.size > 1 && onJoin !== null) onJoin(world);
   return world;
+}
+
+/**
+ * UCX (the transport under Debian's MPICH, and Open MPI's `pml ucx`) by default patches libc's
+ * mmap/munmap/brk in place while MPI_Init runs, to learn when registered memory goes away. A Node
+ * process already runs V8's worker threads, which call those functions meanwhile; a thread that
+ * meets a half-patched function corrupts the heap. Measured with MPICH 4 and UCX 1.13 on 3 ranks
+ * (`mpiexec.mpich -np 3 node --import tsx test/distribute/worker.ts collectives`): 6 of 80 jobs
+ * died of SIGSEGV in malloc or V8 without this (UCX_MEM_MALLOC_HOOKS=no did not help), none of 130 with UCX_MEM_EVENTS=no. The events
+ * serve RDMA registration caches only; a user who wants them sets the variable themselves.
+ * Set before libmpi loads, so UCX reads it at MPI_Init (Node's process.env writes the C environ).
+ */
+function keepUcxOutOfLibc(): void {
+  process.env.UCX_MEM_EVENTS ??= 'no';
 }
 
 /**

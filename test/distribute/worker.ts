@@ -11,7 +11,7 @@ const { rank, size } = world;
 // Each rank's result goes to its own file in TAPEFLOW_RESULTS (stdout is shared by all ranks and
 // carries rank 0's progress output, so lines of different ranks can run together there).
 const print = (extra: object) => {
-  const line = JSON.stringify({ rank, size, abi: world.abi, ...extra });
+  const line = JSON.stringify({ rank, size, abi: world.abi, ucxMemEvents: process.env.UCX_MEM_EVENTS ?? null, ...extra });
   if (process.env.TAPEFLOW_RESULTS) writeFileSync(join(process.env.TAPEFLOW_RESULTS, `rank-${rank}.json`), line);
   else process.stdout.write(`${line}\n`);
 };
