@@ -1,8 +1,8 @@
 /**
  * Collectives on tensors across the ranks of the job (world.ts): `allReduce`, `allGather`,
  * `broadcast`, `barrier`, on float32, float64 and int32. Each returns a new tensor and leaves
- * its input alone; the input's storage goes to MPI as the send buffer and a fresh array as the
- * receive buffer, so nothing is copied on the way. In a world of size 1 they return a copy.
+ * its input alone; the input's storage (`values`, not a `dataSync` copy) goes to MPI as the send
+ * buffer and a fresh array as the receive buffer, so nothing is copied on the way. In a world of size 1 they return a copy.
  * Every rank must make the same calls in the same order with the same shapes, as in MPI.
  */
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
@@ -37,8 +37,8 @@ export function allReduce(xLike: TensorLike, options?: { op?: ReduceOp } | null)
   if (opName === 'mean' && x.dtype === 'int32') throw new TypeError("allReduce: op 'mean' needs a float tensor (an int32 mean is not exact); use 'sum' or cast x first");
   const out = allocateOutput(x.dtype, x.size) as MpiArray;
   const m = calls('allReduce');
-  if (m === null) out.set(x.dataSync() as MpiArray);
-  else m.mpiAllReduce(x.dataSync() as MpiArray, out, OP_CODES[opName === 'mean' ? 'sum' : opName]);
+  if (m === null) out.set(x.values as MpiArray);
+  else m.mpiAllReduce(x.values as MpiArray, out, OP_CODES[opName === 'mean' ? 'sum' : opName]);
   if (opName === 'mean') {
     const n = current().size;
     for (let i = 0; i < out.length; i++) out[i] /= n;
@@ -55,8 +55,8 @@ export function allGather(xLike: TensorLike): Tensor {
   const n = current().size;
   const out = allocateOutput(x.dtype, x.size * n) as MpiArray;
   const m = calls('allGather');
-  if (m === null) out.set(x.dataSync() as MpiArray);
-  else m.mpiAllGather(x.dataSync() as MpiArray, out);
+  if (m === null) out.set(x.values as MpiArray);
+  else m.mpiAllGather(x.values as MpiArray, out);
   const shape = x.rank === 0 ? [n] : [x.shape[0] * n, ...x.shape.slice(1)];
   return new Tensor(out, shape, x.dtype);
 }
@@ -70,7 +70,7 @@ export function broadcast(xLike: TensorLike, root = 0): Tensor {
   const r = checkRoot(root, 'broadcast');
   const m = calls('broadcast');
   const out = allocateOutput(x.dtype, x.size) as MpiArray;
-  out.set(x.dataSync() as MpiArray);
+  out.set(x.values as MpiArray);
   if (m !== null) {
     checkSameShape(x.shape, x.dtype, r, 'broadcast');
     m.mpiBroadcast(out, r);

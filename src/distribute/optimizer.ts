@@ -9,7 +9,7 @@
 import { Tensor, toTensor } from '../tensor.js';
 import { Variable } from '../variable.js';
 import { Optimizer, withMembers } from '../optimizers/optimizer.js';
-import type { FloatArray } from '../dtype.js';
+import { allocateOutput, type FloatArray } from '../dtype.js';
 import type { MpiArray } from '../backend/native/native-backend.js';
 import { checkInteger, checkOptions, show } from '../validate.js';
 import { checkRoot, checkSameShape } from './collectives.js';
@@ -37,7 +37,7 @@ export function broadcastVariables(variables: readonly Variable[], root = 0): vo
     const buffer = (dtype === 'float32' ? new Float32Array(total) : dtype === 'float64' ? new Float64Array(total) : new Int32Array(total)) as MpiArray;
     let at = 0;
     for (const v of group) {
-      buffer.set(v.dataSync() as MpiArray, at);
+      buffer.set(v.values as MpiArray, at);
       at += v.size;
     }
     m.mpiBroadcast(buffer, r);
@@ -127,16 +127,22 @@ function averageGradients(pairs: (readonly [Tensor | null | undefined, Variable]
         elements += grads[members[end]]!.size;
         end++;
       }
-      const send = (dtype === 'float32' ? new Float32Array(elements) : new Float64Array(elements)) as FloatArray;
+      // A bucket of one unscaled gradient is sent from the gradient's own storage (MPI only reads it).
+      let send: FloatArray;
       let at = 0;
-      for (let k = start; k < end; k++) {
-        send.set(grads[members[k]]!.dataSync() as FloatArray, at);
-        at += grads[members[k]]!.size;
+      if (end - start === 1 && weight === undefined) {
+        send = grads[members[start]]!.values as FloatArray;
+      } else {
+        send = allocateOutput(dtype, elements) as FloatArray;
+        for (let k = start; k < end; k++) {
+          send.set(grads[members[k]]!.values as FloatArray, at);
+          at += grads[members[k]]!.size;
+        }
       }
       // With a weight (fit's share of the global batch) each rank scales before the sum;
       // without, the sum is divided by the number of ranks after (Horovod's average).
       if (weight !== undefined) for (let i = 0; i < send.length; i++) send[i] *= weight;
-      const sum = (dtype === 'float32' ? new Float32Array(elements) : new Float64Array(elements)) as FloatArray;
+      const sum = allocateOutput(dtype, elements) as FloatArray;
       m.mpiAllReduce(send, sum, 0);
       if (weight === undefined) for (let i = 0; i < sum.length; i++) sum[i] /= size;
       at = 0;
