@@ -89,7 +89,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
 }
 const peakRssAll = peakRssMiB();
 
-// ---- PyTorch (bench/torch.py in a child python3), for the workloads with a `torch` job ---------
+// ---- PyTorch (bench/pytorch_peer.py in a child python3), for the workloads with a `torch` job ---------
 const torchWorkloads = WORKLOADS.filter((w) => w.torch);
 let torch: { version?: string; threads?: number; seconds: Map<Workload, number>; error?: string } = { seconds: new Map() };
 if (torchWorkloads.length > 0) {
@@ -98,7 +98,7 @@ if (torchWorkloads.length > 0) {
     torch.error = probe.error ? `python3 not runnable (${probe.error.message})` : "python3 -c 'import torch' failed";
   } else {
     log(`  torch  ${torchWorkloads.length} workloads …`);
-    const r = spawnSync('python3', [join(root, 'bench', 'torch.py'), String(Math.max(1, info.threads)), String((quick ? 30 : 500) / 1000)], {
+    const r = spawnSync('python3', [join(root, 'bench', 'pytorch_peer.py'), String(Math.max(1, info.threads)), String((quick ? 30 : 500) / 1000)], {
       input: JSON.stringify(torchWorkloads.map((w) => w.torch)), encoding: 'utf8', maxBuffer: 1 << 24,
     });
     try {
@@ -106,7 +106,7 @@ if (torchWorkloads.length > 0) {
       torch = { version: parsed.version, threads: parsed.threads, seconds: new Map() };
       torchWorkloads.forEach((w, i) => { if (parsed.seconds[i] !== null) torch.seconds.set(w, parsed.seconds[i] as number); });
     } catch {
-      torch.error = `bench/torch.py failed: ${(r.stderr || '').split('\n')[0]}`;
+      torch.error = `bench/pytorch_peer.py failed: ${(r.stderr || '').split('\n')[0]}`;
     }
   }
 }
@@ -268,7 +268,7 @@ if (torchWorkloads.length > 0) {
   out.push('');
   if (torch.error) out.push(`PyTorch: n/a (${torch.error})`);
   else {
-    out.push(`PyTorch ${torch.version} CPU, ${torch.threads} threads (bench/torch.py; NCHW)   torch      native   nat÷torch   torch thru`);
+    out.push(`PyTorch ${torch.version} CPU, ${torch.threads} threads (bench/pytorch_peer.py; NCHW)   torch      native   nat÷torch   torch thru`);
     for (const w of torchWorkloads) {
       const t = torch.seconds.get(w), n = results.get(w)!.seconds.native;
       out.push(`  ${w.name.padEnd(49)}${(t === undefined ? 'failed' : fmtTime(t)).padStart(10)}${fmtTime(n).padStart(12)}${fmtRatio(t, n).padStart(12)}` +

@@ -26,11 +26,11 @@ export interface Workload {
   skip?: Partial<Record<Engine, string>>;
   /** The timed function returns a promise, awaited before the next call (`fit`). */
   async?: boolean;
-  /** The same math for PyTorch's CPU backend (bench/torch.py), when `python3 -c 'import torch'` works. */
+  /** The same math for PyTorch's CPU backend (bench/pytorch_peer.py), when `python3 -c 'import torch'` works. */
   torch?: TorchJob;
 }
 
-/** A job for bench/torch.py: a conv2d pass or a 2x2/2 max pool on NCHW tensors of these NHWC shapes. */
+/** A job for bench/pytorch_peer.py: a conv2d pass or a 2x2/2 max pool on NCHW tensors of these NHWC shapes. */
 export interface TorchJob {
   kind: 'conv2d' | 'conv2dGrad' | 'maxPool';
   x: number[];

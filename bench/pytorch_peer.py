@@ -3,6 +3,8 @@
 # as JSON on stdin; argv: thread count, seconds of timing per job. Tensors are PyTorch's own NCHW
 # layout of the same NHWC shapes; values uniform in [-1, 1]. Timing mirrors bench/lib.ts: warm
 # up for a third of the budget, batch calls to ~1/10 of it, median of 7 batches.
+# (Not named torch.py: Python puts the script's folder first on sys.path, so that name would
+# shadow the torch package it imports.)
 import json
 import sys
 import time
