@@ -93,12 +93,14 @@ const peakRssAll = peakRssMiB();
 const torchWorkloads = WORKLOADS.filter((w) => w.torch);
 let torch: { version?: string; threads?: number; seconds: Map<Workload, number>; error?: string } = { seconds: new Map() };
 if (torchWorkloads.length > 0) {
-  const probe = spawnSync('python3', ['-c', 'import torch'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  if (probe.status !== 0) {
-    torch.error = probe.error ? `python3 not runnable (${probe.error.message})` : "python3 -c 'import torch' failed";
+  // The first Python that imports torch: the one on PATH (a pyenv or venv one, say), else the
+  // system's, where Debian's python3-torch installs.
+  const python = ['python3', '/usr/bin/python3'].find((py) => spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
+  if (python === undefined) {
+    torch.error = "neither python3 nor /usr/bin/python3 can 'import torch' (Debian: apt-get install python3-torch)";
   } else {
-    log(`  torch  ${torchWorkloads.length} workloads …`);
-    const r = spawnSync('python3', [join(root, 'bench', 'pytorch_peer.py'), String(Math.max(1, info.threads)), String((quick ? 30 : 500) / 1000)], {
+    log(`  torch  ${torchWorkloads.length} workloads (${python}) …`);
+    const r = spawnSync(python, [join(root, 'bench', 'pytorch_peer.py'), String(Math.max(1, info.threads)), String((quick ? 30 : 500) / 1000)], {
       input: JSON.stringify(torchWorkloads.map((w) => w.torch)), encoding: 'utf8', maxBuffer: 1 << 24,
     });
     try {
