@@ -48,6 +48,18 @@ def seconds(fn):
 
 
 def make(job):
+    if job["kind"] == "lstm":
+        # the same loss as the tapeflow row: the sum of the last step's output, gradients for
+        # the input and every weight (PyTorch's LSTM has two bias vectors where Keras has one)
+        batch, steps, features = job["x"]
+        lstm = torch.nn.LSTM(features, job["units"], batch_first=True)
+        xs = uniform(batch, steps, features).requires_grad_(True)
+        sources = [xs, *lstm.parameters()]
+
+        def lstm_grads():
+            out, _ = lstm(xs)
+            torch.autograd.grad(out[:, -1].sum(), sources)
+        return lstm_grads
     n, h, w, c = job["x"]
     x = uniform(n, c, h, w)
     if job["kind"] == "maxPool":

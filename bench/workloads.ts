@@ -30,11 +30,15 @@ export interface Workload {
   torch?: TorchJob;
 }
 
-/** A job for bench/pytorch_peer.py: a conv2d pass or a 2x2/2 max pool on NCHW tensors of these NHWC shapes. */
+/**
+ * A job for bench/pytorch_peer.py: a conv2d pass or a 2x2/2 max pool on NCHW tensors of these
+ * NHWC shapes, or an LSTM layer's forward + backward on x [batch, time, features] with `units`.
+ */
 export interface TorchJob {
-  kind: 'conv2d' | 'conv2dGrad' | 'maxPool';
+  kind: 'conv2d' | 'conv2dGrad' | 'maxPool' | 'lstm';
   x: number[];
   filter?: number[];
+  units?: number;
 }
 
 const rnd = (shape: number[], seed: number) => tf.random.uniform(shape, { minval: -1, maxval: 1, seed });
@@ -469,6 +473,7 @@ function lstmLayer(): Workload {
     name: `LSTM fwd+bwd b${LB} t${LT} ${LD}→${LU}`,
     units: { count: LSTM_FLOPS, unit: 'GFLOP/s' },
     limit: 'peak',
+    torch: { kind: 'lstm', x: [LB, LT, LD], units: LU },
     tapeflow: () => {
       const x = rnd([LB, LT, LD], 1);
       const layer = tf.layers.lstm({ units: LU, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), recurrentInitializer: tf.initializers.glorotUniform({ seed: 3 }) });
