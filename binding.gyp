@@ -6,6 +6,7 @@
         "native/addon.cc",
         "native/threadpool.cc",
         "native/probes.cc",
+        "native/cpu.cc",
         "native/mpi.cc",
         "native/kernels/unary.cc",
         "native/kernels/binary.cc",

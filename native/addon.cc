@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "args.h"
+#include "cpu.h"
 #include "kernels/kernels.h"
 #include "simd/simd.h"
 #include "threadpool.h"
@@ -437,6 +438,24 @@ Napi::Value info_fn(const Napi::CallbackInfo& info) {
   o.Set("simd", simd::active()->name);
   o.Set("threads", num_threads());
   o.Set("simdAvailable", simd::available_levels());
+  const cpu::Info& c = cpu::info();
+  Napi::Object co = Napi::Object::New(info.Env());
+  co.Set("vendor", c.vendor);
+  co.Set("family", c.family);
+  co.Set("model", c.model);
+  co.Set("l1d", double(c.l1d.bytes));
+  co.Set("l1dWays", c.l1d.ways);
+  co.Set("l2", double(c.l2.bytes));
+  co.Set("l3", double(c.l3.bytes));
+  o.Set("cpu", co);
+  const GemmPlan g = gemm_plan(num_threads());
+  Napi::Object go = Napi::Object::New(info.Env());
+  go.Set("tile", std::to_string(g.mr) + "x" + std::to_string(g.nr));
+  go.Set("kc", double(g.kc));
+  go.Set("nc", double(g.nc));
+  go.Set("packA", g.pack_a == kPackAuto ? "auto" : g.pack_a == kPackAlways ? "always" : "never");
+  go.Set("source", g.source);
+  o.Set("gemm", go);
   return o;
 }
 

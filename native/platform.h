@@ -10,6 +10,7 @@
 //   TAPEFLOW_PAUSE()                        spin-wait hint (pause / yield)
 //   tapeflow::int128                        signed 128-bit integer for overflow-proof checks
 //   tapeflow::platform::cpu_avx2_fma(), cpu_avx512f()   the CPU and the OS support the level
+//   tapeflow::platform::cpuid(leaf, subleaf, r)          raw cpuid (x86-64): r = eax, ebx, ecx, edx
 //   tapeflow::platform::aligned_malloc / aligned_free
 //
 // Targets. GCC: `#pragma GCC target` between push/pop_options. clang ignores that pragma, so it
@@ -43,6 +44,8 @@
 #endif
 #if defined(_MSC_VER)
 #include <intrin.h>
+#elif TAPEFLOW_X86_64
+#include <cpuid.h>
 #endif
 #if defined(_WIN32)
 #include <malloc.h>
@@ -178,6 +181,11 @@ inline bool cpu_avx512f() {
   return (r[1] & (1 << 16)) && cpu_avx2_fma() && os_saves(0xe6);
 }
 #else
+inline void cpuid(int leaf, int sub, int r[4]) {
+  unsigned a, b, c, d;
+  __cpuid_count(unsigned(leaf), unsigned(sub), a, b, c, d);
+  r[0] = int(a), r[1] = int(b), r[2] = int(c), r[3] = int(d);
+}
 inline bool cpu_avx2_fma() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");

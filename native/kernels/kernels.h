@@ -169,6 +169,19 @@ struct MatmulArgs {
 bool matmul_supports(DType d);
 void matmul_run(DType d, const void* a, const void* b, void* out, const MatmulArgs& args);
 
+// The float32 GEMM's blocking on this CPU (matmul.cc): micro-tile mr×nr of the SIMD level in
+// use, k slices of at most kc, B panels of at most nc columns for `threads` threads, and when
+// rows of A are packed rather than read in place; `source` is "cpu" (derived from its caches),
+// "default" (caches unknown) or "TAPEFLOW_GEMM".
+enum GemmPackA { kPackAuto, kPackAlways, kPackNever };
+struct GemmPlan {
+  int mr = 0, nr = 0;
+  int64_t kc = 0, nc = 0;
+  GemmPackA pack_a = kPackAuto;
+  const char* source = "";
+};
+GemmPlan gemm_plan(int threads);
+
 // The float32 packed GEMM behind matmul_run, for other kernels: C (m×n, row stride n) =
 // A·B with A(i, p) = a[i·rsa + p·csa] and B(p, j) = b[p·rsb + j·csb]; `threaded` lets it split
 // over the pool (pass false from inside a pool task).

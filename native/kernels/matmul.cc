@@ -1,24 +1,36 @@
 // Batched matmul: out[b] = op(a[b]) · op(b[b]), out contiguous [batch, m, n].
 //
 // float32: a packed, cache-blocked GEMM (the Goto/BLIS loop nest). k is cut into balanced
-// slices of at most kKC and n into panels of at most kNC columns. For each (panel, slice), one
+// slices of at most kc and n into panels of at most nc columns. For each (panel, slice), one
 // task per thread packs its own group of NR-wide B slivers and runs the SIMD micro-kernel from
 // the active table (14×32 AVX-512, 6×16 AVX2, 8×12 NEON, 4×4 scalar) over every MR-row sliver
 // of A against them; the kernel keeps an MR×NR tile of C in registers and takes any mr <= MR,
-// nr <= NR for edge tiles. Rows of A are read in place when contiguous, else packed first.
-// Splitting by columns keeps each core's B slivers in its own L2 (splitting by rows made both
-// cores stream all of B: 1024², 2 threads, same run: 256 -> 281-295 GFLOP/s). Two shapes skip
-// packing B: one or two rows of A stream B rows (gemm_rows), and a single B sliver (n <= NR)
-// streams rows of A. Transposes are only different strides in packing.
+// nr <= NR for edge tiles. Splitting by columns keeps each core's B slivers in its own L2
+// (splitting by rows made both cores stream all of B: 1024², 2 threads, same run: 256 -> 281-295
+// GFLOP/s). Two shapes skip packing B: one or two rows of A stream B rows (gemm_rows), and a
+// single B sliver (n <= NR) streams rows of A. Transposes are only different strides in packing.
+//
+// The blocking comes from the CPU's caches (`gemm_plan`, the one place that decides it, as BLIS
+// and OpenBLAS pick theirs per micro-architecture): the A sliver being multiplied (MR·kc floats)
+// stays in half of L1, and each thread's B slivers (kc · nc/threads floats) in half of its L2.
+// Rows of A are read in place when contiguous, unless their stride would crowd them into a few
+// L1 sets (a power-of-two row length puts all MR rows in one set, more than its ways, so every
+// broadcast of A would miss L1): then A is packed, as it is when transposed. TAPEFLOW_GEMM
+// (e.g. `kc=256,nc=1024,packA=always`) overrides any of the three, and `info().gemm` reports
+// the plan in use and where it came from.
 //
 // Every C element is the same sequence of operations (fmas over p within a slice in order,
 // then slices added in order) whatever the thread count or task split, so results are
-// deterministic. float64 uses a simpler k-blocked row loop.
+// deterministic on a given CPU (kc depends only on the L1 size and MR, never on threads).
+// float64 uses a simpler k-blocked row loop.
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <memory>
 #include <vector>
 
+#include "../cpu.h"
 #include "../simd/simd.h"
 #include "../threadpool.h"
 #include "kernels.h"
@@ -26,8 +38,6 @@
 namespace tapeflow {
 namespace {
 
-constexpr int64_t kKC = 384;             // deepest k slice (256-512 measure the same on 1024²)
-constexpr int64_t kNC = 1536;           // widest B panel (kc·nc floats in L2)
 constexpr int64_t kPackedA = 1 << 21;   // a transposed A is packed in chunks of at most this many floats
 constexpr int64_t kMinSplit = 4;        // slivers per thread below which a tall product splits by rows
 constexpr int64_t kPackGroup = 4;       // slivers per packing task
@@ -37,6 +47,97 @@ constexpr int64_t kRowsChunk = 256;     // columns per task when streaming B
 constexpr int64_t kStreamMinElements = kMatmulMinFlops / 8;
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// Caches assumed when the CPU does not report them (the smallest of the CPUs shipped for).
+constexpr int64_t kDefaultL1 = 32 << 10, kDefaultL2 = 512 << 10;
+constexpr int kDefaultWays = 8;
+
+// TAPEFLOW_GEMM, read once: kc=<int>,nc=<int>,packA=auto|always|never; a field left out or
+// malformed keeps the derived value (src/backend/select.ts warns about malformed ones).
+struct GemmOverride {
+  int64_t kc = 0, nc = 0;
+  int pack_a = -1;  // -1 none, else GemmPackA
+  bool any = false;
+};
+const GemmOverride& gemm_override() {
+  static const GemmOverride o = [] {
+    GemmOverride r;
+    const char* env = std::getenv("TAPEFLOW_GEMM");
+    if (!env) return r;
+    std::string s(env);
+    size_t pos = 0;
+    while (pos <= s.size()) {
+      size_t comma = s.find(',', pos);
+      if (comma == std::string::npos) comma = s.size();
+      const std::string field = s.substr(pos, comma - pos);
+      const size_t eq = field.find('=');
+      if (eq != std::string::npos) {
+        const std::string key = field.substr(0, eq), value = field.substr(eq + 1);
+        char* end = nullptr;
+        const long long v = std::strtoll(value.c_str(), &end, 10);
+        const bool whole = !value.empty() && end && *end == 0 && v >= 16 && v <= (1 << 16);
+        if (key == "kc" && whole) r.kc = v, r.any = true;
+        else if (key == "nc" && whole) r.nc = v, r.any = true;
+        else if (key == "packA" && (value == "auto" || value == "always" || value == "never")) {
+          r.pack_a = value == "auto" ? kPackAuto : value == "always" ? kPackAlways : kPackNever;
+          r.any = true;
+        }
+      }
+      pos = comma + 1;
+    }
+    return r;
+  }();
+  return o;
+}
+
+// Rows of A read in place at row stride `lda` floats crowd L1 when more than half of a set's
+// ways would hold the starts of the MR rows.
+bool rows_crowd_l1(int64_t lda, int mr) {
+  const cpu::Cache& l1 = cpu::info().l1d;
+  const int64_t bytes = l1.bytes > 0 ? l1.bytes : kDefaultL1;
+  const int ways = l1.ways > 0 ? l1.ways : kDefaultWays;
+  const int64_t line = l1.line > 0 ? l1.line : 64;
+  const int64_t sets = std::max<int64_t>(1, bytes / (ways * line));
+  int64_t count[32] = {0};
+  int worst = 0;
+  for (int i = 0; i < mr && i < 32; i++) {
+    const int64_t set = (int64_t(i) * lda * int64_t(sizeof(float)) / line) % sets;
+    int same = 1;
+    for (int j = 0; j < i; j++) same += count[j] == set;
+    count[i] = set;
+    worst = std::max(worst, same);
+  }
+  return 2 * worst > ways;
+}
+
+}  // namespace
+
+GemmPlan gemm_plan(int threads) {
+  const simd::Table* t = simd::active();
+  const cpu::Info& c = cpu::info();
+  const int64_t l1 = c.l1d.bytes > 0 ? c.l1d.bytes : kDefaultL1;
+  const int64_t l2 = c.l2.bytes > 0 ? c.l2.bytes : kDefaultL2;
+  GemmPlan p;
+  p.mr = t->gemm_mr;
+  p.nr = t->gemm_nr;
+  // A sliver in half of L1; a multiple of 16 steps in [128, 512].
+  p.kc = std::clamp<int64_t>(l1 / 2 / (int64_t(sizeof(float)) * p.mr) / 16 * 16, 128, 512);
+  // Each thread's B slivers in half of its L2; whole slivers, at least 4 per thread.
+  const int64_t per_thread = std::max<int64_t>(4, l2 / 2 / (int64_t(sizeof(float)) * p.kc * p.nr)) * p.nr;
+  p.nc = per_thread * std::max(1, threads);
+  p.pack_a = kPackAuto;
+  p.source = c.l1d.bytes > 0 && c.l2.bytes > 0 ? "cpu" : "default";
+  const GemmOverride& o = gemm_override();
+  if (o.any) {
+    if (o.kc) p.kc = o.kc;
+    if (o.nc) p.nc = std::max<int64_t>(p.nr, o.nc / p.nr * p.nr);
+    if (o.pack_a >= 0) p.pack_a = GemmPackA(o.pack_a);
+    p.source = "TAPEFLOW_GEMM";
+  }
+  return p;
+}
+
+namespace {
 
 void gemm_f32(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t rsb, int64_t csb, float* c,
               int64_t m, int64_t n, int64_t k, bool threaded) {
@@ -48,8 +149,9 @@ void gemm_f32(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t 
   const int MR = t->gemm_mr, NR = t->gemm_nr;
   // The packed (compute-bound) path splits over threads from kMatmulMinFlops.
   const int threads = threaded && m * n * k >= kMatmulMinFlops ? num_threads() : 1;
-  const int64_t kcs = ceil_div(k, ceil_div(k, kKC));  // balanced slices
-  const int64_t ncs = NR * ceil_div(ceil_div(n, ceil_div(n, kNC)), NR);
+  const GemmPlan plan = gemm_plan(threads);
+  const int64_t kcs = ceil_div(k, ceil_div(k, plan.kc));  // balanced slices
+  const int64_t ncs = NR * ceil_div(ceil_div(n, ceil_div(n, plan.nc)), NR);
 
   if (m <= kRowsMaxM && csb == 1 && n > NR) {  // a few rows: stream B rows once per row of A
     run_tasks(ceil_div(n, kRowsChunk), threaded && n * k >= kStreamMinElements, [&](int64_t task) {
@@ -84,7 +186,7 @@ void gemm_f32(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t 
   // first by parallel tasks, in chunks of rows of at most kPackedA floats. A narrow panel over
   // a tall A is split by rows instead (each A sliver then read once), each row part with its
   // own copy of the few slivers.
-  const bool direct_a = csa == 1;
+  const bool direct_a = csa == 1 && plan.pack_a != kPackAlways && (plan.pack_a == kPackNever || !rows_crowd_l1(rsa, MR));
   for (int64_t jc = 0; jc < n; jc += ncs) {
     const int64_t nc = std::min(ncs, n - jc);
     const int64_t slivers = ceil_div(nc, NR);

@@ -177,6 +177,32 @@ export interface BackendInfo {
   /** Why the native addon is not in use, when it is not. */
   nativeError?: string;
   nativeAvailable: boolean;
+  /** The CPU as the addon read it (native backend only; sizes in bytes, 0 when unknown). */
+  cpu?: CpuInfo;
+  /** The float32 GEMM's blocking chosen for this CPU (native backend only): see native/kernels/matmul.cc. */
+  gemm?: GemmInfo;
+}
+
+export interface CpuInfo {
+  vendor: string;
+  family: number;
+  model: number;
+  l1d: number;
+  l1dWays: number;
+  l2: number;
+  l3: number;
+}
+
+export interface GemmInfo {
+  /** Micro-tile rows x columns of the SIMD level in use. */
+  tile: string;
+  /** Deepest k slice and widest B panel (columns, for the current thread count). */
+  kc: number;
+  nc: number;
+  /** When rows of A are packed: 'auto' (when transposed, or when their stride crowds L1 sets). */
+  packA: 'auto' | 'always' | 'never';
+  /** 'cpu': derived from the caches; 'default': caches unknown; 'TAPEFLOW_GEMM': overridden. */
+  source: 'cpu' | 'default' | 'TAPEFLOW_GEMM';
 }
 
 export type { DType };

@@ -5,7 +5,7 @@
  * N-API call does (`kernels`, `stridedKernels`).
  */
 import type { Backend, BackendInfo } from './backend.js';
-import { loadNative } from './native/load.js';
+import { loadNative, loadRawBinding } from './native/load.js';
 import { tsBackend } from './ts/index.js';
 
 /**
@@ -68,6 +68,17 @@ function checkNativeEnvironment(): void {
   if (threads && !(Number.isInteger(Number(threads)) && Number(threads) >= 1 && Number(threads) <= 1024)) {
     process.stderr.write(`tapeflow: TAPEFLOW_NUM_THREADS=${threads} is not a whole number from 1 to 1024; using one thread per core\n`);
   }
+  const gemm = process.env.TAPEFLOW_GEMM;
+  if (gemm) {
+    const valid = (field: string): boolean => {
+      const size = /^(kc|nc)=([0-9]+)$/.exec(field);
+      return size ? Number(size[2]) >= 16 && Number(size[2]) <= 65536 : /^packA=(auto|always|never)$/.test(field);
+    };
+    const bad = gemm.split(',').filter((field) => !valid(field));
+    if (bad.length > 0) {
+      process.stderr.write(`tapeflow: TAPEFLOW_GEMM=${gemm}: ignoring ${bad.join(', ')} (expected kc=<16..65536>, nc=<16..65536>, packA=auto|always|never, comma-separated)\n`);
+    }
+  }
 }
 
 function initialBackend(): Name {
@@ -127,12 +138,15 @@ export function setBackend(name: Name): void {
 
 export function backendInfo(): BackendInfo {
   ensureNative();
+  // The level, thread count and GEMM plan can change after load (setSimdLevel, setNumThreads): ask the addon.
+  const live = active === 'native' ? loadRawBinding().binding?.info() : undefined;
   return {
     backend: active,
-    simd: active === 'native' ? (nativeSimd as BackendInfo['simd']) : 'none',
-    threads: active === 'native' ? nativeThreads : 1,
+    simd: active === 'native' ? ((live?.simd ?? nativeSimd) as BackendInfo['simd']) : 'none',
+    threads: active === 'native' ? (live?.threads ?? nativeThreads) : 1,
     nativeAvailable: native !== null,
     ...(nativeError !== undefined ? { nativeError } : {}),
+    ...(live !== undefined ? { cpu: live.cpu, gemm: live.gemm } : {}),
   };
 }
 

@@ -6,7 +6,7 @@
  * arguments again and throws TypeError/RangeError on a bad call. The raw binding's signatures
  * match `Backend` except `matmul`, whose arguments are flattened.
  */
-import type { ArgReduceOp, Backend, BinaryOp, Conv2DArgs, FusedUpdateKind, MatmulArgs, PoolArgs, PoolOp, ReduceOp, ScanOp, UnaryOp } from '../backend.js';
+import type { ArgReduceOp, Backend, BinaryOp, Conv2DArgs, CpuInfo, GemmInfo, FusedUpdateKind, MatmulArgs, PoolArgs, PoolOp, ReduceOp, ScanOp, UnaryOp } from '../backend.js';
 import { dtypeOfArray, type DType, type FloatArray, type TypedArray } from '../../dtype.js';
 import { tsBackend } from '../ts/index.js';
 
@@ -41,8 +41,8 @@ export interface RawBinding extends Omit<Backend, 'name' | 'matmul' | ConvKernel
   maxPoolArgmax(x: FloatArray, out: Int32Array, geometry: number[]): void;
   /** Which (kernel, op, dtype) the addon runs natively. */
   kernels(): NativeCatalog;
-  /** SIMD level in use, thread count, and the levels this CPU can run (comma-separated). */
-  info(): { simd: string; threads: number; simdAvailable: string };
+  /** SIMD level in use, thread count, the levels this CPU can run (comma-separated), the CPU and the GEMM plan. */
+  info(): { simd: string; threads: number; simdAvailable: string; cpu: CpuInfo; gemm: GemmInfo };
   /** Caps the SIMD level (scalar|avx2|avx512|neon); returns the level now in use. */
   setSimdLevel(level: string): string;
   /** Resizes the pool; returns the thread count now in use (fewer when the system could not start more). */
