@@ -62,6 +62,27 @@ async function timeBatches(batch: (reps: number) => number | Promise<number>): P
   return best;
 }
 
+/**
+ * Two async functions timed in alternation (a, b, a, b, … after one warm-up call each), so a
+ * neighbour's noisy spell falls on both: the median seconds of each and the median of the
+ * per-round ratios a/b. For a ratio between two rows that `timeAsync` would measure seconds apart.
+ */
+export async function timePaired(a: () => Promise<unknown>, b: () => Promise<unknown>, rounds = quick ? 3 : 21): Promise<{ a: number; b: number; ratio: number }> {
+  (globalThis as { gc?: () => void }).gc?.();
+  await a();
+  await b();
+  const ta: number[] = [], tb: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    let t0 = performance.now();
+    await a();
+    ta.push((performance.now() - t0) / 1000);
+    t0 = performance.now();
+    await b();
+    tb.push((performance.now() - t0) / 1000);
+  }
+  return { a: median(ta), b: median(tb), ratio: median(ta.map((x, i) => x / tb[i])) };
+}
+
 export function fmtTime(s: number | undefined): string {
   if (s === undefined) return '—';
   if (s < 1e-6) return `${(s * 1e9).toFixed(0)} ns`;

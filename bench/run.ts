@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from 'tapeflow';
 import { loadRawBinding } from '../src/backend/native/load.js';
-import { fmtRatio, fmtTime, median, peakRssMiB, quick, time, timeAsync } from './lib.js';
+import { fmtRatio, fmtTime, median, peakRssMiB, quick, time, timeAsync, timePaired } from './lib.js';
 import { loadPeers } from './tfjs.js';
 import { filesBench } from './files.js';
 import { distributeBench } from './distribute.js';
@@ -260,11 +260,14 @@ if (fwd && fwdGrad) {
   out.push(`MLP backward (forward+gradients − forward; target ≤ 2x the forward): ${ENGINES.map(part).filter(Boolean).join(', ')}`);
 }
 // The issue's bound on fit: an epoch through model.fit within 1.15x of the same steps by hand.
+// The two epochs are timed again in alternation (their rows ran seconds apart, and on a shared
+// machine that alone moved the ratio from 0.88x to 1.84x between runs).
 const viaFit = byName(FIT_EPOCH), byHand = byName(HAND_EPOCH);
-if (viaFit && byHand) {
-  const a = results.get(viaFit)!.seconds, b = results.get(byHand)!.seconds;
-  const part = (e: Engine) => (a[e] === undefined || b[e] === undefined ? '' : `${e} ${fmtTime(a[e])} vs ${fmtTime(b[e])} = ${(a[e]! / b[e]!).toFixed(3)}x`);
-  out.push(`fit overhead (one epoch of the MLP through model.fit ÷ the same steps by hand; target ≤ 1.15x): ${ENGINES.map(part).filter(Boolean).join(', ') || 'not measured'}`);
+let fitOverhead: { a: number; b: number; ratio: number } | undefined;
+if (viaFit && byHand && hasNative) {
+  tf.setBackend('native');
+  fitOverhead = await timePaired(viaFit.tapeflow() as () => Promise<unknown>, byHand.tapeflow() as () => Promise<unknown>);
+  out.push(`fit overhead (one epoch of the MLP through model.fit ÷ the same steps by hand, timed in alternation; target ≤ 1.15x): native ${fmtTime(fitOverhead.a)} vs ${fmtTime(fitOverhead.b)}, median ratio ${fitOverhead.ratio.toFixed(3)}x`);
 }
 if (torchWorkloads.length > 0) {
   out.push('');
@@ -328,6 +331,7 @@ writeFileSync(join(root, 'bench', 'results', 'latest.json'), JSON.stringify({
   importMs: { ...importMs, rounds: importRounds, errors: importErrors, overBare, distStale },
   peakRssMiB: { tapeflow: peakRssTapeflow, all: peakRssAll },
   mlpBackwardOverForward: backwardRatio,
+  fitOverhead: fitOverhead ?? null,
   torch: torch.error ? { error: torch.error } : { version: torch.version, threads: torch.threads, seconds: Object.fromEntries([...torch.seconds].map(([w, t]) => [w.name, t])) },
   memory,
   totalSeconds,
