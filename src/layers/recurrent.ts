@@ -4,7 +4,8 @@
  * (`lstm/lstm_cell/kernel` `[inputDim, 4·units]` with gates i, f, c, o; GRU gates z, r, h), so
  * they exchange with Keras files. The recurrence is written with ops, so the tape differentiates
  * it: the input projection of every time step is one matmul before the loop, and each step adds
- * one matmul with the recurrent kernel plus the gate math.
+ * one matmul with the recurrent kernel plus the gate math (for LSTM with its default
+ * activations, the one fused op `lstmCell` of src/nn/lstm-cell.ts).
  *
  * A new cell type extends `RNN`: it names its cell (`cellName`), says how many gate blocks its
  * kernels have (`gateCount`) and how many states it carries, and writes `step` (one time step on
