@@ -9,7 +9,8 @@
  *     only one of h and c receiving an upstream gradient;
  *   - argument errors naming the op, the argument and the shapes.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { tsBackend } from '../src/backend/ts/index.js';
 import * as tf from '../src/index.js';
 import type { Tensor } from '../src/index.js';
 import { lstmCell } from '../src/nn/lstm-cell.js';
@@ -73,6 +74,30 @@ describe('lstmCell: gradients against central differences (float64)', () => {
   it('only h, or only c, receiving a gradient (the other treated as zeros)', () => {
     expect(checkGradients((zt, ct) => lstmCell(zt, ct)[0], [z(), c()], { wrt: [0, 1], rand })).toEqual([]);
     expect(checkGradients((zt, ct) => lstmCell(zt, ct)[1], [z(), c()], { wrt: [0, 1], rand })).toEqual([]);
+  });
+
+  it('a first-order gradient is one backward kernel call; under a recording tape it is ops', () => {
+    // [2, 12]: 24 gate elements, below the native threshold, so the TS kernels run on every backend.
+    const spy = vi.spyOn(tsBackend, 'lstmCellGrad');
+    try {
+      const zt = z(), ct = c();
+      const tape = new tf.GradientTape();
+      tape.watch([zt, ct]);
+      const loss = tape.record(() => tf.sum(lstmCell(zt, ct)[0]));
+      tape.gradient(loss, [zt, ct]);
+      expect(spy).toHaveBeenCalledTimes(1);
+      const outer = new tf.GradientTape();
+      outer.watch(zt);
+      outer.record(() => {
+        const inner = new tf.GradientTape();
+        inner.watch(zt);
+        const l = inner.record(() => tf.sum(lstmCell(zt, ct)[0]));
+        return inner.gradient(l, zt);
+      });
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('second order (the rule is written in ops when a tape records the gradient)', () => {
