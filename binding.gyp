@@ -16,6 +16,7 @@
         "native/kernels/conv.cc",
         "native/kernels/copy.cc",
         "native/kernels/optim.cc",
+        "native/kernels/lstm.cc",
         "native/simd/dispatch.cc",
         "native/simd/level_scalar.cc",
         "native/simd/level_avx2.cc",

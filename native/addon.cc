@@ -432,6 +432,62 @@ Napi::Value fused_update(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), true);
 }
 
+// lstmCell(z, cPrev, batch, units, h, c, act): z [batch, 4·units], cPrev [batch, units] in;
+// h, c [batch, units] and act [batch, 5·units] out (src/backend/backend.ts `lstmCell`).
+Napi::Value lstm_cell(const Napi::CallbackInfo& info) {
+  Args args(info, "lstmCell", 7);
+  const int64_t batch = args.integer(2, "batch"), units = args.integer(3, "units");
+  napi_value hz = args.typed(0, "z"), hp = args.typed(1, "cPrev");
+  napi_value hh = args.typed(4, "h"), hc = args.typed(5, "c"), ha = args.typed(6, "act");
+  const int64_t n = args.elements({batch, units}, "h [batch, units]");
+  const int64_t nz = args.elements({batch, 4, units}, "z [batch, 4·units]");
+  const int64_t na = args.elements({batch, 5, units}, "act [batch, 5·units]");
+  Array z = args.resolve(hz, "z"), cp = args.resolve(hp, "cPrev");
+  Array h = args.resolve_out(hh, "h"), c = args.resolve_out(hc, "c"), act = args.resolve_out(ha, "act");
+  if (!lstm_supports(z.dtype)) no_kernel(args, "lstmCell", z.dtype);
+  args.need_dtype(cp, z.dtype, "cPrev");
+  args.need_dtype(h, z.dtype, "h");
+  args.need_dtype(c, z.dtype, "c");
+  args.need_dtype(act, z.dtype, "act");
+  args.need_length(z, nz, "z");
+  args.need_length(cp, n, "cPrev");
+  args.need_length(h, n, "h");
+  args.need_length(c, n, "c");
+  args.need_length(act, na, "act");
+  if (n == 0) return info.Env().Undefined();
+  lstm_cell_run(z.dtype, z.data, cp.data, h.data, c.data, act.data, batch, units);
+  return info.Env().Undefined();
+}
+
+// lstmCellGrad(dh, dc, cPrev, act, batch, units, dz, dcPrev): dh, dc, cPrev [batch, units] and
+// act [batch, 5·units] in; dz [batch, 4·units] and dcPrev [batch, units] out.
+Napi::Value lstm_cell_grad(const Napi::CallbackInfo& info) {
+  Args args(info, "lstmCellGrad", 8);
+  const int64_t batch = args.integer(4, "batch"), units = args.integer(5, "units");
+  napi_value hdh = args.typed(0, "dh"), hdc = args.typed(1, "dc"), hp = args.typed(2, "cPrev"), ha = args.typed(3, "act");
+  napi_value hdz = args.typed(6, "dz"), hdp = args.typed(7, "dcPrev");
+  const int64_t n = args.elements({batch, units}, "dh [batch, units]");
+  const int64_t nz = args.elements({batch, 4, units}, "dz [batch, 4·units]");
+  const int64_t na = args.elements({batch, 5, units}, "act [batch, 5·units]");
+  Array dh = args.resolve(hdh, "dh"), dc = args.resolve(hdc, "dc"), cp = args.resolve(hp, "cPrev"), act = args.resolve(ha, "act");
+  Array dz = args.resolve_out(hdz, "dz"), dcp = args.resolve_out(hdp, "dcPrev");
+  if (!lstm_supports(dh.dtype)) no_kernel(args, "lstmCellGrad", dh.dtype);
+  args.need_dtype(dc, dh.dtype, "dc");
+  args.need_dtype(cp, dh.dtype, "cPrev");
+  args.need_dtype(act, dh.dtype, "act");
+  args.need_dtype(dz, dh.dtype, "dz");
+  args.need_dtype(dcp, dh.dtype, "dcPrev");
+  args.need_length(dh, n, "dh");
+  args.need_length(dc, n, "dc");
+  args.need_length(cp, n, "cPrev");
+  args.need_length(act, na, "act");
+  args.need_length(dz, nz, "dz");
+  args.need_length(dcp, n, "dcPrev");
+  if (n == 0) return info.Env().Undefined();
+  lstm_cell_grad_run(dh.dtype, dh.data, dc.data, cp.data, act.data, dz.data, dcp.data, batch, units);
+  return info.Env().Undefined();
+}
+
 Napi::Value info_fn(const Napi::CallbackInfo& info) {
   Args args(info, "info", 0);
   Napi::Object o = Napi::Object::New(info.Env());
@@ -601,6 +657,7 @@ Napi::Value kernels_fn(const Napi::CallbackInfo& info) {
   o.Set("scatterAdd", dtype_list({DType::f32, DType::f64, DType::i32}));
   o.Set("fusedUpdate", dtype_list({DType::f32, DType::f64}));
   o.Set("conv", dtype_list({DType::f32}));
+  o.Set("lstm", dtype_list({DType::f32, DType::f64}));
   return o;
 }
 
@@ -639,6 +696,8 @@ const Export kExports[] = {
     {"pad", &guarded<pad>},
     {"cast", &guarded<cast>},
     {"fusedUpdate", &guarded<fused_update>},
+    {"lstmCell", &guarded<lstm_cell>},
+    {"lstmCellGrad", &guarded<lstm_cell_grad>},
     {"conv2d", &guarded<conv_pass<0>>},
     {"conv2dBackpropInput", &guarded<conv_pass<1>>},
     {"conv2dBackpropFilter", &guarded<conv_pass<2>>},

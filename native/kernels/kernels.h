@@ -226,4 +226,12 @@ struct OptimKind {
 int optim_find(const std::string& name, OptimKind* kind);
 void optim_run(int kind, DType d, void* const* arrays, int64_t n, const double* scalars);
 
+// lstm.cc: the fused LSTM cell step over `batch` rows (src/backend/backend.ts lstmCell):
+// z [batch, 4·units], cp [batch, units] -> h, c [batch, units], act [batch, 5·units]; and its
+// backward dh, dc, cp, act -> dz [batch, 4·units], dcp [batch, units]. float32 and float64.
+bool lstm_supports(DType d);
+void lstm_cell_run(DType d, const void* z, const void* cp, void* h, void* c, void* act, int64_t batch, int64_t units);
+void lstm_cell_grad_run(DType d, const void* dh, const void* dc, const void* cp, const void* act, void* dz, void* dcp,
+                        int64_t batch, int64_t units);
+
 }  // namespace tapeflow

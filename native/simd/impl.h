@@ -439,6 +439,51 @@ constexpr auto kOptimRows = optim::kinds([](auto kind, const char* name) {
   return OptimRow{name, K::arrays, K::scalars, &optim_f32<K>, &optim_f64<K>};
 });
 
+// ---- the fused LSTM cell (kernels/lstm.cc) ----
+
+// Lanes j.. of a row: all W of them, or the last n < W through load_part / store_part, so the
+// tail runs the same vector code.
+inline V load_n(const float* p, int n) { return n == W ? Vec::load(p) : Vec::load_part(p, n); }
+inline void store_n(float* p, V v, int n) {
+  if (n == W) Vec::store(p, v);
+  else Vec::store_part(p, v, n);
+}
+
+// i, f, o by v_sigmoid and g, tanh c by v_tanh (the unary kernels' functions), then one mul or
+// add per operation: the values of the op-by-op path's sigmoid, tanh, mul and add kernels.
+void lstm_cell(const float* z, const float* cp, float* h, float* c, float* act, int64_t u) {
+  for (int64_t j = 0; j < u; j += W) {
+    const int n = int(u - j < W ? u - j : W);
+    const V i = v_sigmoid(load_n(z + j, n)), f = v_sigmoid(load_n(z + u + j, n));
+    const V g = v_tanh(load_n(z + 2 * u + j, n)), o = v_sigmoid(load_n(z + 3 * u + j, n));
+    const V cn = Vec::add(Vec::mul(f, load_n(cp + j, n)), Vec::mul(i, g));
+    const V tc = v_tanh(cn);
+    store_n(c + j, cn, n);
+    store_n(h + j, Vec::mul(o, tc), n);
+    store_n(act + j, i, n);
+    store_n(act + u + j, f, n);
+    store_n(act + 2 * u + j, g, n);
+    store_n(act + 3 * u + j, o, n);
+    store_n(act + 4 * u + j, tc, n);
+  }
+}
+
+void lstm_cell_grad(const float* dh, const float* dc, const float* cp, const float* act, float* dz, float* dcp,
+                    int64_t u) {
+  const V one = k(1.0f);
+  for (int64_t j = 0; j < u; j += W) {
+    const int n = int(u - j < W ? u - j : W);
+    const V i = load_n(act + j, n), f = load_n(act + u + j, n), g = load_n(act + 2 * u + j, n);
+    const V o = load_n(act + 3 * u + j, n), tc = load_n(act + 4 * u + j, n), d = load_n(dh + j, n);
+    const V dct = Vec::add(load_n(dc + j, n), Vec::mul(Vec::mul(d, o), Vec::sub(one, Vec::mul(tc, tc))));
+    store_n(dz + j, Vec::mul(Vec::mul(dct, g), Vec::mul(i, Vec::sub(one, i))), n);
+    store_n(dz + u + j, Vec::mul(Vec::mul(dct, load_n(cp + j, n)), Vec::mul(f, Vec::sub(one, f))), n);
+    store_n(dz + 2 * u + j, Vec::mul(Vec::mul(dct, i), Vec::sub(one, Vec::mul(g, g))), n);
+    store_n(dz + 3 * u + j, Vec::mul(Vec::mul(d, tc), Vec::mul(o, Vec::sub(one, o))), n);
+    store_n(dcp + j, Vec::mul(dct, f), n);
+  }
+}
+
 template <class Op> constexpr BinaryFn bvv() { return &binary_kernel<Op, 0>; }
 template <class Op> constexpr BinaryFn bvs() { return &binary_kernel<Op, 1>; }
 template <class Op> constexpr BinaryFn bsv() { return &binary_kernel<Op, 2>; }
@@ -471,5 +516,7 @@ constexpr Table make_table(const char* name) {
       &probe_fma,
       kOptimRows.data(),
       int(kOptimRows.size()),
+      &lstm_cell,
+      &lstm_cell_grad,
   };
 }

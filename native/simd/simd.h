@@ -75,6 +75,13 @@ struct Table {
   // Fused optimizer updates: every kind of optim_kinds.h, in the same order on every level.
   const OptimRow* optim;
   int optim_count;
+  // The fused LSTM cell step of one row of `units` (kernels/lstm.cc; the math and operation
+  // order: src/backend/ts/lstm.ts): z [4·units] (gates i, f, c, o) and cp [units] in; h, c
+  // [units] and act [5·units] (i, f, g, o, tanh c) out. Its backward: dh, dc, cp, act in; dz
+  // [4·units] and dcp [units] out. One rounded operation at a time (no fmadd).
+  void (*lstm_cell)(const float* z, const float* cp, float* h, float* c, float* act, int64_t units);
+  void (*lstm_cell_grad)(const float* dh, const float* dc, const float* cp, const float* act, float* dz, float* dcp,
+                         int64_t units);
 };
 
 const Table* table_scalar();

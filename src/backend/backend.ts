@@ -163,6 +163,19 @@ export interface Backend {
   cast(x: TypedArray, out: TypedArray): void;
 
   /**
+   * The fused LSTM cell step (src/nn/lstm-cell.ts): z [batch, 4·units] (gates i, f, c, o) and
+   * cPrev [batch, units] in; h and c [batch, units] and act [batch, 5·units] (the activated
+   * gates i, f, g, o and tanh c of each row, for the backward pass) out, one float dtype.
+   */
+  lstmCell(z: FloatArray, cPrev: FloatArray, batch: number, units: number, h: FloatArray, c: FloatArray, act: FloatArray): void;
+
+  /**
+   * Its backward pass: from the upstream dh, dc [batch, units], cPrev and the forward's act,
+   * dz [batch, 4·units] and dcPrev [batch, units] (both fully written).
+   */
+  lstmCellGrad(dh: FloatArray, dc: FloatArray, cPrev: FloatArray, act: FloatArray, batch: number, units: number, dz: FloatArray, dcPrev: FloatArray): void;
+
+  /**
    * One optimizer step over a whole variable in place: `arrays` is [variable, gradient,
    * ...slots], all the same length and float dtype; `scalars` are the step's hyperparameters
    * already cast to the variable's dtype. Returns false if this backend has no such kernel.

@@ -4,7 +4,8 @@
  * (`lstm/lstm_cell/kernel` `[inputDim, 4·units]` with gates i, f, c, o; GRU gates z, r, h), so
  * they exchange with Keras files. The recurrence is written with ops, so the tape differentiates
  * it: the input projection of every time step is one matmul before the loop, and each step adds
- * one matmul with the recurrent kernel plus the gate math.
+ * one matmul with the recurrent kernel plus the gate math (for LSTM with its default
+ * activations, the one fused op `lstmCell` of src/nn/lstm-cell.ts).
  *
  * A new cell type extends `RNN`: it names its cell (`cellName`), says how many gate blocks its
  * kernels have (`gateCount`) and how many states it carries, and writes `step` (one time step on
@@ -24,7 +25,8 @@ import { ones, zeros } from '../ops/create.js';
 import { dropout } from '../ops/composite/dropout.js';
 import { generator } from '../ops/rng.js';
 import { show } from '../validate.js';
-import { getActivation, type ActivationFn, type ActivationIdentifier } from './activations.js';
+import { lstmCell } from '../nn/lstm-cell.js';
+import { ACTIVATIONS, getActivation, type ActivationFn, type ActivationIdentifier } from './activations.js';
 import { Initializer, getInitializer, type FloatDType, type InitializerIdentifier } from './initializers.js';
 import { LAYERS, Layer, single, type CallArgs, type LayerArgs, type LayerInput, type Shape } from './layer.js';
 
@@ -239,16 +241,22 @@ LAYERS.register('SimpleRNN', SimpleRNN);
 /**
  * Keras's LSTM cell: z = x·kernel + h·recurrent_kernel + bias split into i, f, c, o;
  * c' = σ(f)·c + σ(i)·tanh(z_c), h' = σ(o)·tanh(c') (σ the recurrent activation, tanh the activation).
+ * With Keras's default activations (tanh, sigmoid) the gate math is the one fused op
+ * `lstmCell` (src/nn/lstm-cell.ts); with any other activation (a function given in their place
+ * included) it is written op by op.
  */
 export class LSTM extends RNN {
   protected readonly cellName = 'lstm_cell';
   protected readonly gateCount = 4;
   readonly stateCount = 2;
   readonly unitForgetBias: boolean;
+  /** Whether each step runs the fused `lstmCell` (activation 'tanh', recurrentActivation 'sigmoid'). */
+  readonly fusedCell: boolean;
 
   constructor(args: LSTMArgs) {
     super(args);
     this.unitForgetBias = args.unitForgetBias ?? true;
+    this.fusedCell = this.activation === ACTIVATIONS.lookup('tanh') && this.recurrentActivation === ACTIVATIONS.lookup('sigmoid');
   }
 
   protected override biasInitializer(): InitializerIdentifier {
@@ -257,7 +265,9 @@ export class LSTM extends RNN {
   }
 
   protected step(xt: Tensor, states: Tensor[], hDrop: Tensor): Tensor[] {
-    const [zi, zf, zc, zo] = split(add(xt, matmul(hDrop, this.recurrentKernel!)), 4, 1);
+    const z = add(xt, matmul(hDrop, this.recurrentKernel!));
+    if (this.fusedCell) return lstmCell(z, states[1]);
+    const [zi, zf, zc, zo] = split(z, 4, 1);
     const c = add(mul(this.recurrentActivation(zf), states[1]), mul(this.recurrentActivation(zi), this.activation(zc)));
     return [mul(this.recurrentActivation(zo), this.activation(c)), c];
   }

@@ -33,7 +33,7 @@ export interface FuzzCall {
 /** Kernel exports, then the others; `makeCall` takes them in turn (kernels three times as often). */
 export const KERNELS = [
   'unary', 'binary', 'mulAdd', 'select', 'reduce', 'argReduce', 'matmul', 'copyStrided', 'gather', 'scatterAdd',
-  'concat', 'pad', 'cast', 'fusedUpdate', 'scan', 'topK', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool',
+  'concat', 'pad', 'cast', 'fusedUpdate', 'lstmCell', 'lstmCellGrad', 'scan', 'topK', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool',
   'avgPoolBackprop', 'maxPoolArgmax',
 ] as const;
 export const OTHERS = ['info', 'kernels', 'setSimdLevel', 'setNumThreads', 'probeTriad', 'probeSum', 'probePeakFma'] as const;
@@ -236,6 +236,16 @@ function validCall(name: string, r: Rand): unknown[] {
       });
       return [kind, list, Array.from({ length: scalars }, () => r() * 0.5)];
     }
+    case 'lstmCell': {  // (z, cPrev, batch, units, h, c, act)
+      const C = r() < 0.9 ? pick(r, FLOAT_CTORS) : pick(r, ALL_CTORS);
+      const batch = int(r, 0, 3), units = int(r, 0, 9), n = batch * units;
+      return [guarded(C, 4 * n, r), guarded(C, n, r), batch, units, guarded(C, n, r), guarded(C, n, r), guarded(C, 5 * n, r)];
+    }
+    case 'lstmCellGrad': {  // (dh, dc, cPrev, act, batch, units, dz, dcPrev)
+      const C = r() < 0.9 ? pick(r, FLOAT_CTORS) : pick(r, ALL_CTORS);
+      const batch = int(r, 0, 3), units = int(r, 0, 9), n = batch * units;
+      return [guarded(C, n, r), guarded(C, n, r), guarded(C, n, r), guarded(C, 5 * n, r), batch, units, guarded(C, 4 * n, r), guarded(C, n, r)];
+    }
     case 'scan': {
       const C = r() < 0.9 ? pick(r, [Float32Array, Float64Array, Int32Array]) : Uint8Array;
       const outer = int(r, 0, 3), n = int(r, 0, 5), inner = int(r, 0, 3);
@@ -305,6 +315,8 @@ export function outputsOf(name: string, args: unknown[]): unknown[] {
     case 'avgPoolBackprop': case 'maxPoolArgmax': return [args[1]];
     case 'fusedUpdate': return Array.isArray(args[1]) ? (args[1] as unknown[]).filter((_, q) => q !== 1) : [];
     case 'topK': return [args[5], args[6]];
+    case 'lstmCell': return [args[4], args[5], args[6]];
+    case 'lstmCellGrad': return [args[6], args[7]];
     case 'mpiAllReduce': case 'mpiAllGather': return [args[1]];
     case 'mpiBroadcast': return [args[0]];
     case 'mpiInit': case 'mpiBarrier': case 'mpiAbort': case 'mpiFinalize': return [];

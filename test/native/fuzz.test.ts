@@ -47,6 +47,8 @@ const VALID: Case[] = [
   { name: 'pad', args: () => [f32(6), [2, 3], [1, 0, 0, 1], 0, f32(12)] },
   { name: 'cast', args: () => [f32(6), new Int32Array(6)] },
   { name: 'fusedUpdate', args: () => ['adam', ADAM(), [0.1, 0.9, 0.999, 1e-7]] },
+  { name: 'lstmCell', args: () => [f32(8), f32(2), 1, 2, f32(2), f32(2), f32(10)] },
+  { name: 'lstmCellGrad', args: () => [f32(2), f32(2), f32(2), f32(10), 1, 2, f32(8), f32(2)] },
 ];
 
 const many = Array.from({ length: 70 }, () => 1);
@@ -153,6 +155,7 @@ describe.skipIf(!binding)(nativeLabel, () => {
     const exact: Record<string, number[]> = {
       unary: [1], binary: [1, 3, 6], mulAdd: [0, 1, 2], select: [0, 2, 4, 7], reduce: [1, 4], argReduce: [1, 4], matmul: [0, 1, 2],
       copyStrided: [0, 4], gather: [0, 5], scatterAdd: [0, 5], pad: [0, 4], cast: [0],
+      lstmCell: [0, 1, 4, 5, 6], lstmCellGrad: [0, 1, 2, 3, 6, 7],
     };
     for (const c of VALID) {
       for (const i of exact[c.name] ?? []) {
@@ -192,6 +195,11 @@ describe.skipIf(!binding)(nativeLabel, () => {
       ['fusedUpdate', ['sgd', [new Int32Array(4), new Int32Array(4)], [0.1]]],
       ['unary', ['exp', new Int32Array(6), new Int32Array(6), 0]],
       ['unary', ['nope', f32(6), f32(6), 0]],
+      ['lstmCell', [f32(8), new Float64Array(2), 1, 2, f32(2), f32(2), f32(10)]],
+      ['lstmCell', [f32(8), f32(2), 1, 2, f32(2), f32(2), new Float64Array(10)]],
+      ['lstmCell', [new Int32Array(8), new Int32Array(2), 1, 2, new Int32Array(2), new Int32Array(2), new Int32Array(10)]],
+      ['lstmCellGrad', [f32(2), f32(2), f32(2), new Float64Array(10), 1, 2, f32(8), f32(2)]],
+      ['lstmCellGrad', [f32(2), f32(2), f32(2), f32(10), 1, 2, f32(8), new Uint8Array(2)]],
     ];
     for (const [name, args] of cases) expect(guardedCall(name, args).threw, `${name} ${String(args[0])}`).toBeInstanceOf(TypeError);
   });
@@ -221,6 +229,12 @@ describe.skipIf(!binding)(nativeLabel, () => {
       ['concat', [[f32(2), f32(4)], 2, [1], f32(6)]],
       ['fusedUpdate', ['adam', [f32(4), f32(4)], [0.1, 0.9, 0.999, 1e-7]]],
       ['fusedUpdate', ['adam', ADAM(), [0.1]]],
+      ['lstmCell', [f32(8), f32(2), 2, 2, f32(4), f32(4), f32(20)]],
+      ['lstmCell', [f32(8), f32(2), 1, 2 ** 52, f32(2), f32(2), f32(10)]],
+      ['lstmCell', [f32(8), f32(2), 2 ** 30, 2 ** 30, f32(2), f32(2), f32(10)]],
+      ['lstmCell', [f32(8), f32(2), -1, 2, f32(2), f32(2), f32(10)]],
+      ['lstmCellGrad', [f32(2), f32(2), f32(2), f32(8), 1, 2, f32(8), f32(2)]],
+      ['lstmCellGrad', [f32(2), f32(2), f32(2), f32(10), 1, 2.5, f32(8), f32(2)]],
     ];
     for (const [name, args] of cases) expect(guardedCall(name, args).threw, `${name} ${JSON.stringify(args.filter((a) => Array.isArray(a)))}`).toBeInstanceOf(RangeError);
   });
@@ -313,7 +327,11 @@ const TYPED_ARGS: Record<string, Record<number, string>> = {
   matmul: { 0: 'a', 1: 'b', 2: 'out' }, copyStrided: { 0: 'x', 4: 'out' }, gather: { 0: 'x', 4: 'indices', 5: 'out' },
   scatterAdd: { 0: 'updates', 4: 'indices', 5: 'out' }, concat: { 0: 'inputs', 3: 'out' }, pad: { 0: 'x', 4: 'out' },
   cast: { 0: 'x', 1: 'out' }, fusedUpdate: { 1: 'arrays' },
+  lstmCell: { 0: 'z', 1: 'cPrev', 4: 'h', 5: 'c', 6: 'act' },
+  lstmCellGrad: { 0: 'dh', 1: 'dc', 2: 'cPrev', 3: 'act', 6: 'dz', 7: 'dcPrev' },
 };
+/** The outputs of the exports with several (their other typed arrays are inputs). */
+const MULTI_OUT: Record<string, string[]> = { lstmCell: ['h', 'c', 'act'], lstmCellGrad: ['dz', 'dcPrev'] };
 
 /** Every typed-array slot of a VALID call: [position, list index or -1, the addon's name for it]. */
 function typedSlots(c: Case): [number, number, string][] {
@@ -520,7 +538,7 @@ describe.skipIf(!binding)(`${nativeLabel}: sizes, zero extents, aliasing and buf
   });
 
   describe('outputs over the memory of other arguments', () => {
-    it.each(VALID.filter((c) => c.name !== 'fusedUpdate').map((c) => [c.name, VALID.indexOf(c)]))(
+    it.each(VALID.filter((c) => c.name !== 'fusedUpdate' && !(c.name in MULTI_OUT)).map((c) => [c.name, VALID.indexOf(c)]))(
       '%s (template %i): an out overlapping any input, at any offset and of any dtype, is a RangeError that writes nothing', (name, i) => {
         const c = VALID[i as number];
         const slots = typedSlots(c);
@@ -567,6 +585,30 @@ describe.skipIf(!binding)(`${nativeLabel}: sizes, zero extents, aliasing and buf
         }
         expect(cases).toBeGreaterThan(0);
       });
+
+    it.each(Object.keys(MULTI_OUT))('%s: each output over any other array of the call (same dtype, any offset) is a RangeError that writes nothing', (name) => {
+      const c = VALID.find((v) => v.name === name)!;
+      const slots = typedSlots(c);
+      let cases = 0;
+      for (const outSlot of slots.filter((s) => MULTI_OUT[name].includes(s[2]))) {
+        for (const slot of slots.filter((s) => s !== outSlot)) {
+          const base = c.args()[slot[0]] as Float32Array, out = c.args()[outSlot[0]] as Float32Array;
+          const bytes = new Uint8Array(64 + base.byteLength + out.byteLength + 64).fill(SENTINEL);
+          const inView = new Float32Array(bytes.buffer, 64, base.length);
+          inView.set(base);
+          for (let start = 64 - out.byteLength + 4; start < 64 + base.byteLength; start += 4) {
+            if (start < 0) continue;
+            const args = withSlot(c, slot, inView);
+            args[outSlot[0]] = new Float32Array(bytes.buffer, start, out.length);
+            const snapshot = bytes.slice();
+            expectThrows(() => call(name, ...args), RangeError, new RegExp(`^${name}: (${outSlot[2]} overlaps ${slot[2]}|${slot[2]} overlaps ${outSlot[2]}) in memory`));
+            expect(bytes, `${name}: ${outSlot[2]} @${start} over ${slot[2]} wrote`).toEqual(snapshot);
+            cases++;
+          }
+        }
+      }
+      expect(cases).toBeGreaterThan(50);
+    });
 
     it('views of one buffer that do not overlap are accepted and give the results of separate arrays', () => {
       for (const c of VALID.filter((v) => v.name !== 'fusedUpdate')) {

@@ -241,6 +241,40 @@ describe.skipIf(!binding)(nativeLabel, () => {
         }
       });
 
+      it('lstmCell and lstmCellGrad: odd and vector-width units, threaded batches, specials, both float dtypes', () => {
+        raw.setSimdLevel(level);
+        const rand = rng(15);
+        // [batch, units]: tails of every vector width, one row, empty, and threaded sizes (the
+        // bench's b32 u256 splits rows across the pool).
+        const dims = [[1, 1], [2, 7], [3, 8], [1, 9], [4, 16], [2, 17], [5, 33], [0, 4], [3, 0], [32, 256], [64, 100]];
+        for (const dtype of ['float32', 'float64'] as const) for (const [batch, units] of dims) {
+          const n = batch * units;
+          const label = `${dtype} [${batch}, ${units}]`;
+          const z = randomArray(dtype, 4 * n, rand, n < 1000) as Float32Array, cp = randomArray(dtype, n, rand, n < 1000) as Float32Array;
+          const C = CTORS[dtype];
+          const out = () => ({ h: new C(n) as Float32Array, c: new C(n) as Float32Array, act: new C(5 * n) as Float32Array });
+          const a = out(), b = out();
+          raw.lstmCell(z, cp, batch, units, a.h, a.c, a.act);
+          tsBackend.lstmCell(z, cp, batch, units, b.h, b.c, b.act);
+          // The forward goes through sigmoid and tanh: within their accuracy (the unary kernels'
+          // tolerance, compounded by one mul and one add), against the TS kernel in double.
+          const fwd = dtype === 'float32' ? { rtol: 4e-6, atol: 1e-6 } : { rtol: 1e-14, atol: 1e-15 };
+          close(a.h, b.h, fwd, `lstmCell h ${label}`);
+          close(a.c, b.c, fwd, `lstmCell c ${label}`);
+          close(a.act, b.act, fwd, `lstmCell act ${label}`);
+          // The backward is products and sums in the same order on both sides (float32 rounded
+          // at every step, no FMA): bit for bit from the same act.
+          const dh = randomArray(dtype, n, rand, false) as Float32Array, dc = randomArray(dtype, n, rand, false) as Float32Array;
+          const g1 = { dz: new C(4 * n) as Float32Array, dcp: new C(n) as Float32Array }, g2 = { dz: new C(4 * n) as Float32Array, dcp: new C(n) as Float32Array };
+          raw.lstmCellGrad(dh, dc, cp, b.act, batch, units, g1.dz, g1.dcp);
+          tsBackend.lstmCellGrad(dh, dc, cp, b.act, batch, units, g2.dz, g2.dcp);
+          close(g1.dz, g2.dz, EXACT, `lstmCellGrad dz ${label}`);
+          close(g1.dcp, g2.dcp, EXACT, `lstmCellGrad dcPrev ${label}`);
+        }
+        expect(routing.runsNatively('lstm', 'float32')).toBe(true);
+        expect(routing.runsNatively('lstm', 'float64')).toBe(true);
+      });
+
       it('matmul: transposes, batch strides (0 broadcasts), blocked and threaded sizes', () => {
         const rand = rng(6);
         // [m, n, k] (transposes random) or [m, n, k, ta, tb]: 1-2 rows stream B (threaded from n·k

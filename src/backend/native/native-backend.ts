@@ -22,6 +22,8 @@ export interface NativeCatalog {
   fusedUpdate: DType[];
   /** conv2d, its two backprops, pool, avgPoolBackprop and maxPoolArgmax. */
   conv: DType[];
+  /** lstmCell and lstmCellGrad. */
+  lstm: DType[];
 }
 type OpFamily = 'unary' | 'binary' | 'reduce';
 type DTypeKernel = Exclude<keyof NativeCatalog, OpFamily>;
@@ -82,7 +84,7 @@ export function poolGeometry(g: PoolArgs): number[] {
 
 export const RAW_EXPORTS = [
   'unary', 'binary', 'mulAdd', 'select', 'reduce', 'argReduce', 'scan', 'topK', 'matmul', 'copyStrided', 'gather', 'scatterAdd',
-  'concat', 'pad', 'cast', 'fusedUpdate', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool', 'avgPoolBackprop', 'maxPoolArgmax', 'info', 'kernels', 'setSimdLevel', 'setNumThreads',
+  'concat', 'pad', 'cast', 'fusedUpdate', 'lstmCell', 'lstmCellGrad', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool', 'avgPoolBackprop', 'maxPoolArgmax', 'info', 'kernels', 'setSimdLevel', 'setNumThreads',
 ] as const;
 
 export class NativeBackend implements Backend {
@@ -99,6 +101,7 @@ export class NativeBackend implements Backend {
     this.dtypes = {
       argReduce: new Set(c.argReduce), matmul: new Set(c.matmul), mulAdd: new Set(c.mulAdd),
       scatterAdd: new Set(c.scatterAdd), fusedUpdate: new Set(c.fusedUpdate), conv: new Set(c.conv),
+      lstm: new Set(c.lstm),
     };
   }
 
@@ -204,6 +207,16 @@ export class NativeBackend implements Backend {
 
   cast(x: TypedArray, out: TypedArray): void {
     this.raw.cast(x, out);
+  }
+
+  lstmCell(z: FloatArray, cPrev: FloatArray, batch: number, units: number, h: FloatArray, c: FloatArray, act: FloatArray): void {
+    if (!this.runsNatively('lstm', dtypeOfArray(z))) return tsBackend.lstmCell(z, cPrev, batch, units, h, c, act);
+    this.raw.lstmCell(z, cPrev, batch, units, h, c, act);
+  }
+
+  lstmCellGrad(dh: FloatArray, dc: FloatArray, cPrev: FloatArray, act: FloatArray, batch: number, units: number, dz: FloatArray, dcPrev: FloatArray): void {
+    if (!this.runsNatively('lstm', dtypeOfArray(dh))) return tsBackend.lstmCellGrad(dh, dc, cPrev, act, batch, units, dz, dcPrev);
+    this.raw.lstmCellGrad(dh, dc, cPrev, act, batch, units, dz, dcPrev);
   }
 
   fusedUpdate(kind: FusedUpdateKind, arrays: FloatArray[], scalars: number[]): boolean {

@@ -13,6 +13,7 @@ import { matmul } from './matmul.js';
 import { scan, topK } from './scan.js';
 import { cast, concat, copyStrided, gather, pad, scatterAdd, select } from './copy.js';
 import { fusedUpdate } from './optim.js';
+import { lstmCell, lstmCellGrad } from './lstm.js';
 import { avgPoolBackprop, conv2d, conv2dBackpropFilter, conv2dBackpropInput, maxPoolArgmax, pool } from './conv.js';
 
 export const tsBackend: Backend = {
@@ -39,4 +40,6 @@ export const tsBackend: Backend = {
   pad,
   cast,
   fusedUpdate,
+  lstmCell,
+  lstmCellGrad,
 };
