@@ -14,12 +14,10 @@
 # the SIMD level is set for the whole process and each level is a separate vitest run.
 # PREBUILDS_ONLY=1 makes node-gyp-build skip build/ (an x64 developer build) and load
 # prebuilds/linux-arm64/. qemu runs this suite ~5x slower than the host: by default each level
-# runs the files that drive the native kernels: on NEON, conformance (every op case against the
-# float64 reference) and test/native/ (native vs TS bit for bit, fused optimizer kernels,
-# fuzzing, build sources); on scalar, test/native/ only (the scalar level is the same C++ as on
-# x86-64, where the native-scalar project runs conformance too; what arm64 adds is its compiler,
-# which test/native/'s bit-for-bit comparisons catch). About 1.5 min per level. Arguments choose
-# other files; TAPEFLOW_ARM64_FULL=1 runs the whole native project (~6 min for both levels).
+# runs the files that drive the native kernels (conformance: every op case against the float64
+# reference; test/native/: native vs TS bit for bit, fused optimizer kernels, fuzzing, build
+# sources), about 1.5 min per level. Arguments choose other files; TAPEFLOW_ARM64_FULL=1 runs
+# the whole native project (~6 min for both levels).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -68,12 +66,9 @@ fi
 
 # --- each SIMD path: check the addon loads at that level, then run the native tests ----------
 export PREBUILDS_ONLY=1 TAPEFLOW_BACKEND=native
-given=("$@")
+files=("$@")
+if [[ ${#files[@]} -eq 0 && "${TAPEFLOW_ARM64_FULL:-}" != 1 ]]; then files=(test/conformance.test.ts test/native/); fi
 for simd in neon scalar; do
-  files=(${given[@]+"${given[@]}"})
-  if [[ ${#files[@]} -eq 0 && "${TAPEFLOW_ARM64_FULL:-}" != 1 ]]; then
-    if [[ $simd == neon ]]; then files=(test/conformance.test.ts test/native/); else files=(test/native/); fi
-  fi
   t=$(now)
   export TAPEFLOW_SIMD=$simd
   info=$(run_arm64 -e '
