@@ -60,21 +60,7 @@ void read_x86(Info& out) {
 #endif
 
 #if defined(__linux__)
-// "48K", "2048K", "32M" -> bytes (0 when unreadable).
-int64_t read_sysfs_size(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "r");
-  if (!f) return 0;
-  char buf[32] = {0};
-  const bool ok = std::fgets(buf, sizeof buf, f) != nullptr;
-  std::fclose(f);
-  if (!ok) return 0;
-  char* end = nullptr;
-  const long long v = std::strtoll(buf, &end, 10);
-  if (v <= 0) return 0;
-  const int64_t scale = *end == 'K' ? 1024 : *end == 'M' ? 1024 * 1024 : *end == 'G' ? 1024LL * 1024 * 1024 : 1;
-  return int64_t(v) * scale;
-}
-
+// The first line of a sysfs file, without its newline ("" when unreadable).
 std::string read_sysfs_word(const std::string& path) {
   FILE* f = std::fopen(path.c_str(), "r");
   if (!f) return "";
@@ -85,6 +71,16 @@ std::string read_sysfs_word(const std::string& path) {
   std::string s(buf);
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
+}
+
+// "48K", "2048K", "32M", "12" -> bytes or count (0 when unreadable).
+int64_t read_sysfs_size(const std::string& path) {
+  const std::string word = read_sysfs_word(path);
+  char* end = nullptr;
+  const long long v = std::strtoll(word.c_str(), &end, 10);
+  if (v <= 0) return 0;
+  const int64_t scale = *end == 'K' ? 1024 : *end == 'M' ? 1024 * 1024 : *end == 'G' ? 1024LL * 1024 * 1024 : 1;
+  return int64_t(v) * scale;
 }
 
 void read_sysfs(Info& out) {

@@ -25,6 +25,14 @@
 
 namespace tapeflow {
 
+// 1/(1+e^-x) for x >= 0, e^x/(1+e^x) below: never overflows (the float64 sigmoid of
+// unary.cc and lstm.cc).
+inline double sigmoid(double x) {
+  if (x >= 0) return 1 / (1 + std::exp(-x));
+  const double e = std::exp(x);
+  return e / (1 + e);
+}
+
 template <int K>
 struct Plan {
   int rank = 0;

@@ -23,12 +23,6 @@ int64_t grain_rows(int64_t units) {
   return g > 0 ? g : 1;
 }
 
-double sigmoid(double x) {
-  if (x >= 0) return 1 / (1 + std::exp(-x));
-  double e = std::exp(x);
-  return e / (1 + e);
-}
-
 void cell_f64(const double* z, const double* cp, double* h, double* c, double* act, int64_t u) {
   for (int64_t j = 0; j < u; j++) {
     const double i = sigmoid(z[j]), f = sigmoid(z[u + j]), g = std::tanh(z[2 * u + j]), o = sigmoid(z[3 * u + j]);

@@ -26,8 +26,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <string>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "../cpu.h"
@@ -98,13 +98,12 @@ bool rows_crowd_l1(int64_t lda, int mr) {
   const int ways = l1.ways > 0 ? l1.ways : kDefaultWays;
   const int64_t line = l1.line > 0 ? l1.line : 64;
   const int64_t sets = std::max<int64_t>(1, bytes / (ways * line));
-  int64_t count[32] = {0};
+  int64_t set_of_row[32] = {0};
   int worst = 0;
   for (int i = 0; i < mr && i < 32; i++) {
-    const int64_t set = (int64_t(i) * lda * int64_t(sizeof(float)) / line) % sets;
+    set_of_row[i] = (int64_t(i) * lda * int64_t(sizeof(float)) / line) % sets;
     int same = 1;
-    for (int j = 0; j < i; j++) same += count[j] == set;
-    count[i] = set;
+    for (int j = 0; j < i; j++) same += set_of_row[j] == set_of_row[i];
     worst = std::max(worst, same);
   }
   return 2 * worst > ways;

@@ -11,11 +11,6 @@
 namespace tapeflow {
 namespace {
 
-double sigmoid(double x) {
-  if (x >= 0) return 1 / (1 + std::exp(-x));
-  double e = std::exp(x);
-  return e / (1 + e);
-}
 double softplus(double x) { return (x > 0 || x != x ? x : 0.0) + std::log1p(std::exp(-std::fabs(x))); }  // max(x,0) + log1p(e^-|x|)
 
 // The table: one line per op, UNARY(name, SIMD slot, cost, double expression in x and alpha)

@@ -13,14 +13,9 @@
  * in the same operation order as native/kernels/lstm.cc (float32 rounded at every step).
  */
 import type { FloatArray } from '../../dtype.js';
+import { sigmoid } from './strided.js';
 
 const fr = Math.fround;
-
-function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-}
 
 // float32 and float64 are two loops of the same text, float32's with every intermediate
 // rounded by `fr` (a rounding function passed in would cost more than the arithmetic).

@@ -99,7 +99,7 @@ function ipow(x: number, y: number): number {
 }
 
 /** 1/(1+e^-x) for x ≥ 0, e^x/(1+e^x) below: never overflows, keeps precision for large |x|. */
-function sigmoid(x: number): number {
+export function sigmoid(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);
