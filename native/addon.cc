@@ -35,8 +35,11 @@ Napi::Value probe_peak_fma(const Napi::CallbackInfo& info);
 namespace mpi {  // mpi.cc: libmpi loaded at run time, for src/distribute/
 Napi::Value mpi_init(const Napi::CallbackInfo& info);
 Napi::Value mpi_all_reduce(const Napi::CallbackInfo& info);
+Napi::Value mpi_all_reduce_async(const Napi::CallbackInfo& info);
 Napi::Value mpi_all_gather(const Napi::CallbackInfo& info);
+Napi::Value mpi_all_gather_async(const Napi::CallbackInfo& info);
 Napi::Value mpi_broadcast(const Napi::CallbackInfo& info);
+Napi::Value mpi_broadcast_async(const Napi::CallbackInfo& info);
 Napi::Value mpi_barrier(const Napi::CallbackInfo& info);
 Napi::Value mpi_abort(const Napi::CallbackInfo& info);
 Napi::Value mpi_finalize(const Napi::CallbackInfo& info);
@@ -713,8 +716,11 @@ const Export kExports[] = {
     {"probePeakFma", &guarded<probes::probe_peak_fma>},
     {"mpiInit", &guarded<mpi::mpi_init>},
     {"mpiAllReduce", &guarded<mpi::mpi_all_reduce>},
+    {"mpiAllReduceAsync", &guarded<mpi::mpi_all_reduce_async>},
     {"mpiAllGather", &guarded<mpi::mpi_all_gather>},
+    {"mpiAllGatherAsync", &guarded<mpi::mpi_all_gather_async>},
     {"mpiBroadcast", &guarded<mpi::mpi_broadcast>},
+    {"mpiBroadcastAsync", &guarded<mpi::mpi_broadcast_async>},
     {"mpiBarrier", &guarded<mpi::mpi_barrier>},
     {"mpiAbort", &guarded<mpi::mpi_abort>},
     {"mpiFinalize", &guarded<mpi::mpi_finalize>},

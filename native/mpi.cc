@@ -7,17 +7,28 @@
 //     (MPI_COMM_WORLD 0x44000000, MPI_FLOAT 0x4c00040a, MPI_SUM 0x58000003).
 // Open MPI is recognised by the presence of `ompi_mpi_comm_self`, as mpi4py does.
 //
-// All calls come from the JS thread (MPI_THREAD_FUNNELED). Buffers go to MPI as they are: the
-// caller passes a fresh output array, so no copy is made here. Counts above INT_MAX are sent
-// in pieces. MPI's default error handler ends the whole job on a communication error, which
-// is what a data-parallel job wants.
+// Two threads call MPI, never at once (MPI_THREAD_SERIALIZED): the JS thread for init, the
+// blocking collectives and finalize, and the MPI thread for the collectives started by the
+// *Async exports. Those run one at a time in the order they were started (every rank must
+// start them in the same order, as MPI requires); a blocking collective first waits until
+// that queue is empty, so the two kinds keep their program order too. An async call holds
+// references to its arrays until its Promise settles on the JS thread. When the library gives
+// less than SERIALIZED, async calls run at once on the JS thread and return a settled Promise.
+// Buffers go to MPI as they are: the caller passes a fresh output array, so no copy is made
+// here. Counts above INT_MAX are sent in pieces. MPI's default error handler ends the whole
+// job on a communication error, which is what a data-parallel job wants.
 #include <napi.h>
 
 #include <algorithm>
 #include <climits>
+#include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "args.h"
@@ -30,7 +41,7 @@ namespace tapeflow {
 namespace mpi {
 namespace {
 
-constexpr int kThreadFunneled = 1;  // MPI_THREAD_FUNNELED in both ABIs
+constexpr int kThreadSerialized = 2;  // MPI_THREAD_SERIALIZED in both ABIs (SINGLE 0 … MULTIPLE 3)
 
 // The calls and handles of one ABI; H is the handle type (void* for Open MPI, int for MPICH).
 template <class H>
@@ -39,6 +50,7 @@ struct Api {
   int (*initialized)(int*) = nullptr;
   int (*finalized)(int*) = nullptr;
   int (*finalize)() = nullptr;
+  int (*query_thread)(int*) = nullptr;
   int (*comm_rank)(H, int*) = nullptr;
   int (*comm_size)(H, int*) = nullptr;
   int (*allreduce)(const void*, void*, int, H, H, H) = nullptr;
@@ -59,6 +71,7 @@ struct State {
   Api<int> mpich;
   int rank = 0;
   int size = 1;
+  int thread_level = 0;  // what MPI provided
   bool finalized = false;
   std::string path;
 };
@@ -78,6 +91,7 @@ void bind_calls(void* lib, Api<H>& a, std::string& missing) {
   bind(lib, "MPI_Initialized", a.initialized, missing);
   bind(lib, "MPI_Finalized", a.finalized, missing);
   bind(lib, "MPI_Finalize", a.finalize, missing);
+  bind(lib, "MPI_Query_thread", a.query_thread, missing);
   bind(lib, "MPI_Comm_rank", a.comm_rank, missing);
   bind(lib, "MPI_Comm_size", a.comm_size, missing);
   bind(lib, "MPI_Allreduce", a.allreduce, missing);
@@ -101,9 +115,10 @@ void start(Api<H>& a, const char* kernel) {
   a.initialized(&already);
   if (!already) {
     int provided = 0;
-    if (a.init_thread(nullptr, nullptr, kThreadFunneled, &provided) != 0)
+    if (a.init_thread(nullptr, nullptr, kThreadSerialized, &provided) != 0)
       throw ArgError{false, std::string(kernel) + ": MPI_Init_thread failed"};
   }
+  a.query_thread(&g.thread_level);
   a.comm_rank(a.comm_world, &g.rank);
   a.comm_size(a.comm_world, &g.size);
 }
@@ -165,9 +180,130 @@ void need_collective_dtype(const Args& args, const Array& a, const char* name) {
   if (a.dtype == DType::u8) args.type_error(std::string(name) + " must be float32, float64 or int32, got bool");
 }
 
+// One collective with its checked arguments (op: 0 sum, 1 max, 2 min; root for broadcast).
+struct Collective {
+  enum Kind { all_reduce, all_gather, broadcast, barrier } kind;
+  Array x, out;
+  int op = 0, root = 0;
+};
+
+void execute(const Collective& c, const char* kernel) {
+  with_api(kernel, [&](auto& a) {
+    switch (c.kind) {
+      case Collective::all_reduce: if (c.x.length > 0) all_reduce(a, c.x, c.out, c.op); break;
+      case Collective::all_gather: if (c.x.length > 0) all_gather(a, c.x, c.out); break;
+      case Collective::broadcast: if (c.out.length > 0) broadcast(a, c.out, c.root); break;
+      case Collective::barrier: a.barrier(a.comm_world); break;
+    }
+  });
+}
+
+// A collective started by an *Async export: its arrays stay referenced (so not collected)
+// until the Promise settles on the JS thread.
+struct Pending {
+  Collective c;
+  const char* kernel;
+  Napi::Promise::Deferred deferred;
+  std::vector<Napi::ObjectReference> keep;
+  std::string error;  // set by the MPI thread when the collective failed
+};
+
+// The MPI thread and its FIFO. `settle` hands finished work back to the JS thread.
+struct Queue {
+  std::mutex m;
+  std::condition_variable work, idle;
+  std::deque<Pending*> todo;
+  bool busy = false, stop = false;
+  std::thread thread;
+  Napi::ThreadSafeFunction settle;
+  int64_t unsettled = 0;  // JS thread only: started and not yet settled
+};
+Queue& q = *new Queue;  // never destroyed: a still-running thread must not meet ~thread at exit
+
+void mpi_thread() {
+  for (;;) {
+    Pending* p;
+    {
+      std::unique_lock<std::mutex> lock(q.m);
+      q.work.wait(lock, [] { return q.stop || !q.todo.empty(); });
+      if (q.todo.empty()) return;
+      p = q.todo.front();
+      q.todo.pop_front();
+      q.busy = true;
+    }
+    try {
+      execute(p->c, p->kernel);
+    } catch (const ArgError& e) {
+      p->error = e.message;
+    } catch (...) {
+      p->error = std::string(p->kernel) + ": internal error";
+    }
+    {
+      std::lock_guard<std::mutex> lock(q.m);
+      q.busy = false;
+      if (q.todo.empty()) q.idle.notify_all();
+    }
+    q.settle.BlockingCall(p, [](Napi::Env env, Napi::Function, Pending* done) {
+      std::unique_ptr<Pending> owned(done);  // (not called once the environment is torn down)
+      if (owned->error.empty()) owned->deferred.Resolve(env.Undefined());
+      else owned->deferred.Reject(Napi::Error::New(env, owned->error).Value());
+      if (--q.unsettled == 0) q.settle.Unref(env);
+    });
+  }
+}
+
+// Blocks the JS thread until every started async collective has run.
+void drain() {
+  std::unique_lock<std::mutex> lock(q.m);
+  q.idle.wait(lock, [] { return q.todo.empty() && !q.busy; });
+}
+
+void stop_thread() {
+  if (!q.thread.joinable()) return;
+  drain();
+  {
+    std::lock_guard<std::mutex> lock(q.m);
+    q.stop = true;
+  }
+  q.work.notify_all();
+  q.thread.join();
+  q.settle.Release();
+}
+
+void run_now(const Collective& c, const char* kernel) {
+  drain();
+  execute(c, kernel);
+}
+
+// Starts `c` on the MPI thread (or runs it now without SERIALIZED) and returns its Promise.
+Napi::Value start_async(const Napi::CallbackInfo& info, const Collective& c, const char* kernel, std::initializer_list<size_t> arrays) {
+  Napi::Env env = info.Env();
+  if (g.abi == Abi::none || g.finalized) not_ready(kernel);
+  auto p = std::make_unique<Pending>(Pending{c, kernel, Napi::Promise::Deferred::New(env), {}, {}});
+  Napi::Promise promise = p->deferred.Promise();
+  if (g.thread_level < kThreadSerialized) {
+    execute(c, kernel);
+    p->deferred.Resolve(env.Undefined());
+    return promise;
+  }
+  for (size_t i : arrays) p->keep.push_back(Napi::Persistent(info[i].As<Napi::Object>()));
+  if (!q.thread.joinable()) {
+    q.settle = Napi::ThreadSafeFunction::New(env, Napi::Function::New(env, [](const Napi::CallbackInfo&) {}), "tapeflow MPI", 0, 1);
+    q.settle.Unref(env);
+    q.thread = std::thread(mpi_thread);
+  }
+  if (q.unsettled++ == 0) q.settle.Ref(env);
+  {
+    std::lock_guard<std::mutex> lock(q.m);
+    q.todo.push_back(p.release());
+  }
+  q.work.notify_one();
+  return promise;
+}
+
 }  // namespace
 
-// mpiInit(paths: string[]) -> {abi, path, version, rank, size}. Tries each path with dlopen
+// mpiInit(paths: string[]) -> {abi, path, version, rank, size, threadLevel}. Tries each path with dlopen
 // (RTLD_GLOBAL: Open MPI's plugins resolve libmpi's symbols through the global scope); the
 // error lists every path and dlerror's reason.
 Napi::Value mpi_init(const Napi::CallbackInfo& info) {
@@ -180,6 +316,7 @@ Napi::Value mpi_init(const Napi::CallbackInfo& info) {
     o.Set("version", g.abi == Abi::openmpi ? library_version(g.ompi) : library_version(g.mpich));
     o.Set("rank", g.rank);
     o.Set("size", g.size);
+    o.Set("threadLevel", g.thread_level);
     return o;
   };
   if (g.finalized) args.type_error("MPI was finalized and cannot be started again in this process");
@@ -244,56 +381,81 @@ Napi::Value mpi_init(const Napi::CallbackInfo& info) {
 }
 
 // mpiAllReduce(x, out, op): out = op over ranks of x; op 0 sum, 1 max, 2 min.
-Napi::Value mpi_all_reduce(const Napi::CallbackInfo& info) {
-  Args args(info, "mpiAllReduce", 3);
+// The *Async form returns a Promise<void> that settles when out holds the result.
+Collective all_reduce_args(Args& args) {
   napi_value xh = args.typed(0, "x"), oh = args.typed(1, "out");
   const int op = int(args.integer(2, "op", 0, 2));
-  Array x = args.resolve(xh, "x");
-  Array out = args.resolve_out(oh, "out");
-  need_collective_dtype(args, x, "x");
-  args.need_dtype(out, x.dtype, "out");
-  args.need_length(out, x.length, "out");
-  with_api("mpiAllReduce", [&](auto& a) { if (x.length > 0) all_reduce(a, x, out, op); });
-  return info.Env().Undefined();
+  Collective c{Collective::all_reduce, args.resolve(xh, "x"), args.resolve_out(oh, "out"), op, 0};
+  need_collective_dtype(args, c.x, "x");
+  args.need_dtype(c.out, c.x.dtype, "out");
+  args.need_length(c.out, c.x.length, "out");
+  return c;
 }
 
 // mpiAllGather(x, out): out holds every rank's x in rank order (out.length = size · x.length).
-Napi::Value mpi_all_gather(const Napi::CallbackInfo& info) {
-  Args args(info, "mpiAllGather", 2);
+Collective all_gather_args(Args& args, const char* kernel) {
   napi_value xh = args.typed(0, "x"), oh = args.typed(1, "out");
-  Array x = args.resolve(xh, "x");
-  Array out = args.resolve_out(oh, "out");
-  need_collective_dtype(args, x, "x");
-  args.need_dtype(out, x.dtype, "out");
-  if (x.length > INT_MAX) args.range_error("x has more than 2^31 - 1 elements, more than one MPI_Allgather sends");
-  with_api("mpiAllGather", [&](auto& a) {
-    args.need_length(out, x.length * g.size, "out");
-    if (x.length > 0) all_gather(a, x, out);
-  });
-  return info.Env().Undefined();
+  Collective c{Collective::all_gather, args.resolve(xh, "x"), args.resolve_out(oh, "out"), 0, 0};
+  need_collective_dtype(args, c.x, "x");
+  args.need_dtype(c.out, c.x.dtype, "out");
+  if (c.x.length > INT_MAX) args.range_error("x has more than 2^31 - 1 elements, more than one MPI_Allgather sends");
+  if (g.abi == Abi::none || g.finalized) not_ready(kernel);
+  args.need_length(c.out, c.x.length * g.size, "out");
+  return c;
 }
 
 // mpiBroadcast(buf, root): buf takes root's values on every rank (in place).
-Napi::Value mpi_broadcast(const Napi::CallbackInfo& info) {
-  Args args(info, "mpiBroadcast", 2);
+Collective broadcast_args(Args& args, const char* kernel) {
   napi_value bh = args.typed(0, "buffer");
   const int64_t root = args.integer(1, "root", 0, INT_MAX);
-  Array buf = args.resolve_out(bh, "buffer");
-  need_collective_dtype(args, buf, "buffer");
-  with_api("mpiBroadcast", [&](auto& a) {
-    if (root >= g.size) args.range_error("root " + std::to_string(root) + " is not a rank of a world of size " + std::to_string(g.size));
-    if (buf.length > 0) broadcast(a, buf, int(root));
-  });
+  Collective c{Collective::broadcast, {}, args.resolve_out(bh, "buffer"), 0, int(root)};
+  need_collective_dtype(args, c.out, "buffer");
+  if (g.abi == Abi::none || g.finalized) not_ready(kernel);
+  if (root >= g.size) args.range_error("root " + std::to_string(root) + " is not a rank of a world of size " + std::to_string(g.size));
+  return c;
+}
+
+Napi::Value mpi_all_reduce(const Napi::CallbackInfo& info) {
+  Args args(info, "mpiAllReduce", 3);
+  run_now(all_reduce_args(args), "mpiAllReduce");
   return info.Env().Undefined();
+}
+
+Napi::Value mpi_all_reduce_async(const Napi::CallbackInfo& info) {
+  Args args(info, "mpiAllReduceAsync", 3);
+  return start_async(info, all_reduce_args(args), "mpiAllReduceAsync", {0, 1});
+}
+
+Napi::Value mpi_all_gather(const Napi::CallbackInfo& info) {
+  Args args(info, "mpiAllGather", 2);
+  run_now(all_gather_args(args, "mpiAllGather"), "mpiAllGather");
+  return info.Env().Undefined();
+}
+
+Napi::Value mpi_all_gather_async(const Napi::CallbackInfo& info) {
+  Args args(info, "mpiAllGatherAsync", 2);
+  return start_async(info, all_gather_args(args, "mpiAllGatherAsync"), "mpiAllGatherAsync", {0, 1});
+}
+
+Napi::Value mpi_broadcast(const Napi::CallbackInfo& info) {
+  Args args(info, "mpiBroadcast", 2);
+  run_now(broadcast_args(args, "mpiBroadcast"), "mpiBroadcast");
+  return info.Env().Undefined();
+}
+
+Napi::Value mpi_broadcast_async(const Napi::CallbackInfo& info) {
+  Args args(info, "mpiBroadcastAsync", 2);
+  return start_async(info, broadcast_args(args, "mpiBroadcastAsync"), "mpiBroadcastAsync", {0});
 }
 
 Napi::Value mpi_barrier(const Napi::CallbackInfo& info) {
   Args args(info, "mpiBarrier", 0);
-  with_api("mpiBarrier", [&](auto& a) { a.barrier(a.comm_world); });
+  run_now(Collective{Collective::barrier, {}, {}, 0, 0}, "mpiBarrier");
   return info.Env().Undefined();
 }
 
-// mpiAbort(code): ends every rank of the job (MPI_Abort does not return on success).
+// mpiAbort(code): ends every rank of the job (MPI_Abort does not return on success). The one
+// call made while the MPI thread may be inside a collective: the job is ending either way.
 Napi::Value mpi_abort(const Napi::CallbackInfo& info) {
   Args args(info, "mpiAbort", 1);
   const int code = int(args.integer(0, "code", 0, 255));
@@ -304,6 +466,7 @@ Napi::Value mpi_abort(const Napi::CallbackInfo& info) {
 Napi::Value mpi_finalize(const Napi::CallbackInfo& info) {
   Args args(info, "mpiFinalize", 0);
   if (g.abi == Abi::none || g.finalized) return info.Env().Undefined();
+  stop_thread();
   with_api("mpiFinalize", [&](auto& a) {
     int done = 0;
     a.finalized(&done);

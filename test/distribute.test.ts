@@ -70,7 +70,36 @@ function expectedCollectives(size: number, dtype: string) {
   };
 }
 
+/** What the worker's async scenario must print on each rank, derived from its inputs. */
+function expectedAsync(size: number) {
+  const ranks = Array.from({ length: size }, (_, r) => r);
+  const total = (f: (r: number) => number) => ranks.reduce((a, r) => a + f(r), 0);
+  return {
+    sum: [total((r) => r + 1), total((r) => 2 * r), total((r) => 0 - r)],
+    max: [size, 2 * (size - 1), 0],
+    variable: [total((r) => r), size], // the values at the start, not the 100s assigned after it
+    blocking: ranks,
+    broadcast: [size, 2 * (size - 1), 0 - (size - 1)],
+    gathered: ranks.flatMap((r) => [r, r]),
+    overlapped: [size, size, size, size],
+  };
+}
+
 describe.skipIf(!hasMpirun)('tf.distribute under mpirun', () => {
+  it.each([1, 2, 3])('async collectives give the blocking results in start order on %i ranks, off the JS thread', (np) => {
+    const run = mpirun(np, ['async']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.byRank).toHaveLength(np);
+    for (const line of run.byRank) {
+      const { turns, xUnchanged, rank, size, abi, ucxMemEvents, ...values } = line;
+      expect(values, `rank ${rank}`).toEqual(expectedAsync(np));
+      expect(xUnchanged).toEqual([rank + 1, 2 * rank, 0 - rank]); // (JSON has no -0)
+    }
+    // rank 0 waited ~300 ms for the last rank: its event loop ran meanwhile
+    if (np > 1) expect(run.byRank[0].turns as number).toBeGreaterThan(20);
+  });
+
+
   it.each([1, 2, 3])('collectives give exact results on %i ranks for every dtype', (np) => {
     const run = mpirun(np, ['collectives']);
     expect(run.status, run.stderr).toBe(0);
@@ -155,6 +184,17 @@ describe.skipIf(!hasMpich)('tf.distribute under MPICH (integer handles, libmpich
       expect(line.ucxMemEvents).toBe('no');
       for (const dtype of ['float32', 'float64', 'int32']) expect(line[dtype], `rank ${line.rank} ${dtype}`).toEqual(expectedCollectives(np, dtype));
     }
+  });
+
+  it('async collectives give the blocking results on 2 ranks, off the JS thread', () => {
+    const run = mpich(2, ['async']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.byRank).toHaveLength(2);
+    for (const line of run.byRank) {
+      const { turns, xUnchanged, rank, size, abi, ucxMemEvents, ...values } = line;
+      expect(values, `rank ${rank}`).toEqual(expectedAsync(2));
+    }
+    expect(run.byRank[0].turns as number).toBeGreaterThan(20);
   });
 
   it('2 ranks with batch 4 equal one process with batch 8', () => {

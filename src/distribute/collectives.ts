@@ -4,8 +4,17 @@
  * its input alone; the input's storage (`values`, not a `dataSync` copy) goes to MPI as the send
  * buffer and a fresh array as the receive buffer, so nothing is copied on the way. In a world of size 1 they return a copy.
  * Every rank must make the same calls in the same order with the same shapes, as in MPI.
+ *
+ * The `…Async` forms return a Promise and run on the addon's MPI thread (native/mpi.cc), so
+ * the JS thread computes meanwhile; they run in the order they were started, and a blocking
+ * collective waits for the started ones first. A Variable's value is taken when the call
+ * starts (it is copied, as a later assign would otherwise change what is sent).
+ *
+ * Each collective is written once as a `Plan`: the checked arrays, the native call in both
+ * forms, and the tensor made from the output.
  */
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { Variable } from '../variable.js';
 import { allocateOutput, type DType } from '../dtype.js';
 import type { MpiArray } from '../backend/native/native-backend.js';
 import { checkInteger, checkOptions } from '../validate.js';
@@ -13,6 +22,15 @@ import { current, mpi } from './world.js';
 
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min';
 const OP_CODES: Readonly<Record<Exclude<ReduceOp, 'mean'>, number>> = { sum: 0, max: 1, min: 2 };
+
+type Mpi = NonNullable<ReturnType<typeof mpi>>;
+
+interface Plan {
+  /** The MPI call, blocking or started on the MPI thread; null in a world of size 1. */
+  run: ((m: Mpi) => void) | null;
+  start: ((m: Mpi) => Promise<void>) | null;
+  finish: () => Tensor;
+}
 
 function collectiveInput(xLike: TensorLike, op: string): Tensor {
   const x = toTensor(xLike, op, 'x');
@@ -27,23 +45,82 @@ function calls(op: string) {
   return m;
 }
 
+function runBlocking(plan: Plan, op: string): Tensor {
+  const m = calls(op);
+  if (m !== null && plan.run !== null) plan.run(m);
+  return plan.finish();
+}
+
+async function runAsync(plan: Plan, op: string): Promise<Tensor> {
+  const m = calls(op);
+  if (m !== null && plan.start !== null) await plan.start(m);
+  return plan.finish();
+}
+
+/** What an async call sends: a Variable's storage changes in place, so its value now is copied. */
+function sendBuffer(x: Tensor, copy: boolean): MpiArray {
+  return (copy && x instanceof Variable ? x.values.slice() : x.values) as MpiArray;
+}
+
+function allReducePlan(xLike: TensorLike, options: { op?: ReduceOp } | null | undefined, op: string, copy: boolean): Plan {
+  const x = collectiveInput(xLike, op);
+  const opName = checkOptions(options, { op: ['sum', 'mean', 'max', 'min'] }, op).op ?? 'sum';
+  if (opName === 'mean' && x.dtype === 'int32') throw new TypeError(`${op}: op 'mean' needs a float tensor (an int32 mean is not exact); use 'sum' or cast x first`);
+  const out = allocateOutput(x.dtype, x.size) as MpiArray;
+  const send = sendBuffer(x, copy);
+  const code = OP_CODES[opName === 'mean' ? 'sum' : opName];
+  if (calls(op) === null) out.set(send);
+  return {
+    run: (m) => m.mpiAllReduce(send, out, code),
+    start: (m) => m.mpiAllReduceAsync(send, out, code),
+    finish: () => {
+      if (opName === 'mean') {
+        const n = current().size;
+        for (let i = 0; i < out.length; i++) out[i] /= n;
+      }
+      return new Tensor(out, x.shape.slice(), x.dtype);
+    },
+  };
+}
+
+function allGatherPlan(xLike: TensorLike, op: string, copy: boolean): Plan {
+  const x = collectiveInput(xLike, op);
+  const n = current().size;
+  const out = allocateOutput(x.dtype, x.size * n) as MpiArray;
+  const send = sendBuffer(x, copy);
+  if (calls(op) === null) out.set(send);
+  const shape = x.rank === 0 ? [n] : [x.shape[0] * n, ...x.shape.slice(1)];
+  return {
+    run: (m) => m.mpiAllGather(send, out),
+    start: (m) => m.mpiAllGatherAsync(send, out),
+    finish: () => new Tensor(out, shape, x.dtype),
+  };
+}
+
+function broadcastPlan(xLike: TensorLike, root: number, op: string): Plan {
+  const x = collectiveInput(xLike, op);
+  const r = checkRoot(root, op);
+  const out = allocateOutput(x.dtype, x.size) as MpiArray;
+  out.set(x.values as MpiArray);
+  if (calls(op) !== null) checkSameShape(x.shape, x.dtype, r, op);
+  return {
+    run: (m) => m.mpiBroadcast(out, r),
+    start: (m) => m.mpiBroadcastAsync(out, r),
+    finish: () => new Tensor(out, x.shape.slice(), x.dtype),
+  };
+}
+
 /**
  * The element-wise reduction over all ranks: `'sum'`, `'mean'` (the sum divided by the number
  * of ranks; float tensors only), `'max'` or `'min'`.
  */
 export function allReduce(xLike: TensorLike, options?: { op?: ReduceOp } | null): Tensor {
-  const x = collectiveInput(xLike, 'allReduce');
-  const opName = checkOptions(options, { op: ['sum', 'mean', 'max', 'min'] }, 'allReduce').op ?? 'sum';
-  if (opName === 'mean' && x.dtype === 'int32') throw new TypeError("allReduce: op 'mean' needs a float tensor (an int32 mean is not exact); use 'sum' or cast x first");
-  const out = allocateOutput(x.dtype, x.size) as MpiArray;
-  const m = calls('allReduce');
-  if (m === null) out.set(x.values as MpiArray);
-  else m.mpiAllReduce(x.values as MpiArray, out, OP_CODES[opName === 'mean' ? 'sum' : opName]);
-  if (opName === 'mean') {
-    const n = current().size;
-    for (let i = 0; i < out.length; i++) out[i] /= n;
-  }
-  return new Tensor(out, x.shape.slice(), x.dtype);
+  return runBlocking(allReducePlan(xLike, options, 'allReduce', false), 'allReduce');
+}
+
+/** `allReduce` on the MPI thread: the Promise gives the reduced tensor. */
+export function allReduceAsync(xLike: TensorLike, options?: { op?: ReduceOp } | null): Promise<Tensor> {
+  return runAsync(allReducePlan(xLike, options, 'allReduceAsync', true), 'allReduceAsync');
 }
 
 /**
@@ -51,14 +128,12 @@ export function allReduce(xLike: TensorLike, options?: { op?: ReduceOp } | null)
  * per rank). All ranks must pass the same shape.
  */
 export function allGather(xLike: TensorLike): Tensor {
-  const x = collectiveInput(xLike, 'allGather');
-  const n = current().size;
-  const out = allocateOutput(x.dtype, x.size * n) as MpiArray;
-  const m = calls('allGather');
-  if (m === null) out.set(x.values as MpiArray);
-  else m.mpiAllGather(x.values as MpiArray, out);
-  const shape = x.rank === 0 ? [n] : [x.shape[0] * n, ...x.shape.slice(1)];
-  return new Tensor(out, shape, x.dtype);
+  return runBlocking(allGatherPlan(xLike, 'allGather', false), 'allGather');
+}
+
+/** `allGather` on the MPI thread. */
+export function allGatherAsync(xLike: TensorLike): Promise<Tensor> {
+  return runAsync(allGatherPlan(xLike, 'allGatherAsync', true), 'allGatherAsync');
 }
 
 /**
@@ -66,16 +141,12 @@ export function allGather(xLike: TensorLike): Tensor {
  * (its values are ignored except on the root); a mismatch is an error on every rank.
  */
 export function broadcast(xLike: TensorLike, root = 0): Tensor {
-  const x = collectiveInput(xLike, 'broadcast');
-  const r = checkRoot(root, 'broadcast');
-  const m = calls('broadcast');
-  const out = allocateOutput(x.dtype, x.size) as MpiArray;
-  out.set(x.values as MpiArray);
-  if (m !== null) {
-    checkSameShape(x.shape, x.dtype, r, 'broadcast');
-    m.mpiBroadcast(out, r);
-  }
-  return new Tensor(out, x.shape.slice(), x.dtype);
+  return runBlocking(broadcastPlan(xLike, root, 'broadcast'), 'broadcast');
+}
+
+/** `broadcast` on the MPI thread (the shape check before it is blocking). */
+export function broadcastAsync(xLike: TensorLike, root = 0): Promise<Tensor> {
+  return runAsync(broadcastPlan(xLike, root, 'broadcastAsync'), 'broadcastAsync');
 }
 
 /** Waits until every rank has called `barrier`. */

@@ -4,7 +4,7 @@
  * gradients and broadcasts variables.
  */
 export { init, rank, size, localRank, shutdown, abort, libraryCandidates, type WorldInfo } from './world.js';
-export { allReduce, allGather, broadcast, barrier, type ReduceOp } from './collectives.js';
+export { allReduce, allReduceAsync, allGather, allGatherAsync, broadcast, broadcastAsync, barrier, type ReduceOp } from './collectives.js';
 export { broadcastVariables, DistributedOptimizer, type DistributedOptimizerOptions } from './optimizer.js';
 
 import { setDataParallel } from '../models/data-parallel.js';

@@ -22,7 +22,7 @@ export interface WorldInfo {
   version: string | null;
 }
 
-type Mpi = Required<Pick<RawBinding, 'mpiInit' | 'mpiAllReduce' | 'mpiAllGather' | 'mpiBroadcast' | 'mpiBarrier' | 'mpiAbort' | 'mpiFinalize'>>;
+type Mpi = Required<Pick<RawBinding, 'mpiInit' | 'mpiAllReduce' | 'mpiAllGather' | 'mpiBroadcast' | 'mpiAllReduceAsync' | 'mpiAllGatherAsync' | 'mpiBroadcastAsync' | 'mpiBarrier' | 'mpiAbort' | 'mpiFinalize'>>;
 
 let world: WorldInfo | null = null;
 /** Called once a job of several ranks is joined (index.ts hands `fit` its data-parallel view). */

@@ -123,7 +123,38 @@ function mismatch() {
   }
 }
 
-const SCENARIOS: Record<string, () => void | Promise<void>> = { collectives, large, equivalence, fault, killed, mismatch };
+/**
+ * The async collectives: started in a row and mixed with a blocking one (which waits for them),
+ * each gives what its blocking form gives; a Variable assigned after the start sends its value
+ * at the start; and while the last rank is busy for 300 ms before it joins an allReduceAsync,
+ * rank 0's event loop keeps turning (a collective on the JS thread would block it).
+ */
+async function asyncCollectives() {
+  const x = tf.tensor([rank + 1, 2 * rank, -rank], [3], 'float32');
+  const v = new tf.Variable(tf.tensor([rank, 1], [2], 'float64'));
+  const sum = tf.distribute.allReduceAsync(x);
+  const max = tf.distribute.allReduceAsync(x, { op: 'max' });
+  const variable = tf.distribute.allReduceAsync(v);
+  v.assign(tf.tensor([100, 100], [2], 'float64'));
+  const blocking = tf.distribute.allGather(tf.scalar(rank, 'int32'));
+  const broadcast = tf.distribute.broadcastAsync(x, size - 1);
+  const gathered = tf.distribute.allGatherAsync(tf.tensor([rank, rank], [2], 'int32'));
+  const results = await Promise.all([sum, max, variable, broadcast, gathered]);
+  const [s, m, vr, b, g] = results.map((t) => Array.from(t.dataSync()));
+  if (rank === size - 1 && size > 1) {
+    const until = Date.now() + 300;
+    while (Date.now() < until);
+  }
+  let settled = false, turns = 0;
+  const overlapped = tf.distribute.allReduceAsync(tf.ones([4])).then((t) => { settled = true; return t; });
+  while (!settled) {
+    await new Promise((resolve) => setImmediate(resolve));
+    turns++;
+  }
+  print({ sum: s, max: m, variable: vr, blocking: Array.from(blocking.dataSync()), broadcast: b, gathered: g, overlapped: Array.from((await overlapped).dataSync()), turns, xUnchanged: Array.from(x.dataSync()) });
+}
+
+const SCENARIOS: Record<string, () => void | Promise<void>> = { collectives, large, equivalence, fault, killed, mismatch, async: asyncCollectives };
 
 /**
  * model.fit under init(): N ranks with batch 4 against one process fitting batch 4N on the same

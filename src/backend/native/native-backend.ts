@@ -60,10 +60,14 @@ export interface RawBinding extends Omit<Backend, 'name' | 'matmul' | ConvKernel
    * MPI loaded at run time (native/mpi.cc), for src/distribute/ only. Ops: 0 sum, 1 max, 2 min.
    * Not in RAW_EXPORTS: an addon without them still loads (tf.distribute then says why).
    */
-  mpiInit?(paths: string[]): { abi: 'openmpi' | 'mpich'; path: string; version: string; rank: number; size: number };
+  mpiInit?(paths: string[]): { abi: 'openmpi' | 'mpich'; path: string; version: string; rank: number; size: number; threadLevel: number };
   mpiAllReduce?(x: MpiArray, out: MpiArray, op: number): void;
   mpiAllGather?(x: MpiArray, out: MpiArray): void;
   mpiBroadcast?(buffer: MpiArray, root: number): void;
+  /** The same on the addon's MPI thread, in start order; settles when the output is written. */
+  mpiAllReduceAsync?(x: MpiArray, out: MpiArray, op: number): Promise<void>;
+  mpiAllGatherAsync?(x: MpiArray, out: MpiArray): Promise<void>;
+  mpiBroadcastAsync?(buffer: MpiArray, root: number): Promise<void>;
   mpiBarrier?(): void;
   mpiAbort?(code: number): void;
   mpiFinalize?(): void;
