@@ -10,6 +10,7 @@ import { Tensor, toTensor } from '../tensor.js';
 import { Variable } from '../variable.js';
 import { Optimizer, withMembers } from '../optimizers/optimizer.js';
 import { allocateOutput, type FloatArray } from '../dtype.js';
+import { kernels } from '../backend/select.js';
 import type { MpiArray } from '../backend/native/native-backend.js';
 import { checkInteger, checkOptions, show } from '../validate.js';
 import { checkRoot, checkSameShape } from './collectives.js';
@@ -100,7 +101,7 @@ export interface DistributedOptimizer extends Optimizer {
 /**
  * The pairs with every gradient replaced by its mean over the ranks. Gradients of one dtype are
  * packed in order into buckets of at most `threshold` bytes (a larger gradient gets a bucket of
- * its own), each bucket summed by one allReduce and divided by the number of ranks.
+ * its own), each scaled by 1/N (or `weight`) as it is packed and summed by one allReduce.
  */
 function averageGradients(pairs: (readonly [Tensor | null | undefined, Variable])[], threshold: number, op: string, weight?: number): (readonly [Tensor | null | undefined, Variable])[] {
   const m = mpi();
@@ -110,6 +111,7 @@ function averageGradients(pairs: (readonly [Tensor | null | undefined, Variable]
     return pairs;
   }
   const out = pairs.slice();
+  const scale = weight ?? 1 / size;
   const grads = pairs.map(([g, v]) => (g === null || g === undefined ? null : toTensor(g, op, 'gradient', v.dtype)));
   const groups = (['float32', 'float64'] as const).map((dtype) => {
     const members = grads.flatMap((g, i) => (g !== null && g.dtype === dtype ? [i] : []));
@@ -127,24 +129,18 @@ function averageGradients(pairs: (readonly [Tensor | null | undefined, Variable]
         elements += grads[members[end]]!.size;
         end++;
       }
-      // A bucket of one unscaled gradient is sent from the gradient's own storage (MPI only reads it).
-      let send: FloatArray;
+      // Each rank scales its gradients while packing them (by fit's share of the global batch,
+      // else by 1/N for Horovod's average), so the one allReduce sum is the result.
+      const send = allocateOutput(dtype, elements) as FloatArray;
+      const factor = dtype === 'float32' ? new Float32Array([scale]) : new Float64Array([scale]);
       let at = 0;
-      if (end - start === 1 && weight === undefined) {
-        send = grads[members[start]]!.values as FloatArray;
-      } else {
-        send = allocateOutput(dtype, elements) as FloatArray;
-        for (let k = start; k < end; k++) {
-          send.set(grads[members[k]]!.values as FloatArray, at);
-          at += grads[members[k]]!.size;
-        }
+      for (let k = start; k < end; k++) {
+        const g = grads[members[k]]!;
+        kernels(g.size).binary('mul', g.values, [1], factor, [0], [g.size], send.subarray(at, at + g.size));
+        at += g.size;
       }
-      // With a weight (fit's share of the global batch) each rank scales before the sum;
-      // without, the sum is divided by the number of ranks after (Horovod's average).
-      if (weight !== undefined) for (let i = 0; i < send.length; i++) send[i] *= weight;
       const sum = allocateOutput(dtype, elements) as FloatArray;
       m.mpiAllReduce(send, sum, 0);
-      if (weight === undefined) for (let i = 0; i < sum.length; i++) sum[i] /= size;
       at = 0;
       for (let k = start; k < end; k++) {
         const i = members[k];
