@@ -334,7 +334,8 @@ function fitEpoch(viaFit: boolean): Workload {
 /**
  * conv2d 3x3 'same' stride 1 on [n, h, w, ci] → co. FLOPs per pass 2·N·Ho·Wo·Co·fh·fw·Ci; the
  * gradient rows run forward, input gradient and filter gradient (three passes) from a fixed dy.
- * TF.js wasm (XNNPACK) registers no Conv2DBackpropFilter kernel, so its gradient rows skip.
+ * TF.js wasm (XNNPACK) has no Conv2DBackpropFilter kernel of its own; its gradient rows run the
+ * one bench/tfjs.ts composes from its XNNPACK convolution and transposes.
  */
 function conv(xShape: number[], co: number, grads: boolean): Workload {
   const [n, h, w, ci] = xShape;
@@ -364,7 +365,6 @@ function conv(xShape: number[], co: number, grads: boolean): Workload {
       return () => t.tidy(() => { g([x, f], dy); });
     },
     skip: {
-      ...(grads ? { wasm: 'no filter-gradient kernel in tfjs-backend-wasm' } : {}),
       // Measured once here (BENCH_QUICK): TF.js cpu took 30.6 s per call at [32,14,14,32]→64; the
       // [8,56,56,64] row has 8x the work.
       ...(grads && flops >= 2e8 ? { cpu: 'over 30 s per call' } : {}),
@@ -443,8 +443,9 @@ function lenet(): Workload[] {
         const opt = t.train.adam(1e-3);
         return () => t.tidy(() => { opt.minimize(loss, false, params); });
       },
-      // TF.js cpu took 48.6 s per step here (one run, 2026-12-02); wasm has no filter gradient.
-      skip: { cpu: 'about 49 s per step', wasm: 'no filter-gradient kernel in tfjs-backend-wasm (see the forward row)' },
+      // TF.js cpu took 48.6 s per step here (one run, 2026-12-02). wasm's filter gradient is
+      // bench/tfjs.ts's (tfjs-backend-wasm has none).
+      skip: { cpu: 'about 49 s per step' },
     },
     {
       name: 'LeNet forward b64',

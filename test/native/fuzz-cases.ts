@@ -38,7 +38,7 @@ export const KERNELS = [
 ] as const;
 export const OTHERS = ['info', 'kernels', 'setSimdLevel', 'setNumThreads', 'probeTriad', 'probeSum', 'probePeakFma'] as const;
 /** native/mpi.cc: without tf.distribute.init() (as here) every call but mpiInit must throw or do nothing. */
-export const MPI = ['mpiInit', 'mpiAllReduce', 'mpiAllGather', 'mpiBroadcast', 'mpiBarrier', 'mpiAbort', 'mpiFinalize'] as const;
+export const MPI = ['mpiInit', 'mpiAllReduce', 'mpiAllGather', 'mpiBroadcast', 'mpiAllReduceAsync', 'mpiAllGatherAsync', 'mpiBroadcastAsync', 'mpiBarrier', 'mpiAbort', 'mpiFinalize'] as const;
 const ROTATION: string[] = [...KERNELS, ...KERNELS, ...KERNELS, ...OTHERS, ...MPI];
 
 export const SENTINEL = 0xa5;
@@ -284,15 +284,18 @@ function validCall(name: string, r: Rand): unknown[] {
       return [int(r, 1, 3)];
     case 'mpiInit':  // paths that cannot load an MPI library
       return pick(r, [[[]], [['/nonexistent/libmpi.so.40']], [['']], [['libc.so.6']], ['libmpi.so'], [[1]], [], [[], 2]]);
-    case 'mpiAllReduce': {
+    case 'mpiAllReduce':
+    case 'mpiAllReduceAsync': {
       const C = pick(r, ALL_CTORS), n = int(r, 0, 9);
       return [guarded(C, n, r), guarded(r() < 0.9 ? C : pick(r, ALL_CTORS), r() < 0.9 ? n : int(r, 0, 9), r), pick(r, [0, 1, 2, 3, -1, 0.5])];
     }
-    case 'mpiAllGather': {
+    case 'mpiAllGather':
+    case 'mpiAllGatherAsync': {
       const C = pick(r, ALL_CTORS), n = int(r, 0, 9);
       return [guarded(C, n, r), guarded(C, int(r, 0, 9), r)];
     }
     case 'mpiBroadcast':
+    case 'mpiBroadcastAsync':
       return [guarded(pick(r, ALL_CTORS), int(r, 0, 9), r), pick(r, [0, 1, -1, 2 ** 40, NaN])];
     case 'mpiAbort':
       return pick(r, [[1], [0], [-1], [256], []]);
@@ -317,8 +320,8 @@ export function outputsOf(name: string, args: unknown[]): unknown[] {
     case 'topK': return [args[5], args[6]];
     case 'lstmCell': return [args[4], args[5], args[6]];
     case 'lstmCellGrad': return [args[6], args[7]];
-    case 'mpiAllReduce': case 'mpiAllGather': return [args[1]];
-    case 'mpiBroadcast': return [args[0]];
+    case 'mpiAllReduce': case 'mpiAllGather': case 'mpiAllReduceAsync': case 'mpiAllGatherAsync': return [args[1]];
+    case 'mpiBroadcast': case 'mpiBroadcastAsync': return [args[0]];
     case 'mpiInit': case 'mpiBarrier': case 'mpiAbort': case 'mpiFinalize': return [];
     case 'kernels': case 'info': case 'setSimdLevel': case 'setNumThreads': case 'probeTriad': case 'probeSum': case 'probePeakFma': return [];
     default: return [args[args.length - 1]];
