@@ -60,6 +60,14 @@ def make(job):
             out, _ = lstm(xs)
             torch.autograd.grad(out[:, -1].sum(), sources)
         return lstm_grads
+    if job["kind"] == "matmul":
+        a, b = uniform(*job["x"]), uniform(*job["b"])
+        ta, tb = job["transpose"]
+
+        def product():
+            with torch.no_grad():
+                torch.matmul(a.t() if ta else a, b.t() if tb else b)
+        return product
     n, h, w, c = job["x"]
     x = uniform(n, c, h, w)
     if job["kind"] == "maxPool":

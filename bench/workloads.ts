@@ -32,13 +32,16 @@ export interface Workload {
 
 /**
  * A job for bench/pytorch_peer.py: a conv2d pass or a 2x2/2 max pool on NCHW tensors of these
- * NHWC shapes, or an LSTM layer's forward + backward on x [batch, time, features] with `units`.
+ * NHWC shapes, an LSTM layer's forward + backward on x [batch, time, features] with `units`, or
+ * a matmul of x by `b` (each stored as given, transposed first when `transpose` says so).
  */
 export interface TorchJob {
-  kind: 'conv2d' | 'conv2dGrad' | 'maxPool' | 'lstm';
+  kind: 'conv2d' | 'conv2dGrad' | 'maxPool' | 'lstm' | 'matmul';
   x: number[];
   filter?: number[];
   units?: number;
+  b?: number[];
+  transpose?: [boolean, boolean];
 }
 
 const rnd = (shape: number[], seed: number) => tf.random.uniform(shape, { minval: -1, maxval: 1, seed });
@@ -111,6 +114,7 @@ function matmul(n: number): Workload {
       return () => t.matMul(a, b).dispose();
     },
     skip: n >= 2048 ? { ts: 'too slow', cpu: '~20 s per call' } : undefined,
+    torch: { kind: 'matmul', x: [n, n], b: [n, n], transpose: [false, false] },
   };
 }
 
@@ -130,6 +134,7 @@ function matmulShape(name: string, m: number, k: number, n: number, transposeA =
       return () => t.matMul(a, b, transposeA, transposeB).dispose();
     },
     skip: m * n * k >= 2 ** 30 ? { ts: 'too slow', cpu: 'too slow' } : undefined,
+    torch: { kind: 'matmul', x: aShape, b: bShape, transpose: [transposeA, transposeB] },
   };
 }
 
