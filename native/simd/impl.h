@@ -308,6 +308,137 @@ void gemm_rows(int64_t k, const float* a, int64_t rsa, int64_t csa, const float*
   }
 }
 
+// ---- direct convolution over a tap list (kernels/conv.cc, few input channels) ----
+// Accumulators: at most CONV_ACC vectors (the GEMM tile's), P pixels × NV vectors of outputs.
+constexpr int CONV_ACC = GEMM_MR * GEMM_NV;
+constexpr int CONV_NV = CONV_ACC / 4 < 4 ? CONV_ACC / 4 : 4;  // vectors of Co per piece
+constexpr int conv_rows(int nv) { return CONV_ACC / nv < 14 ? CONV_ACC / nv : 14; }
+
+// y[p·co + j + 0:NV·W] = Σ_q x[p·xstep + xo[q]] · w[wo[q] + j + 0:NV·W] for p < R; the last
+// vector has `last` lanes. fmas over q in order for every element, whatever R or NV.
+template <int R, int NV>
+TAPEFLOW_NOINLINE void conv_taps_tile(const float* x, int64_t xstep, const int64_t* xo, const int64_t* wo, int64_t k,
+                                      const float* w, int64_t co, float* y, int last) {
+  V acc[R][NV];
+  TAPEFLOW_UNROLL(14)
+  for (int p = 0; p < R; p++)
+    TAPEFLOW_UNROLL(4)
+    for (int v = 0; v < NV; v++) acc[p][v] = Vec::set1(0.0f);
+  for (int64_t q = 0; q < k; q++) {
+    const float* wq = w + wo[q];
+    const float* xq = x + xo[q];
+    V b[NV];
+    TAPEFLOW_UNROLL(4)
+    for (int v = 0; v + 1 < NV; v++) b[v] = Vec::load(wq + v * W);
+    b[NV - 1] = last == W ? Vec::load(wq + (NV - 1) * W) : Vec::load_part(wq + (NV - 1) * W, last);
+    TAPEFLOW_UNROLL(14)
+    for (int p = 0; p < R; p++) {
+      const V a = Vec::set1(xq[p * xstep]);
+      TAPEFLOW_UNROLL(4)
+      for (int v = 0; v < NV; v++) acc[p][v] = Vec::fmadd(a, b[v], acc[p][v]);
+    }
+  }
+  TAPEFLOW_UNROLL(14)
+  for (int p = 0; p < R; p++) {
+    float* yp = y + p * co;
+    TAPEFLOW_UNROLL(4)
+    for (int v = 0; v + 1 < NV; v++) Vec::store(yp + v * W, acc[p][v]);
+    if (last == W) Vec::store(yp + (NV - 1) * W, acc[p][NV - 1]);
+    else Vec::store_part(yp + (NV - 1) * W, acc[p][NV - 1], last);
+  }
+}
+
+// Picks the tile for 1 <= rows <= R pixels and 1 <= nv <= NV vectors.
+template <int NV, int R = conv_rows(NV)>
+void conv_taps_pick(const float* x, int64_t xstep, const int64_t* xo, const int64_t* wo, int64_t k, const float* w,
+                    int64_t co, float* y, int rows, int nv, int last) {
+  if constexpr (NV > 1) {
+    if (nv < NV) return conv_taps_pick<NV - 1>(x, xstep, xo, wo, k, w, co, y, rows, nv, last);
+  }
+  if constexpr (R > 1) {
+    if (rows < R) return conv_taps_pick<NV, R - 1>(x, xstep, xo, wo, k, w, co, y, rows, nv, last);
+  }
+  conv_taps_tile<R, NV>(x, xstep, xo, wo, k, w, co, y, last);
+}
+
+// y[p·co + j] = Σ_{q<k} x[p·xstep + xo[q]] · w[wo[q] + j] for p < count, j < co: count output
+// pixels of one row, each reading its taps at the same offsets from its own start.
+void conv_taps(const float* x, int64_t xstep, const int64_t* xo, const int64_t* wo, int64_t k, const float* w,
+               int64_t co, float* y, int64_t count) {
+  for (int64_t j = 0; j < co; j += CONV_NV * W) {
+    const int64_t cols = co - j < CONV_NV * W ? co - j : CONV_NV * W;
+    const int nv = int((cols + W - 1) / W), last = int(cols - (nv - 1) * W);
+    const int rows = conv_rows(nv);
+    for (int64_t p = 0; p < count; p += rows) {
+      const int r = int(count - p < rows ? count - p : rows);
+      conv_taps_pick<CONV_NV>(x + p * xstep, xstep, xo, wo, k, w + j, co, y + p * co + j, r, nv, last);
+    }
+  }
+}
+
+// dw[wo[q] + j + 0:NV·W] += Σ_{p<count} x[p·xstep + xo[q]] · dy[p·co + j + 0:NV·W] for q < R;
+// the sum over p in order (fmas from 0), then one add into dw.
+template <int R, int NV>
+TAPEFLOW_NOINLINE void conv_taps_filter_tile(const float* x, int64_t xstep, const int64_t* xo, const int64_t* wo,
+                                             const float* dy, int64_t co, float* dw, int64_t count, int last) {
+  V acc[R][NV];
+  TAPEFLOW_UNROLL(14)
+  for (int q = 0; q < R; q++)
+    TAPEFLOW_UNROLL(4)
+    for (int v = 0; v < NV; v++) acc[q][v] = Vec::set1(0.0f);
+  const float* xq[R];
+  for (int q = 0; q < R; q++) xq[q] = x + xo[q];
+  for (int64_t p = 0; p < count; p++) {
+    const float* d = dy + p * co;
+    V b[NV];
+    TAPEFLOW_UNROLL(4)
+    for (int v = 0; v + 1 < NV; v++) b[v] = Vec::load(d + v * W);
+    b[NV - 1] = last == W ? Vec::load(d + (NV - 1) * W) : Vec::load_part(d + (NV - 1) * W, last);
+    TAPEFLOW_UNROLL(14)
+    for (int q = 0; q < R; q++) {
+      const V a = Vec::set1(xq[q][p * xstep]);
+      TAPEFLOW_UNROLL(4)
+      for (int v = 0; v < NV; v++) acc[q][v] = Vec::fmadd(a, b[v], acc[q][v]);
+    }
+  }
+  TAPEFLOW_UNROLL(14)
+  for (int q = 0; q < R; q++) {
+    float* o = dw + wo[q];
+    TAPEFLOW_UNROLL(4)
+    for (int v = 0; v + 1 < NV; v++) Vec::store(o + v * W, Vec::add(Vec::load(o + v * W), acc[q][v]));
+    float* t = o + (NV - 1) * W;
+    if (last == W) Vec::store(t, Vec::add(Vec::load(t), acc[q][NV - 1]));
+    else Vec::store_part(t, Vec::add(Vec::load_part(t, last), acc[q][NV - 1]), last);
+  }
+}
+
+template <int NV, int R = conv_rows(NV)>
+void conv_taps_filter_pick(const float* x, int64_t xstep, const int64_t* xo, const int64_t* wo, const float* dy,
+                           int64_t co, float* dw, int64_t count, int rows, int nv, int last) {
+  if constexpr (NV > 1) {
+    if (nv < NV) return conv_taps_filter_pick<NV - 1>(x, xstep, xo, wo, dy, co, dw, count, rows, nv, last);
+  }
+  if constexpr (R > 1) {
+    if (rows < R) return conv_taps_filter_pick<NV, R - 1>(x, xstep, xo, wo, dy, co, dw, count, rows, nv, last);
+  }
+  conv_taps_filter_tile<R, NV>(x, xstep, xo, wo, dy, co, dw, count, last);
+}
+
+// dw[wo[q] + j] += Σ_{p<count} x[p·xstep + xo[q]] · dy[p·co + j] for q < k, j < co: the filter
+// gradient of conv_taps' pixels.
+void conv_taps_filter(const float* x, int64_t xstep, const int64_t* xo, const int64_t* wo, int64_t k,
+                      const float* dy, int64_t co, float* dw, int64_t count) {
+  for (int64_t j = 0; j < co; j += CONV_NV * W) {
+    const int64_t cols = co - j < CONV_NV * W ? co - j : CONV_NV * W;
+    const int nv = int((cols + W - 1) / W), last = int(cols - (nv - 1) * W);
+    const int rows = conv_rows(nv);
+    for (int64_t q = 0; q < k; q += rows) {
+      const int r = int(k - q < rows ? k - q : rows);
+      conv_taps_filter_pick<CONV_NV>(x, xstep, xo + q, wo + q, dy + j, co, dw + j, count, r, nv, last);
+    }
+  }
+}
+
 // acc[i] = fma(a[i], b[i], acc[i]); the tail through load_part / store_part.
 void fma_acc(float* acc, const float* a, const float* b, int64_t n) {
   int64_t i = 0;
@@ -511,6 +642,8 @@ constexpr Table make_table(const char* name) {
       &gemm_pack_b,
       &gemm_rows,
       &fma_acc,
+      &conv_taps,
+      &conv_taps_filter,
       &probe_triad,
       &probe_sum,
       &probe_fma,

@@ -66,6 +66,15 @@ struct Table {
                     int64_t ldc, int m, int64_t n);
   // acc[i] = fma(a[i], b[i], acc[i]) for i < n: the channel loop of depthwise convolution.
   void (*fma_acc)(float* acc, const float* a, const float* b, int64_t n);
+  // Direct convolution of few input channels (kernels/conv.cc): y[p·co + j] = Σ_{q<k}
+  // x[p·xstep + xo[q]]·w[wo[q] + j] for p < count pixels, j < co (fmas over q in order), and its
+  // filter gradient dw[wo[q] + j] += Σ_{p<count} x[p·xstep + xo[q]]·dy[p·co + j] (fmas over p in
+  // order from zero, then one add into dw). Bit-identical for any split of p (forward) or of q
+  // (filter gradient).
+  void (*conv_taps)(const float* x, int64_t xstep, const int64_t* xo, const int64_t* wo, int64_t k, const float* w,
+                    int64_t co, float* y, int64_t count);
+  void (*conv_taps_filter)(const float* x, int64_t xstep, const int64_t* xo, const int64_t* wo, int64_t k,
+                           const float* dy, int64_t co, float* dw, int64_t count);
   // Machine-limit probes for bench/ (native/probes.cc; not kernels): probe_triad a = b + s·c;
   // probe_sum a plain sum of n floats; probe_fma `iters` steps of 12 independent FMA chains held
   // in registers, seeded from and folded into *sink (so nothing folds away), returning the FLOPs.

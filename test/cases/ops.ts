@@ -774,7 +774,7 @@ add({
 
 // ---------------------------------------------------------------------------------------------
 // Convolution and pooling (NHWC): odd sizes, strides 1–3, dilations 1–2, 'same' / 'valid' /
-// explicit / numeric pads, rank-3 single images, 1 and 3 channels, and a few wide-channel
+// explicit / numeric pads, rank-3 single images, 1-4 channels, and a few wide-channel
 // rows for SIMD tails. The reference pads with its own copy of TF's 'same' rule.
 
 type Pad = 'same' | 'valid' | number | number[][];
@@ -790,6 +790,14 @@ for (const [xs, fs, strides, pad, dil, grad2] of [
   [[6, 5, 3], [3, 3, 3, 2], 1, 'valid', 1], [[2, 4, 4, 3], [1, 1, 3, 5], 1, 'valid', 1], [[1, 6, 6, 1], [1, 1, 1, 1], 2, 'same', 1],
   [[1, 5, 5, 2], [3, 3, 2, 2], 1, 1, 1], [[3, 11, 13, 3], [5, 5, 3, 8], 3, 'same', 1], [[1, 7, 7, 8], [3, 3, 8, 16], 2, [[0, 0], [2, 0], [1, 1], [0, 0]], 1],
   [[2, 9, 11, 17], [3, 3, 17, 33], 1, 'same', 1], [[7, 7, 1], [7, 7, 1, 3], 1, 'valid', 1], [[1, 3, 4, 2], [3, 3, 2, 2], 3, 'same', 2],
+  // Few input channels (the direct kernel, native/kernels/conv.cc): rows of more output pixels
+  // than one register block (14 on AVX-512) plus a remainder, output channels that are not a
+  // multiple of any vector width (5, 17, 33) or span two blocks of channels (70), rows and
+  // columns lying wholly in explicit padding, and 16 channels (the last that runs direct).
+  [[2, 6, 31, 1], [3, 3, 1, 5], 1, 'same', 1], [[1, 9, 17, 2], [3, 3, 2, 17], 2, 'valid', 2],
+  [[2, 8, 19, 3], [3, 3, 3, 33], [1, 3], [[0, 0], [2, 1], [0, 2], [0, 0]], [2, 1]], [[5, 16, 4], [2, 3, 4, 17], 3, 'same', 1],
+  [[1, 4, 20, 1], [1, 5, 1, 70], 1, 'same', [1, 2]], [[1, 3, 4, 2], [2, 2, 2, 3], 1, [[0, 0], [3, 0], [4, 1], [0, 0]], 1],
+  [[1, 5, 6, 16], [3, 3, 16, 9], 2, 'same', 1], [[2, 10, 29, 4], [5, 3, 4, 33], [2, 1], 'same', [1, 2]],
 ] as [number[], number[], number | number[], Pad, number | number[], boolean?][]) {
   const st = pair2(strides), dl = pair2(dil);
   add({

@@ -191,6 +191,9 @@ describe.skipIf(!binding)(nativeLabel, () => {
           [[32, 14, 14, 32], [3, 3, 32, 64], 1, 'same', 1, false], [[8, 28, 28, 1], [3, 3, 1, 32], 1, 'same', 1, false],
           [[4, 17, 15, 3], [5, 5, 3, 20], 2, 'valid', 1, false], [[2, 9, 9, 40], [1, 1, 40, 33], 1, 'valid', 1, false],
           [[3, 12, 11, 7], [3, 3, 7, 9], [1, 2], [[0, 0], [2, 1], [0, 3], [0, 0]], [2, 1], false], [[1, 5, 5, 2], [3, 3, 2, 3], 3, 'same', 2, false],
+          // Few input channels (the direct kernels), threaded: output channels off the vector width.
+          [[16, 30, 29, 3], [3, 3, 3, 33], 1, 'same', 1, false], [[8, 27, 31, 4], [5, 5, 4, 70], [2, 1], [[0, 0], [1, 3], [2, 2], [0, 0]], [1, 2], false],
+          [[8, 24, 24, 16], [3, 3, 16, 17], 1, 'valid', 1, false], [[4, 13, 40, 1], [3, 3, 1, 5], 3, 'same', 2, false],
           [[8, 20, 20, 32], [3, 3, 32, 1], 1, 'same', 1, true], [[2, 11, 13, 5], [3, 5, 5, 2], 2, 'same', [1, 2], true], [[4, 9, 9, 17], [3, 3, 17, 1], 3, 'valid', 1, true],
         ] as [number[], number[], number | number[], 'same', number | number[], boolean][]) {
           const s2 = (typeof st === 'number' ? [st, st] : st) as [number, number];

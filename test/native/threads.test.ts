@@ -3,7 +3,7 @@
  * work keeps each output element's sequence of operations fixed, so 1, 2 and 3 threads give the
  * same bits. Shapes reach every GEMM schedule (column groups, row split for a narrow panel over
  * a tall A, streamed B rows, a single B sliver, transposed A packed in chunks) and the split
- * reductions and elementwise loops.
+ * reductions and elementwise loops, and the conv passes (direct and im2col).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { binding, nativeLabel, randomArray, rng } from './helpers.js';
@@ -79,4 +79,30 @@ describe.skipIf(!binding)(nativeLabel, () => {
       return out;
     });
   });
+
+  // [batch, h, w, inC, outC]: 3x3 'same' stride 1 (geometry of native-backend.ts convGeometry);
+  // 1-16 input channels run direct (native/kernels/conv.cc), 32 through im2col + GEMM.
+  it.each([[16, 28, 28, 1, 32], [8, 30, 31, 3, 33], [4, 20, 20, 16, 17], [8, 14, 14, 32, 40]])(
+    'conv2d and its backprops [%i,%i,%i,%i]→%i are the same at 1, 2 and 3 threads', (n, h, w, ci, co) => {
+      const rand = rng(n * h + ci + co);
+      const geometry = [n, h, w, ci, h, w, co, 3, 3, 1, 1, 1, 1, 1, 1, 0];
+      const x = randomArray('float32', n * h * w * ci, rand, false) as Float32Array;
+      const f = randomArray('float32', 9 * ci * co, rand, false) as Float32Array;
+      const dy = randomArray('float32', n * h * w * co, rand, false) as Float32Array;
+      acrossThreads('conv2d', () => {
+        const out = new Float32Array(dy.length);
+        raw.conv2d(x, f, out, geometry);
+        return out;
+      });
+      acrossThreads('conv2dBackpropInput', () => {
+        const out = new Float32Array(x.length);
+        raw.conv2dBackpropInput(dy, f, out, geometry);
+        return out;
+      });
+      acrossThreads('conv2dBackpropFilter', () => {
+        const out = new Float32Array(f.length);
+        raw.conv2dBackpropFilter(x, dy, out, geometry);
+        return out;
+      });
+    });
 });
