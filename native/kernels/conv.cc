@@ -175,7 +175,17 @@ void depthwise_backprop_filter(const ConvGeom& g, const float* x, const float* d
 // pixel then reads its fh·fw·inC taps at fixed offsets from its own start (the SIMD table's
 // conv_taps, which holds a block of pixels × output channels in registers).
 
-bool direct(const ConvGeom& g) { return !g.depthwise && g.in_c <= kDirectMaxC; }
+// Columns of a strip: (out_w − 1)·sw + (fw − 1)·dw + 1, strip column s holding x column s − pl.
+int64_t strip_width(const ConvGeom& g) { return (g.out_w - 1) * g.sw + (g.fw - 1) * g.dw + 1; }
+
+// A strip holds only the window rows inside x (at most in_h), so it stays within a small multiple
+// of x as long as the window reach is not far wider than x; wider reaches (a huge dilation or
+// explicit pads far past the edges, legal in TF) take the im2col path, whose scratch is bounded
+// by the filter.
+bool direct(const ConvGeom& g) {
+  return !g.depthwise && g.in_c <= kDirectMaxC && g.out_w > 0 && strip_width(g) <= 2 * g.in_w + 64;
+}
+int64_t strip_floats(const ConvGeom& g) { return std::min(g.fh, g.in_h) * strip_width(g) * g.in_c; }
 
 // 2·k offsets of the calling thread (grow-only, so a row loop allocates nothing).
 int64_t* tap_scratch(int64_t k) {
@@ -183,9 +193,6 @@ int64_t* tap_scratch(int64_t k) {
   if (taps.size() < size_t(2 * k)) taps.resize(size_t(2 * k));
   return taps.data();
 }
-
-// Columns of a strip: (out_w − 1)·sw + (fw − 1)·dw + 1, strip column s holding x column s − pl.
-int64_t strip_width(const ConvGeom& g) { return (g.out_w - 1) * g.sw + (g.fw - 1) * g.dw + 1; }
 
 // Copies the window rows of output row (n, oh) that lie inside x into strip and lists their taps:
 // xo (offset in the strip) and wo (offset of the filter row [outC]); returns how many.
@@ -213,9 +220,8 @@ int64_t row_taps(const ConvGeom& g, const float* x, int64_t n, int64_t oh, float
 void direct_forward(const ConvGeom& g, const float* x, const float* w, float* y) {
   const simd::Table* t = simd::active();
   const int64_t rows = g.batch * g.out_h, k = g.fh * g.fw * g.in_c, row_out = g.out_w * g.out_c;
-  if (g.out_w == 0) return;  // (no strip then: its width would be below one column)
   parallel_range(rows, grain(rows), work(g) >= kMatmulMinFlops ? 2 : rows + 1, [&](int64_t b0, int64_t b1) {
-    float* strip = thread_scratch(2, g.fh * strip_width(g) * g.in_c);
+    float* strip = thread_scratch(2, strip_floats(g));
     int64_t* xo = tap_scratch(k);
     int64_t* wo = xo + k;
     for (int64_t b = b0; b < b1; b++) {
@@ -234,7 +240,7 @@ void direct_backprop_filter(const ConvGeom& g, const float* x, const float* dy, 
   const int64_t groups = std::min(rows, kFilterGroups);
   std::vector<float> part(size_t(groups * size), 0.0f);
   run_tasks(groups, work(g) >= kMatmulMinFlops && num_threads() > 1, [&](int64_t grp) {
-    float* strip = thread_scratch(2, g.fh * strip_width(g) * g.in_c);
+    float* strip = thread_scratch(2, strip_floats(g));
     int64_t* xo = tap_scratch(k);
     int64_t* wo = xo + k;
     for (int64_t b = grp * rows / groups; b < (grp + 1) * rows / groups; b++) {

@@ -406,6 +406,26 @@ describe.skipIf(!binding)(`${nativeLabel}: sizes, zero extents, aliasing and buf
       expect(buf).toEqual(before);
     });
 
+    it('conv2d and its filter gradient with a dilation of 2^40 run on 1-pixel inputs (the direct kernels asked for a 2^40-float strip: ASan out of memory)', () => {
+      // [batch, inH, inW, inC, outH, outW, outC, fh, fw, sh, sw, dh, dw, pt, pl, depthwise]: a 2x2
+      // filter whose taps past the first lie 2^40 pixels away, outside x, so only w[0, 0] meets x
+      // (TF: taps in the padding contribute zero). Expected values follow from that by hand.
+      const geom = [1, 1, 1, 1, 1, 1, 1, 2, 2, 1, 1, 2 ** 40, 2 ** 40, 0, 0, 0];
+      const x = new Float32Array([3]), w = new Float32Array([5, 7, 11, 13]), dy = new Float32Array([2]);
+      const y = new Float32Array(1), dw = new Float32Array(4), dx = new Float32Array(1);
+      call('conv2d', x, w, y, geom);
+      expect([...y]).toEqual([15]);
+      call('conv2dBackpropFilter', x, dy, dw, geom);
+      expect([...dw]).toEqual([6, 0, 0, 0]);
+      call('conv2dBackpropInput', dy, w, dx, geom);
+      expect([...dx]).toEqual([10]);
+      // explicit pads 2^40 wide put the whole window in the padding: zeros
+      const padded = [1, 1, 1, 1, 1, 1, 1, 2, 2, 1, 1, 1, 1, 2 ** 40, 2 ** 40, 0];
+      call('conv2d', x, w, y, padded);
+      call('conv2dBackpropFilter', x, dy, dw, padded);
+      expect([...y, ...dw]).toEqual([0, 0, 0, 0, 0]);
+    });
+
     // AddressSanitizer reserves terabytes of address space, so this does not run under it, nor
     // where this Node cannot be started as a child (the arm64 suite runs it under qemu). The
     // child loads the addon as the package does (build/Release, else the prebuild).
