@@ -17,6 +17,7 @@
         "native/kernels/copy.cc",
         "native/kernels/optim.cc",
         "native/kernels/lstm.cc",
+        "native/kernels/softmax.cc",
         "native/simd/dispatch.cc",
         "native/simd/level_scalar.cc",
         "native/simd/level_avx2.cc",

@@ -491,6 +491,70 @@ Napi::Value lstm_cell_grad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The mask of softmax and softmaxGrad: a Uint8Array [maskRows, cols] and an Int32Array giving
+// each of the `rows` rows its mask row; both empty for none. Null when there is no mask.
+const uint8_t* softmax_mask(const Args& args, const Array& mask, const Array& mask_row, int64_t rows, int64_t cols,
+                            const int32_t** row_of) {
+  args.need_dtype(mask, DType::u8, "mask");
+  args.need_dtype(mask_row, DType::i32, "maskRow");
+  *row_of = nullptr;
+  if (mask_row.length == 0) {
+    if (mask.length != 0) args.range_error("mask is given but maskRow is empty (pass both, or two empty arrays)");
+    return nullptr;
+  }
+  args.need_length(mask_row, rows, "maskRow");
+  const int64_t mask_rows = mask.length / cols;
+  const int32_t* ip = mask_row.as<int32_t>();
+  for (int64_t r = 0; r < rows; r++)
+    if (ip[r] < 0 || ip[r] >= mask_rows)
+      args.range_error("maskRow[" + std::to_string(r) + "] = " + std::to_string(ip[r]) + " is out of range [0, " +
+                       std::to_string(mask_rows) + ") (mask has " + std::to_string(mask.length) + " elements, rows of " +
+                       std::to_string(cols) + ")");
+  *row_of = ip;
+  return mask.as<uint8_t>();
+}
+
+// softmax(x, rows, cols, mask, maskRow, y): x, y [rows, cols] (src/backend/backend.ts `softmax`).
+Napi::Value softmax(const Napi::CallbackInfo& info) {
+  Args args(info, "softmax", 6);
+  const int64_t rows = args.integer(1, "rows"), cols = args.integer(2, "cols");
+  napi_value hx = args.typed(0, "x"), hm = args.typed(3, "mask"), hr = args.typed(4, "maskRow"), hy = args.typed(5, "y");
+  const int64_t n = args.elements({rows, cols}, "x [rows, cols]");
+  Array x = args.resolve(hx, "x"), mask = args.resolve(hm, "mask"), row = args.resolve(hr, "maskRow");
+  Array y = args.resolve_out(hy, "y");
+  if (!softmax_supports(x.dtype)) no_kernel(args, "softmax", x.dtype);
+  args.need_dtype(y, x.dtype, "y");
+  args.need_length(x, n, "x");
+  args.need_length(y, n, "y");
+  if (n == 0) return info.Env().Undefined();
+  const int32_t* row_of = nullptr;
+  const uint8_t* m = softmax_mask(args, mask, row, rows, cols, &row_of);
+  softmax_run(x.dtype, x.data, rows, cols, m, row_of, y.data);
+  return info.Env().Undefined();
+}
+
+// softmaxGrad(y, dy, rows, cols, mask, maskRow, dx): y, dy, dx [rows, cols].
+Napi::Value softmax_grad(const Napi::CallbackInfo& info) {
+  Args args(info, "softmaxGrad", 7);
+  const int64_t rows = args.integer(2, "rows"), cols = args.integer(3, "cols");
+  napi_value hy = args.typed(0, "y"), hd = args.typed(1, "dy"), hm = args.typed(4, "mask"), hr = args.typed(5, "maskRow");
+  napi_value hx = args.typed(6, "dx");
+  const int64_t n = args.elements({rows, cols}, "y [rows, cols]");
+  Array y = args.resolve(hy, "y"), dy = args.resolve(hd, "dy"), mask = args.resolve(hm, "mask"), row = args.resolve(hr, "maskRow");
+  Array dx = args.resolve_out(hx, "dx");
+  if (!softmax_supports(y.dtype)) no_kernel(args, "softmaxGrad", y.dtype);
+  args.need_dtype(dy, y.dtype, "dy");
+  args.need_dtype(dx, y.dtype, "dx");
+  args.need_length(y, n, "y");
+  args.need_length(dy, n, "dy");
+  args.need_length(dx, n, "dx");
+  if (n == 0) return info.Env().Undefined();
+  const int32_t* row_of = nullptr;
+  const uint8_t* m = softmax_mask(args, mask, row, rows, cols, &row_of);
+  softmax_grad_run(y.dtype, y.data, dy.data, rows, cols, m, row_of, dx.data);
+  return info.Env().Undefined();
+}
+
 Napi::Value info_fn(const Napi::CallbackInfo& info) {
   Args args(info, "info", 0);
   Napi::Object o = Napi::Object::New(info.Env());
@@ -661,6 +725,7 @@ Napi::Value kernels_fn(const Napi::CallbackInfo& info) {
   o.Set("fusedUpdate", dtype_list({DType::f32, DType::f64}));
   o.Set("conv", dtype_list({DType::f32}));
   o.Set("lstm", dtype_list({DType::f32, DType::f64}));
+  o.Set("softmax", dtype_list({DType::f32, DType::f64}));
   return o;
 }
 
@@ -701,6 +766,8 @@ const Export kExports[] = {
     {"fusedUpdate", &guarded<fused_update>},
     {"lstmCell", &guarded<lstm_cell>},
     {"lstmCellGrad", &guarded<lstm_cell_grad>},
+    {"softmax", &guarded<softmax>},
+    {"softmaxGrad", &guarded<softmax_grad>},
     {"conv2d", &guarded<conv_pass<0>>},
     {"conv2dBackpropInput", &guarded<conv_pass<1>>},
     {"conv2dBackpropFilter", &guarded<conv_pass<2>>},

@@ -242,4 +242,12 @@ void lstm_cell_run(DType d, const void* z, const void* cp, void* h, void* c, voi
 void lstm_cell_grad_run(DType d, const void* dh, const void* dc, const void* cp, const void* act, void* dz, void* dcp,
                         int64_t batch, int64_t units);
 
+// softmax.cc: softmax over `rows` rows of `cols` (src/backend/backend.ts softmax), masked where
+// mask (nullptr: none) row mask_row[r] holds 0; and its backward y, dy -> dx. float32, float64.
+bool softmax_supports(DType d);
+void softmax_run(DType d, const void* x, int64_t rows, int64_t cols, const uint8_t* mask, const int32_t* mask_row,
+                 void* y);
+void softmax_grad_run(DType d, const void* y, const void* dy, int64_t rows, int64_t cols, const uint8_t* mask,
+                      const int32_t* mask_row, void* dx);
+
 }  // namespace tapeflow

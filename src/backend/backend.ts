@@ -176,6 +176,16 @@ export interface Backend {
   lstmCellGrad(dh: FloatArray, dc: FloatArray, cPrev: FloatArray, act: FloatArray, batch: number, units: number, dz: FloatArray, dcPrev: FloatArray): void;
 
   /**
+   * Softmax over the last axis of x viewed as [rows, cols] into y (src/ops/softmax.ts). With a
+   * mask ([maskRows, cols], 0 = masked, in Keras's `Softmax(mask=…)` semantics: a masked logit
+   * becomes −1e9), row r reads mask row maskRow[r] ([rows]); mask and maskRow are null together.
+   */
+  softmax(x: FloatArray, rows: number, cols: number, mask: Uint8Array | null, maskRow: Int32Array | null, y: FloatArray): void;
+
+  /** Its backward pass from the forward's y and the upstream dy: dx = (dy − Σ dy·y)·y, 0 where masked. */
+  softmaxGrad(y: FloatArray, dy: FloatArray, rows: number, cols: number, mask: Uint8Array | null, maskRow: Int32Array | null, dx: FloatArray): void;
+
+  /**
    * One optimizer step over a whole variable in place: `arrays` is [variable, gradient,
    * ...slots], all the same length and float dtype; `scalars` are the step's hyperparameters
    * already cast to the variable's dtype. Returns false if this backend has no such kernel.

@@ -7,7 +7,7 @@
 import type { Tensor } from '../tensor.js';
 import { Registry } from '../registry.js';
 import { elu, gelu, relu, selu, sigmoid, silu, softplus, tanh } from '../ops/unary.js';
-import { softmax } from '../ops/composite/math.js';
+import { softmax } from '../ops/softmax.js';
 import { linkLogits } from '../ops/composite/logits.js';
 
 export type ActivationFn = (x: Tensor) => Tensor;

@@ -4,19 +4,20 @@
  * likewise), scores softmax(q·kᵀ/√keyDim) over the key axis with masked positions excluded,
  * attention dropout while training, and `attention_output/kernel` [numHeads, valueDim, outDim].
  * Every product is one einsum (one batched matmul); the mask is applied as Keras's
- * `_masked_softmax` does, by adding a large negative number where masked before the softmax.
+ * `_masked_softmax` does, masked logits replaced by a large negative number, in one fused
+ * kernel with the softmax (src/ops/softmax.ts).
  *
  * Extending it: a different score function replaces `scores`; a new mask source is combined in
  * `attentionMask` (a bool [batch or 1, T, S] where true means "may attend").
  */
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import type { Variable } from '../variable.js';
-import { add, mul, sub } from '../ops/binary.js';
+import { add, mul } from '../ops/binary.js';
 import { einsum } from '../ops/einsum.js';
 import { expandDims } from '../ops/reshape.js';
 import { cast } from '../ops/cast.js';
 import { logicalAnd } from '../ops/compare.js';
-import { softmax } from '../ops/composite/math.js';
+import { maskedSoftmax, softmax } from '../ops/softmax.js';
 import { dropout } from '../ops/composite/dropout.js';
 import { generator } from '../ops/rng.js';
 import { allocate } from '../dtype.js';
@@ -51,9 +52,6 @@ export interface AttentionCallArgs extends CallArgs {
   /** Return [output, scores] with scores [batch, heads, T, S] (the attention probabilities). */
   returnAttentionScores?: boolean;
 }
-
-/** Keras's `_large_negative_number` for float32 and float64. */
-const LARGE_NEGATIVE = -1e9;
 
 function positiveInteger(value: unknown, arg: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) throw new TypeError(`MultiHeadAttention: ${arg} must be a positive integer, got ${show(value)}`);
@@ -188,14 +186,10 @@ export class MultiHeadAttention extends Layer {
     const q = mul(project(query, this.queryKernel!, this.queryBias), 1 / Math.sqrt(this.keyDim));
     const k = project(key, this.keyKernel!, this.keyBias);
     const v = project(value, this.valueKernel!, this.valueBias);
-    let scores = einsum('btnh,bsnh->bnts', q, k);
+    const scores = einsum('btnh,bsnh->bnts', q, k);
     const mask = this.attentionMask(batch, t, s, args);
-    if (mask !== null) {
-      // Keras's _masked_softmax: (1 − mask)·(−1e9) added, so masked logits vanish after the max-shifted exp.
-      const m = expandDims(cast(mask, this.dtype), 1);
-      scores = add(scores, mul(sub(1, m), LARGE_NEGATIVE));
-    }
-    let probs = softmax(scores, -1);
+    // Keras's _masked_softmax: the mask [batch or 1, T, S] gains the heads axis and masked logits become −1e9.
+    let probs = mask === null ? softmax(scores, -1) : maskedSoftmax(scores, expandDims(mask, 1));
     const probsOut = probs;
     if (args.training === true && this.dropoutRate > 0) {
       probs = dropout(probs, this.dropoutRate, { seed: this.seeds === null ? undefined : Math.floor(this.seeds() * 2 ** 31) });

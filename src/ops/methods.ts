@@ -15,6 +15,7 @@ import * as reduce from './reduce.js';
 import * as shape from './reshape.js';
 import * as strided from './strided.js';
 import * as math from './composite/math.js';
+import { softmax } from './softmax.js';
 import { matmul, type MatmulOptions } from './matmul.js';
 import { gather } from './gather.js';
 import { pad } from './pad.js';
@@ -67,7 +68,7 @@ declare module '../tensor.js' {
 const list = (x: L | L[]): L[] => (Array.isArray(x) ? (x as L[]) : [x as L]);
 
 const methods: Record<string, (this: T, ...args: never[]) => unknown> = {
-  softmax(this: T, axis?: number) { return math.softmax(this, axis); },
+  softmax(this: T, axis?: number) { return softmax(this, axis); },
   logSoftmax(this: T, axis?: number) { return math.logSoftmax(this, axis); },
   sum(this: T, axis?: Axis, keepDims?: boolean) { return reduce.sum(this, axis, keepDims); },
   mean(this: T, axis?: Axis, keepDims?: boolean) { return math.mean(this, axis, keepDims); },

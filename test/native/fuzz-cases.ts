@@ -33,7 +33,7 @@ export interface FuzzCall {
 /** Kernel exports, then the others; `makeCall` takes them in turn (kernels three times as often). */
 export const KERNELS = [
   'unary', 'binary', 'mulAdd', 'select', 'reduce', 'argReduce', 'matmul', 'copyStrided', 'gather', 'scatterAdd',
-  'concat', 'pad', 'cast', 'fusedUpdate', 'lstmCell', 'lstmCellGrad', 'scan', 'topK', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool',
+  'concat', 'pad', 'cast', 'fusedUpdate', 'lstmCell', 'lstmCellGrad', 'softmax', 'softmaxGrad', 'scan', 'topK', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool',
   'avgPoolBackprop', 'maxPoolArgmax',
 ] as const;
 export const OTHERS = ['info', 'kernels', 'setSimdLevel', 'setNumThreads', 'probeTriad', 'probeSum', 'probePeakFma'] as const;
@@ -245,6 +245,15 @@ function validCall(name: string, r: Rand): unknown[] {
       const C = r() < 0.9 ? pick(r, FLOAT_CTORS) : pick(r, ALL_CTORS);
       const batch = int(r, 0, 3), units = int(r, 0, 9), n = batch * units;
       return [guarded(C, n, r), guarded(C, n, r), guarded(C, n, r), guarded(C, 5 * n, r), batch, units, guarded(C, 4 * n, r), guarded(C, n, r)];
+    }
+    case 'softmax': case 'softmaxGrad': {  // (x, rows, cols, mask, maskRow, y) / (y, dy, rows, cols, mask, maskRow, dx)
+      const C = r() < 0.9 ? pick(r, FLOAT_CTORS) : pick(r, ALL_CTORS);
+      const rows = int(r, 0, 4), cols = int(r, 0, 9), n = rows * cols, maskRows = int(r, 0, 3);
+      const masked = r() < 0.6;
+      const mask = masked ? guarded(Uint8Array, maskRows * cols, r) : new Uint8Array(0);
+      const rowOf = masked ? Int32Array.from({ length: rows }, () => int(r, -1, maskRows)) : new Int32Array(0);
+      const head = name === 'softmax' ? [guarded(C, n, r)] : [guarded(C, n, r), guarded(C, n, r)];
+      return [...head, rows, cols, mask, rowOf, guarded(C, n, r)];
     }
     case 'scan': {
       const C = r() < 0.9 ? pick(r, [Float32Array, Float64Array, Int32Array]) : Uint8Array;

@@ -49,6 +49,8 @@ const VALID: Case[] = [
   { name: 'fusedUpdate', args: () => ['adam', ADAM(), [0.1, 0.9, 0.999, 1e-7]] },
   { name: 'lstmCell', args: () => [f32(8), f32(2), 1, 2, f32(2), f32(2), f32(10)] },
   { name: 'lstmCellGrad', args: () => [f32(2), f32(2), f32(2), f32(10), 1, 2, f32(8), f32(2)] },
+  { name: 'softmax', args: () => [f32(16), 4, 4, new Uint8Array([1, 0, 1, 1, 0, 0, 0, 0]), new Int32Array([0, 1, 1, 0]), f32(16)] },
+  { name: 'softmaxGrad', args: () => [f32(16), f32(16), 4, 4, new Uint8Array([1, 0, 1, 1, 1, 1, 1, 0]), new Int32Array([1, 0, 0, 1]), f32(16)] },
 ];
 
 const many = Array.from({ length: 70 }, () => 1);
@@ -155,7 +157,7 @@ describe.skipIf(!binding)(nativeLabel, () => {
     const exact: Record<string, number[]> = {
       unary: [1], binary: [1, 3, 6], mulAdd: [0, 1, 2], select: [0, 2, 4, 7], reduce: [1, 4], argReduce: [1, 4], matmul: [0, 1, 2],
       copyStrided: [0, 4], gather: [0, 5], scatterAdd: [0, 5], pad: [0, 4], cast: [0],
-      lstmCell: [0, 1, 4, 5, 6], lstmCellGrad: [0, 1, 2, 3, 6, 7],
+      lstmCell: [0, 1, 4, 5, 6], lstmCellGrad: [0, 1, 2, 3, 6, 7], softmax: [0, 4, 5], softmaxGrad: [0, 1, 5, 6],
     };
     for (const c of VALID) {
       for (const i of exact[c.name] ?? []) {
@@ -235,6 +237,13 @@ describe.skipIf(!binding)(nativeLabel, () => {
       ['lstmCell', [f32(8), f32(2), -1, 2, f32(2), f32(2), f32(10)]],
       ['lstmCellGrad', [f32(2), f32(2), f32(2), f32(8), 1, 2, f32(8), f32(2)]],
       ['lstmCellGrad', [f32(2), f32(2), f32(2), f32(10), 1, 2.5, f32(8), f32(2)]],
+      // softmax masks: a mask row past the mask, a negative one, too few of them, a mask without rows, 2^53 rows
+      ['softmax', [f32(6), 2, 3, new Uint8Array(3), new Int32Array([0, 1]), f32(6)]],
+      ['softmax', [f32(6), 2, 3, new Uint8Array(6), new Int32Array([-1, 0]), f32(6)]],
+      ['softmax', [f32(6), 2, 3, new Uint8Array(6), new Int32Array([0]), f32(6)]],
+      ['softmax', [f32(6), 2, 3, new Uint8Array(6), new Int32Array(0), f32(6)]],
+      ['softmaxGrad', [f32(6), f32(6), 2 ** 53, 2 ** 53, new Uint8Array(0), new Int32Array(0), f32(6)]],
+      ['softmaxGrad', [f32(6), f32(6), 2, 3, new Uint8Array(2), new Int32Array([0, 0]), f32(6)]],
     ];
     for (const [name, args] of cases) expect(guardedCall(name, args).threw, `${name} ${JSON.stringify(args.filter((a) => Array.isArray(a)))}`).toBeInstanceOf(RangeError);
   });
@@ -329,9 +338,10 @@ const TYPED_ARGS: Record<string, Record<number, string>> = {
   cast: { 0: 'x', 1: 'out' }, fusedUpdate: { 1: 'arrays' },
   lstmCell: { 0: 'z', 1: 'cPrev', 4: 'h', 5: 'c', 6: 'act' },
   lstmCellGrad: { 0: 'dh', 1: 'dc', 2: 'cPrev', 3: 'act', 6: 'dz', 7: 'dcPrev' },
+  softmax: { 0: 'x', 3: 'mask', 4: 'maskRow', 5: 'y' }, softmaxGrad: { 0: 'y', 1: 'dy', 4: 'mask', 5: 'maskRow', 6: 'dx' },
 };
-/** The outputs of the exports with several (their other typed arrays are inputs). */
-const MULTI_OUT: Record<string, string[]> = { lstmCell: ['h', 'c', 'act'], lstmCellGrad: ['dz', 'dcPrev'] };
+/** The outputs of the exports with several, or one not named `out` (their other typed arrays are inputs). */
+const MULTI_OUT: Record<string, string[]> = { lstmCell: ['h', 'c', 'act'], lstmCellGrad: ['dz', 'dcPrev'], softmax: ['y'], softmaxGrad: ['dx'] };
 
 /** Every typed-array slot of a VALID call: [position, list index or -1, the addon's name for it]. */
 function typedSlots(c: Case): [number, number, string][] {

@@ -280,6 +280,35 @@ describe.skipIf(!binding)(nativeLabel, () => {
         expect(routing.runsNatively('lstm', 'float64')).toBe(true);
       });
 
+      it('softmax and softmaxGrad: tails of every vector width, masks with fully masked rows, threaded sizes, both float dtypes', () => {
+        raw.setSimdLevel(level);
+        const rand = rng(16);
+        // [rows, cols, maskRows] (0: no mask): the bench's attention scores are [16·8·128, 128].
+        const dims = [[1, 1, 0], [3, 7, 2], [2, 16, 1], [5, 17, 3], [4, 33, 0], [0, 5, 1], [2048, 128, 128], [300, 100, 0]];
+        for (const dtype of ['float32', 'float64'] as const) for (const [rows, cols, maskRows] of dims) {
+          const n = rows * cols;
+          const label = `${dtype} [${rows}, ${cols}] mask rows ${maskRows}`;
+          const C = CTORS[dtype];
+          const x = randomArray(dtype, n, rand, n < 1000) as Float32Array;
+          const mask = maskRows ? Uint8Array.from({ length: maskRows * cols }, (_, i) => (i < cols ? 0 : rand() < 0.7 ? 1 : 0)) : null;
+          const rowOf = maskRows ? Int32Array.from({ length: rows }, (_, r) => r % maskRows) : null;
+          const [y1, y2] = [new C(n) as Float32Array, new C(n) as Float32Array];
+          raw.softmax(x, rows, cols, mask ?? new Uint8Array(0), rowOf ?? new Int32Array(0), y1);
+          tsBackend.softmax(x, rows, cols, mask, rowOf, y2);
+          // The steps match the TS kernel's one for one; only exp (SIMD vs Math.exp) differs.
+          close(y1, y2, dtype === 'float32' ? { rtol: 2e-6, atol: 1e-9 } : { rtol: 1e-14, atol: 1e-16 }, `softmax ${label}`);
+          const dy = randomArray(dtype, n, rand, false) as Float32Array;
+          const [d1, d2] = [new C(n) as Float32Array, new C(n) as Float32Array];
+          raw.softmaxGrad(y2, dy, rows, cols, mask ?? new Uint8Array(0), rowOf ?? new Int32Array(0), d1);
+          tsBackend.softmaxGrad(y2, dy, rows, cols, mask, rowOf, d2);
+          // products, one double sum, a subtraction and a product: the same rounding on both sides,
+          // up to the order of the double sum (far below float32's precision).
+          close(d1, d2, dtype === 'float32' ? EXACT : { rtol: 1e-13, atol: 1e-16 }, `softmaxGrad ${label}`);
+        }
+        expect(routing.runsNatively('softmax', 'float32')).toBe(true);
+        expect(routing.runsNatively('softmax', 'float64')).toBe(true);
+      });
+
       it('matmul: transposes, batch strides (0 broadcasts), blocked and threaded sizes', () => {
         const rand = rng(6);
         // [m, n, k] (transposes random) or [m, n, k, ta, tb]: 1-2 rows stream B (threaded from n·k

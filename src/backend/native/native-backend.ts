@@ -24,6 +24,8 @@ export interface NativeCatalog {
   conv: DType[];
   /** lstmCell and lstmCellGrad. */
   lstm: DType[];
+  /** softmax and softmaxGrad. */
+  softmax: DType[];
 }
 type OpFamily = 'unary' | 'binary' | 'reduce';
 type DTypeKernel = Exclude<keyof NativeCatalog, OpFamily>;
@@ -32,7 +34,10 @@ type DTypeKernel = Exclude<keyof NativeCatalog, OpFamily>;
  * The addon's export table (native/addon.cc, `kExports`): every Backend primitive with the same
  * signature, except `matmul`, whose arguments are flattened, plus introspection and probes.
  */
-export interface RawBinding extends Omit<Backend, 'name' | 'matmul' | ConvKernel> {
+export interface RawBinding extends Omit<Backend, 'name' | 'matmul' | ConvKernel | 'softmax' | 'softmaxGrad'> {
+  /** Empty mask and maskRow arrays stand for no mask. */
+  softmax(x: FloatArray, rows: number, cols: number, mask: Uint8Array, maskRow: Int32Array, y: FloatArray): void;
+  softmaxGrad(y: FloatArray, dy: FloatArray, rows: number, cols: number, mask: Uint8Array, maskRow: Int32Array, dx: FloatArray): void;
   matmul(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, n: number, k: number,
     transposeA: boolean, transposeB: boolean, aBatchStride: number, bBatchStride: number): void;
   conv2d(x: FloatArray, filter: FloatArray, out: FloatArray, geometry: number[]): void;
@@ -86,9 +91,12 @@ export function poolGeometry(g: PoolArgs): number[] {
   return [g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.channels, g.fh, g.fw, g.strideH, g.strideW, 1, 1, g.padTop, g.padLeft, 1];
 }
 
+const NO_MASK = new Uint8Array(0);
+const NO_MASK_ROW = new Int32Array(0);
+
 export const RAW_EXPORTS = [
   'unary', 'binary', 'mulAdd', 'select', 'reduce', 'argReduce', 'scan', 'topK', 'matmul', 'copyStrided', 'gather', 'scatterAdd',
-  'concat', 'pad', 'cast', 'fusedUpdate', 'lstmCell', 'lstmCellGrad', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool', 'avgPoolBackprop', 'maxPoolArgmax', 'info', 'kernels', 'setSimdLevel', 'setNumThreads',
+  'concat', 'pad', 'cast', 'fusedUpdate', 'lstmCell', 'lstmCellGrad', 'softmax', 'softmaxGrad', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool', 'avgPoolBackprop', 'maxPoolArgmax', 'info', 'kernels', 'setSimdLevel', 'setNumThreads',
 ] as const;
 
 export class NativeBackend implements Backend {
@@ -105,7 +113,7 @@ export class NativeBackend implements Backend {
     this.dtypes = {
       argReduce: new Set(c.argReduce), matmul: new Set(c.matmul), mulAdd: new Set(c.mulAdd),
       scatterAdd: new Set(c.scatterAdd), fusedUpdate: new Set(c.fusedUpdate), conv: new Set(c.conv),
-      lstm: new Set(c.lstm),
+      lstm: new Set(c.lstm), softmax: new Set(c.softmax),
     };
   }
 
@@ -216,6 +224,16 @@ export class NativeBackend implements Backend {
   lstmCell(z: FloatArray, cPrev: FloatArray, batch: number, units: number, h: FloatArray, c: FloatArray, act: FloatArray): void {
     if (!this.runsNatively('lstm', dtypeOfArray(z))) return tsBackend.lstmCell(z, cPrev, batch, units, h, c, act);
     this.raw.lstmCell(z, cPrev, batch, units, h, c, act);
+  }
+
+  softmax(x: FloatArray, rows: number, cols: number, mask: Uint8Array | null, maskRow: Int32Array | null, y: FloatArray): void {
+    if (!this.runsNatively('softmax', dtypeOfArray(x))) return tsBackend.softmax(x, rows, cols, mask, maskRow, y);
+    this.raw.softmax(x, rows, cols, mask ?? NO_MASK, maskRow ?? NO_MASK_ROW, y);
+  }
+
+  softmaxGrad(y: FloatArray, dy: FloatArray, rows: number, cols: number, mask: Uint8Array | null, maskRow: Int32Array | null, dx: FloatArray): void {
+    if (!this.runsNatively('softmax', dtypeOfArray(y))) return tsBackend.softmaxGrad(y, dy, rows, cols, mask, maskRow, dx);
+    this.raw.softmaxGrad(y, dy, rows, cols, mask ?? NO_MASK, maskRow ?? NO_MASK_ROW, dx);
   }
 
   lstmCellGrad(dh: FloatArray, dc: FloatArray, cPrev: FloatArray, act: FloatArray, batch: number, units: number, dz: FloatArray, dcPrev: FloatArray): void {

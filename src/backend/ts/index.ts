@@ -14,6 +14,7 @@ import { scan, topK } from './scan.js';
 import { cast, concat, copyStrided, gather, pad, scatterAdd, select } from './copy.js';
 import { fusedUpdate } from './optim.js';
 import { lstmCell, lstmCellGrad } from './lstm.js';
+import { softmax, softmaxGrad } from './softmax.js';
 import { avgPoolBackprop, conv2d, conv2dBackpropFilter, conv2dBackpropInput, maxPoolArgmax, pool } from './conv.js';
 
 export const tsBackend: Backend = {
@@ -42,4 +43,6 @@ export const tsBackend: Backend = {
   fusedUpdate,
   lstmCell,
   lstmCellGrad,
+  softmax,
+  softmaxGrad,
 };

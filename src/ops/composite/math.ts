@@ -1,6 +1,6 @@
 /**
  * Composite math written from primitives (no kernels, no gradient rules of their own): mean,
- * logSumExp, softmax, logSoftmax, clipByValue.
+ * logSumExp, logSoftmax, clipByValue (softmax has its own kernel: src/ops/softmax.ts).
  */
 import { isFloat } from '../../dtype.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../../shape.js';
@@ -38,14 +38,6 @@ export function logSumExp(xLike: TensorLike, axis?: Axis, keepDims?: boolean | n
   const shift = stopGradient(where(equal(m, -Infinity), 0, m));
   const lse = add(log(sum(exp(sub(x, shift)), axes, true)), shift);
   return keepDims ? lse : reshape(lse, x.shape.filter((_, i) => !axes.includes(i)));
-}
-
-/** exp(x) / Σ exp(x) along `axis` (default the last). */
-export function softmax(xLike: TensorLike, axis?: number | null): Tensor {
-  const x = requireFloat(toTensor(xLike, 'softmax', 'x'), 'softmax', 'x');
-  const ax = normalizeAxis(axis ?? -1, x.rank, 'softmax');
-  const e = exp(sub(x, stopGradient(max(x, ax, true))));
-  return div(e, sum(e, ax, true));
 }
 
 /** x − logSumExp(x) along `axis` (default the last). */
