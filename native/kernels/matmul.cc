@@ -15,7 +15,8 @@
 // stays in half of L1, and each thread's B slivers (kc · nc/threads floats) in half of its L2.
 // Rows of A are read in place when contiguous, unless their stride would crowd them into a few
 // L1 sets (a power-of-two row length puts all MR rows in one set, more than its ways, so every
-// broadcast of A would miss L1): then A is packed, as it is when transposed. TAPEFLOW_GEMM
+// broadcast of A would miss L1): then each MR-row sliver is copied to rows of another stride by
+// the task that uses it. A transposed A is packed MR-interleaved beforehand. TAPEFLOW_GEMM
 // (e.g. `kc=256,nc=1024,packA=always`) overrides any of the three, and `info().gemm` reports
 // the plan in use and where it came from.
 //
@@ -181,11 +182,19 @@ void gemm_f32(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t 
 
   // Per (panel, slice): each column group packs its own B slivers (into the L2 of the core that
   // runs it) and runs every row sliver against them, each A sliver staying in L1 across the
-  // group's B slivers. Rows of A are read in place when contiguous; a transposed A is packed
-  // first by parallel tasks, in chunks of rows of at most kPackedA floats. A narrow panel over
+  // group's B slivers. Rows of A are read in place when contiguous (or copied a sliver at a
+  // time, below); a transposed A is packed first by parallel tasks, in chunks of rows of at
+  // most kPackedA floats. A narrow panel over
   // a tall A is split by rows instead (each A sliver then read once), each row part with its
   // own copy of the few slivers.
   const bool direct_a = csa == 1 && plan.pack_a != kPackAlways && (plan.pack_a == kPackNever || !rows_crowd_l1(rsa, MR));
+  // Contiguous rows that would crowd L1 are copied one sliver at a time, by the task about to
+  // use it, to rows of a stride that does not (a plain copy into L1, then read in place); a
+  // transposed A is packed beforehand. (1 thread, 1040x1040x1024: a separate pass packing all
+  // of A 0.77-0.79 of peak, this 0.8x, as 1000^3 read in place.)
+  const bool copy_rows = !direct_a && csa == 1;
+  int64_t lds = ceil_div(kcs, 16) * 16;
+  while (copy_rows && rows_crowd_l1(lds, MR)) lds += 16;
   for (int64_t jc = 0; jc < n; jc += ncs) {
     const int64_t nc = std::min(ncs, n - jc);
     const int64_t slivers = ceil_div(nc, NR);
@@ -196,14 +205,14 @@ void gemm_f32(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t 
     for (int64_t pc = 0; pc < k; pc += kcs) {
       const int64_t kc = std::min(kcs, k - pc);
       const int accumulate = pc > 0;
-      const int64_t chunk = direct_a ? m : std::max<int64_t>(1, kPackedA / (MR * kc)) * MR;
+      const int64_t chunk = direct_a || copy_rows ? m : std::max<int64_t>(1, kPackedA / (MR * kc)) * MR;
       float* pb = thread_scratch(0, row_parts * slivers * NR * kc);
       for (int64_t ic = 0; ic < m; ic += chunk) {
         const int64_t mc = std::min(chunk, m - ic), row_slivers = ceil_div(mc, MR);
         const int64_t per_part = ceil_div(row_slivers, row_parts);
         const float* ac = a + ic * rsa + pc * csa;
-        float* pa = direct_a ? nullptr : thread_scratch(1, row_slivers * MR * kc);
-        if (!direct_a) {
+        float* pa = direct_a || copy_rows ? nullptr : thread_scratch(1, row_slivers * MR * kc);
+        if (pa) {
           run_tasks(ceil_div(row_slivers, kPackGroup), threads > 1, [&](int64_t task) {
             const int64_t q1 = std::min(row_slivers, (task + 1) * kPackGroup);
             for (int64_t q = task * kPackGroup; q < q1; q++)
@@ -218,13 +227,19 @@ void gemm_f32(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t 
           for (int64_t s = s0; s < s1; s++)
             t->gemm_pack_b(b + pc * rsb + (jc + s * NR) * csb, rsb, csb, int(std::min<int64_t>(NR, nc - s * NR)), kc,
                            own + s * NR * kc);
+          float* rows = copy_rows ? thread_scratch(1, MR * lds) : nullptr;
           for (int64_t q = q0; q < q1; q++) {
             const int64_t i0 = q * MR;
             const int mr = int(std::min<int64_t>(MR, mc - i0));
             float* cq = c + (ic + i0) * n + jc;
+            if (copy_rows)
+              for (int i = 0; i < mr; i++)
+                std::memcpy(rows + i * lds, ac + (i0 + i) * rsa, size_t(kc) * sizeof(float));
             for (int64_t s = s0; s < s1; s++) {
               const int nr = int(std::min<int64_t>(NR, nc - s * NR));
-              if (direct_a)
+              if (copy_rows)
+                t->gemm_micro_direct(kc, rows, lds, own + s * NR * kc, cq + s * NR, n, accumulate, mr, nr);
+              else if (direct_a)
                 t->gemm_micro_direct(kc, ac + i0 * rsa, rsa, own + s * NR * kc, cq + s * NR, n, accumulate, mr, nr);
               else
                 t->gemm_micro(kc, pa + q * MR * kc, own + s * NR * kc, cq + s * NR, n, accumulate, mr, nr);

@@ -234,12 +234,7 @@ void gemm_micro_direct(int64_t kc, const float* a, int64_t lda, const float* pb,
 void gemm_pack_a(const float* a, int64_t rs, int64_t cs, int mr, int64_t kc, float* pa) {
   if (rs == 1 && mr <= W) {  // columns of A contiguous (transposed A): one masked copy per step
     for (int64_t p = 0; p < kc; p++) Vec::store_part(pa + p * GEMM_MR, Vec::load_part(a + p * cs, mr), mr);
-  } else if (cs == 1) {  // rows contiguous: read along rows
-    for (int i = 0; i < mr; i++) {
-      const float* ar = a + i * rs;
-      for (int64_t p = 0; p < kc; p++) pa[i + p * GEMM_MR] = ar[p];
-    }
-  } else {
+  } else {  // (contiguous rows are never packed: matmul.cc copies them, or reads them in place)
     for (int64_t p = 0; p < kc; p++)
       for (int i = 0; i < mr; i++) pa[i + p * GEMM_MR] = a[i * rs + p * cs];
   }
