@@ -194,6 +194,10 @@ describe.skipIf(!binding)(nativeLabel, () => {
           // Few input channels (the direct kernels), threaded: output channels off the vector width.
           [[16, 30, 29, 3], [3, 3, 3, 33], 1, 'same', 1, false], [[8, 27, 31, 4], [5, 5, 4, 70], [2, 1], [[0, 0], [1, 3], [2, 2], [0, 0]], [1, 2], false],
           [[8, 24, 24, 16], [3, 3, 16, 17], 1, 'valid', 1, false], [[4, 13, 40, 1], [3, 3, 1, 5], 3, 'same', 2, false],
+          // More input channels, dw = 1: implicit GEMM over a strip (forward; stride-1 input gradient).
+          [[3, 12, 11, 20], [3, 3, 20, 33], [1, 2], [[0, 0], [2, 1], [0, 3], [0, 0]], [2, 1], false],
+          [[2, 9, 10, 24], [5, 4, 24, 19], 2, 'valid', 1, false], [[2, 3, 30, 18], [5, 3, 18, 40], 1, 'same', 1, false],
+          [[3, 10, 9, 17], [4, 2, 17, 21], 1, [[0, 0], [3, 0], [1, 1], [0, 0]], [1, 1], false],
           // ... unless the window reaches far wider than x (here 85 columns over 5): im2col then.
           [[2, 6, 5, 3], [2, 3, 3, 4], 1, [[0, 0], [1, 1], [40, 40], [0, 0]], [1, 40], false],
           [[8, 20, 20, 32], [3, 3, 32, 1], 1, 'same', 1, true], [[2, 11, 13, 5], [3, 5, 5, 2], 2, 'same', [1, 2], true], [[4, 9, 9, 17], [3, 3, 17, 1], 3, 'valid', 1, true],
