@@ -269,9 +269,11 @@ void direct_backprop_filter(const ConvGeom& g, const float* x, const float* dy, 
 // A row stride of at most 256 floats keeps the MR rows of a sliver in at least 4 L1 sets.
 constexpr int64_t kImplicitMaxStride = 256;
 
+// Output channels fill at least half of the micro-kernel's columns (few, as in the input
+// gradient of a first layer, leave it to the GEMM's other shapes).
 bool implicit(const ConvGeom& g) {
   return !g.depthwise && g.dw == 1 && g.out_w > 0 && g.fw * g.in_c >= 16 && g.sw * g.in_c <= kImplicitMaxStride &&
-         strip_width(g) <= 2 * g.in_w + 64;
+         2 * g.out_c >= simd::active()->gemm_nr && strip_width(g) <= 2 * g.in_w + 64;
 }
 
 void implicit_forward(const ConvGeom& g, const float* x, const float* w, float* y) {
