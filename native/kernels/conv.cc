@@ -512,8 +512,8 @@ void avg_pool_backprop_run(const ConvGeom& g, const float* dy, float* dx) {
 void max_pool_argmax_run(const ConvGeom& g, const float* x, int32_t* out) {
   const int64_t C = g.in_c, rows = g.batch * g.out_h;
   const bool threaded = rows * g.out_w * C * g.fh * g.fw >= kElementwiseMin;
+  constexpr int64_t B = 16;  // channels per block, held in fixed-size arrays (registers)
   parallel_range(rows, grain(rows), threaded ? 2 : rows + 1, [&](int64_t b0, int64_t b1) {
-    std::vector<float> best(static_cast<size_t>(C));
     for (int64_t b = b0; b < b1; b++) {
       const int64_t n = b / g.out_h, oh = b % g.out_h;
       const int64_t hs = oh * g.sh - g.pt, h0 = std::max<int64_t>(hs, 0), h1 = std::min(hs + g.fh, g.in_h);
@@ -521,17 +521,29 @@ void max_pool_argmax_run(const ConvGeom& g, const float* x, int32_t* out) {
         const int64_t ws = ow * g.sw - g.pl, w0 = std::max<int64_t>(ws, 0), w1 = std::min(ws + g.fw, g.in_w);
         int32_t* o = out + ((n * g.out_h + oh) * g.out_w + ow) * C;
         const int64_t start = ((n * g.in_h + h0) * g.in_w + w0) * C;
-        std::fill(best.begin(), best.end(), -std::numeric_limits<float>::infinity());
-        for (int64_t c = 0; c < C; c++) o[c] = int32_t(start + c);
-        for (int64_t ih = h0; ih < h1; ih++)
-          for (int64_t iw = w0; iw < w1; iw++) {
-            const int64_t base = ((n * g.in_h + ih) * g.in_w + iw) * C;
-            for (int64_t c = 0; c < C; c++)
-              if (x[base + c] > best[size_t(c)]) {
-                best[size_t(c)] = x[base + c];
-                o[c] = int32_t(base + c);
+        for (int64_t c0 = 0; c0 < C; c0 += B) {
+          const int64_t nc = std::min(B, C - c0);
+          float best[B];
+          int32_t at[B];
+          for (int64_t c = 0; c < B; c++) best[c] = -std::numeric_limits<float>::infinity(), at[c] = int32_t(start + c0 + c);
+          for (int64_t ih = h0; ih < h1; ih++)
+            for (int64_t iw = w0; iw < w1; iw++) {
+              const int64_t base = ((n * g.in_h + ih) * g.in_w + iw) * C + c0;
+              const float* v = x + base;
+              if (nc == B) {
+                // Masks, not branches (random data mispredicts half of them: 14x the pool's time).
+                for (int64_t c = 0; c < B; c++) {
+                  const int32_t keep = -int32_t(!(v[c] > best[c]));  // all ones where v is not greater
+                  best[c] = v[c] > best[c] ? v[c] : best[c];
+                  at[c] = (at[c] & keep) | (int32_t(base + c) & ~keep);
+                }
+              } else {
+                for (int64_t c = 0; c < nc; c++)
+                  if (v[c] > best[c]) best[c] = v[c], at[c] = int32_t(base + c);
               }
-          }
+            }
+          std::copy_n(at, nc, o + c0);
+        }
       }
     }
   });
