@@ -358,6 +358,68 @@ bool implicit_input_gradient(const ConvGeom& g, const float* dy, const float* w,
   return true;
 }
 
+// The filter gradient the same way round: per filter row kh, dw[kh] ([fw·inC, outC]) = Σ over
+// pixels of the window taps (fw·inC consecutive floats of the strip) times dy's row. The taps of
+// a chunk of output rows are packed straight from their strips into the GEMM's transposed-A
+// layout (MR taps per pixel step), dy's rows of the chunk as B, so no im2col matrix is written
+// and read back. Partial sums per fixed group of output rows, added in group order.
+constexpr int64_t kFilterStripMax = 1 << 22;  // floats of the strips of one chunk
+
+bool implicit_filter(const ConvGeom& g) {
+  return !g.depthwise && g.dw == 1 && g.out_w > 0 && g.fw * g.in_c >= 16 && 2 * g.out_c >= simd::active()->gemm_nr &&
+         strip_width(g) <= 2 * g.in_w + 64 && g.fh * strip_width(g) * g.in_c <= kFilterStripMax;
+}
+
+void implicit_backprop_filter(const ConvGeom& g, const float* x, const float* dy, float* dw) {
+  const simd::Table* t = simd::active();
+  const int MR = t->gemm_mr, NR = t->gemm_nr;
+  const int64_t C = g.in_c, O = g.out_c, span = g.fw * C, size = g.fh * span * O, slivers = ceil_div(O, NR);
+  const int64_t width = strip_width(g), stride = width * C, lda = g.sw * C, full = g.fh * stride;
+  const int64_t rows = g.batch * g.out_h, groups = std::min(rows, kFilterGroups);
+  const int64_t chunk = std::clamp<int64_t>(gemm_plan(1).kc / g.out_w, 1, std::max<int64_t>(1, kFilterStripMax / full));
+  std::vector<float> part(size_t(groups * size));
+  run_tasks(groups, work(g) >= kMatmulMinFlops && num_threads() > 1, [&](int64_t grp) {
+    float* acc = part.data() + grp * size;
+    const int64_t r0 = grp * rows / groups, r1 = (grp + 1) * rows / groups;
+    const int64_t kmax = std::min(chunk, r1 - r0) * g.out_w;
+    float* strips = thread_scratch(2, std::min(chunk, r1 - r0) * full + ceil_div(kmax, 1) * MR + slivers * NR * kmax);
+    float* pa = strips + std::min(chunk, r1 - r0) * full;
+    float* pb = pa + kmax * MR;
+    const int64_t lo = std::min(g.pl, width), hi = std::clamp<int64_t>(g.in_w + g.pl, lo, width);
+    for (int64_t c0 = r0; c0 < r1; c0 += chunk) {
+      const int64_t c1 = std::min(r1, c0 + chunk), K = (c1 - c0) * g.out_w;
+      for (int64_t b = c0; b < c1; b++) {  // every window row of output row b, zeros outside x
+        const int64_t n = b / g.out_h, oh = b % g.out_h;
+        for (int64_t kh = 0; kh < g.fh; kh++) {
+          float* sr = strips + (b - c0) * full + kh * stride;
+          const int64_t ih = oh * g.sh - g.pt + kh * g.dh;
+          if (ih < 0 || ih >= g.in_h) {
+            std::fill(sr, sr + stride, 0.0f);
+            continue;
+          }
+          std::fill(sr, sr + lo * C, 0.0f);
+          if (hi > lo) std::copy_n(x + ((n * g.in_h + ih) * g.in_w + (lo - g.pl)) * C, (hi - lo) * C, sr + lo * C);
+          std::fill(sr + hi * C, sr + stride, 0.0f);
+        }
+      }
+      for (int64_t sv = 0; sv < slivers; sv++)
+        t->gemm_pack_b(dy + c0 * g.out_w * O + sv * NR, O, 1, int(std::min<int64_t>(NR, O - sv * NR)), K, pb + sv * NR * K);
+      for (int64_t kh = 0; kh < g.fh; kh++)
+        for (int64_t q0 = 0; q0 < span; q0 += MR) {
+          const int mr = int(std::min<int64_t>(MR, span - q0));
+          for (int64_t b = c0; b < c1; b++)
+            t->gemm_pack_a(strips + (b - c0) * full + kh * stride + q0, 1, lda, mr, g.out_w, pa + (b - c0) * g.out_w * MR);
+          for (int64_t sv = 0; sv < slivers; sv++)
+            t->gemm_micro(K, pa, pb + sv * NR * K, acc + (kh * span + q0) * O + sv * NR, O, c0 > r0,
+                          mr, int(std::min<int64_t>(NR, O - sv * NR)));
+        }
+    }
+  });
+  std::copy(part.begin(), part.begin() + size, dw);
+  for (int64_t grp = 1; grp < groups; grp++)
+    for (int64_t i = 0; i < size; i++) dw[i] += part[size_t(grp * size + i)];
+}
+
 }  // namespace
 
 bool conv_supports(DType d) { return d == DType::f32; }
@@ -420,6 +482,7 @@ void conv2d_backprop_filter_run(const ConvGeom& g, const float* x, const float* 
   if (g.depthwise) return depthwise_backprop_filter(g, x, dy, dw);
   if (direct(g)) return direct_backprop_filter(g, x, dy, dw);
   if (pointwise(g)) return gemm_f32_run(x, 1, k, dy, n, 1, dw, k, n, m, true);
+  if (implicit_filter(g)) return implicit_backprop_filter(g, x, dy, dw);
   const int64_t rows = tile_rows(k), tiles = ceil_div(m, rows);
   const int64_t groups = std::min(tiles, kFilterGroups);
   const bool big = work(g) >= kMatmulMinFlops && num_threads() > 1;
@@ -510,10 +573,11 @@ void avg_pool_backprop_run(const ConvGeom& g, const float* dy, float* dx) {
 }
 
 void max_pool_argmax_run(const ConvGeom& g, const float* x, int32_t* out) {
+  const simd::Table* t = simd::active();
   const int64_t C = g.in_c, rows = g.batch * g.out_h;
   const bool threaded = rows * g.out_w * C * g.fh * g.fw >= kElementwiseMin;
-  constexpr int64_t B = 16;  // channels per block, held in fixed-size arrays (registers)
   parallel_range(rows, grain(rows), threaded ? 2 : rows + 1, [&](int64_t b0, int64_t b1) {
+    std::vector<float> best(static_cast<size_t>(C));
     for (int64_t b = b0; b < b1; b++) {
       const int64_t n = b / g.out_h, oh = b % g.out_h;
       const int64_t hs = oh * g.sh - g.pt, h0 = std::max<int64_t>(hs, 0), h1 = std::min(hs + g.fh, g.in_h);
@@ -521,29 +585,13 @@ void max_pool_argmax_run(const ConvGeom& g, const float* x, int32_t* out) {
         const int64_t ws = ow * g.sw - g.pl, w0 = std::max<int64_t>(ws, 0), w1 = std::min(ws + g.fw, g.in_w);
         int32_t* o = out + ((n * g.out_h + oh) * g.out_w + ow) * C;
         const int64_t start = ((n * g.in_h + h0) * g.in_w + w0) * C;
-        for (int64_t c0 = 0; c0 < C; c0 += B) {
-          const int64_t nc = std::min(B, C - c0);
-          float best[B];
-          int32_t at[B];
-          for (int64_t c = 0; c < B; c++) best[c] = -std::numeric_limits<float>::infinity(), at[c] = int32_t(start + c0 + c);
-          for (int64_t ih = h0; ih < h1; ih++)
-            for (int64_t iw = w0; iw < w1; iw++) {
-              const int64_t base = ((n * g.in_h + ih) * g.in_w + iw) * C + c0;
-              const float* v = x + base;
-              if (nc == B) {
-                // Masks, not branches (random data mispredicts half of them: 14x the pool's time).
-                for (int64_t c = 0; c < B; c++) {
-                  const int32_t keep = -int32_t(!(v[c] > best[c]));  // all ones where v is not greater
-                  best[c] = v[c] > best[c] ? v[c] : best[c];
-                  at[c] = (at[c] & keep) | (int32_t(base + c) & ~keep);
-                }
-              } else {
-                for (int64_t c = 0; c < nc; c++)
-                  if (v[c] > best[c]) best[c] = v[c], at[c] = int32_t(base + c);
-              }
-            }
-          std::copy_n(at, nc, o + c0);
-        }
+        std::fill(best.begin(), best.end(), -std::numeric_limits<float>::infinity());
+        for (int64_t c = 0; c < C; c++) o[c] = int32_t(start + c);
+        for (int64_t ih = h0; ih < h1; ih++)
+          for (int64_t iw = w0; iw < w1; iw++) {
+            const int64_t base = ((n * g.in_h + ih) * g.in_w + iw) * C;
+            t->argmax_update(x + base, best.data(), o, int32_t(base), C);
+          }
       }
     }
   });

@@ -610,6 +610,23 @@ void lstm_cell_grad(const float* dh, const float* dc, const float* cp, const flo
   }
 }
 
+void argmax_update(const float* v, float* best, int32_t* at, int32_t base, int64_t n) {
+  alignas(64) static const int32_t kIota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+  static_assert(W <= 16, "kIota covers one vector");
+  const I iota = Vec::bits(Vec::load(reinterpret_cast<const float*>(kIota)));
+  int64_t c = 0;
+  for (; c + W <= n; c += W) {
+    const V x = Vec::load(v + c), b = Vec::load(best + c);
+    const M greater = Vec::gt(x, b);
+    Vec::store(best + c, Vec::select(greater, x, b));
+    const V index = Vec::from_bits(Vec::iadd(Vec::iset1(base + int32_t(c)), iota));
+    float* a = reinterpret_cast<float*>(at + c);
+    Vec::store(a, Vec::select(greater, index, Vec::load(a)));
+  }
+  for (; c < n; c++)
+    if (v[c] > best[c]) best[c] = v[c], at[c] = base + int32_t(c);
+}
+
 template <class Op> constexpr BinaryFn bvv() { return &binary_kernel<Op, 0>; }
 template <class Op> constexpr BinaryFn bvs() { return &binary_kernel<Op, 1>; }
 template <class Op> constexpr BinaryFn bsv() { return &binary_kernel<Op, 2>; }
@@ -639,6 +656,7 @@ constexpr Table make_table(const char* name) {
       &fma_acc,
       &conv_taps,
       &conv_taps_filter,
+      &argmax_update,
       &probe_triad,
       &probe_sum,
       &probe_fma,

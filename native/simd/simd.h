@@ -75,6 +75,9 @@ struct Table {
                     int64_t co, float* y, int64_t count);
   void (*conv_taps_filter)(const float* x, int64_t xstep, const int64_t* xo, const int64_t* wo, int64_t k,
                            const float* dy, int64_t co, float* dw, int64_t count);
+  // One window position of maxPool's argmax (kernels/conv.cc): where v[c] > best[c] (never for
+  // NaN, so the first maximum stays), best[c] = v[c] and at[c] = base + c, for c < n.
+  void (*argmax_update)(const float* v, float* best, int32_t* at, int32_t base, int64_t n);
   // Machine-limit probes for bench/ (native/probes.cc; not kernels): probe_triad a = b + s·c;
   // probe_sum a plain sum of n floats; probe_fma `iters` steps of 12 independent FMA chains held
   // in registers, seeded from and folded into *sink (so nothing folds away), returning the FLOPs.
