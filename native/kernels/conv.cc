@@ -192,6 +192,21 @@ bool direct(const ConvGeom& g) {
 }
 int64_t strip_floats(const ConvGeom& g) { return std::min(g.fh, g.in_h) * strip_width(g) * g.in_c; }
 
+// One strip row (strip_width·inC floats): row ih of image n with pl zero columns before it and
+// zeros after, or all zeros when ih is outside x. Returns whether ih is inside.
+bool strip_row(const ConvGeom& g, const float* x, int64_t n, int64_t ih, float* row) {
+  const int64_t C = g.in_c, width = strip_width(g), stride = width * C;
+  if (ih < 0 || ih >= g.in_h) {
+    std::fill(row, row + stride, 0.0f);
+    return false;
+  }
+  const int64_t lo = std::min(g.pl, width), hi = std::clamp<int64_t>(g.in_w + g.pl, lo, width);
+  std::fill(row, row + lo * C, 0.0f);
+  if (hi > lo) std::copy_n(x + ((n * g.in_h + ih) * g.in_w + (lo - g.pl)) * C, (hi - lo) * C, row + lo * C);
+  std::fill(row + hi * C, row + stride, 0.0f);
+  return true;
+}
+
 // 2·k offsets of the calling thread (grow-only, so a row loop allocates nothing).
 int64_t* tap_scratch(int64_t k) {
   thread_local std::vector<int64_t> taps;
@@ -202,16 +217,12 @@ int64_t* tap_scratch(int64_t k) {
 // Copies the window rows of output row (n, oh) that lie inside x into strip and lists their taps:
 // xo (offset in the strip) and wo (offset of the filter row [outC]); returns how many.
 int64_t row_taps(const ConvGeom& g, const float* x, int64_t n, int64_t oh, float* strip, int64_t* xo, int64_t* wo) {
-  const int64_t C = g.in_c, width = strip_width(g), stride = width * C;
-  const int64_t lo = std::min(g.pl, width), hi = std::clamp<int64_t>(g.in_w + g.pl, lo, width);
+  const int64_t C = g.in_c, stride = strip_width(g) * C;
   int64_t k = 0, r = 0;
   for (int64_t kh = 0; kh < g.fh; kh++) {
     const int64_t ih = oh * g.sh - g.pt + kh * g.dh;
     if (ih < 0 || ih >= g.in_h) continue;
-    float* s = strip + r * stride;
-    std::fill(s, s + lo * C, 0.0f);
-    if (hi > lo) std::copy_n(x + ((n * g.in_h + ih) * g.in_w + (lo - g.pl)) * C, (hi - lo) * C, s + lo * C);
-    std::fill(s + hi * C, s + stride, 0.0f);
+    strip_row(g, x, n, ih, strip + r * stride);
     for (int64_t kw = 0; kw < g.fw; kw++)
       for (int64_t c = 0; c < C; c++, k++) {
         xo[k] = r * stride + kw * g.dw * C + c;
@@ -300,15 +311,11 @@ void implicit_forward(const ConvGeom& g, const float* x, const float* w, float* 
     int64_t* kh_of = g.fh <= 64 ? inside : (more.resize(size_t(g.fh)), more.data());
     for (int64_t b = b0; b < b1; b++) {
       const int64_t n = b / g.out_h, oh = b % g.out_h;
-      const int64_t lo = std::min(g.pl, strip_width(g)), hi = std::clamp<int64_t>(g.in_w + g.pl, lo, strip_width(g));
       int64_t r = 0;
       for (int64_t kh = 0; kh < g.fh; kh++) {
         const int64_t ih = oh * g.sh - g.pt + kh * g.dh;
         if (ih < 0 || ih >= g.in_h) continue;
-        float* sr = strip + r * stride;
-        std::fill(sr, sr + lo * C, 0.0f);
-        if (hi > lo) std::copy_n(x + ((n * g.in_h + ih) * g.in_w + (lo - g.pl)) * C, (hi - lo) * C, sr + lo * C);
-        std::fill(sr + hi * C, sr + stride, 0.0f);
+        strip_row(g, x, n, ih, strip + r * stride);
         kh_of[r++] = kh;
       }
       float* yr = y + b * g.out_w * O;
@@ -385,22 +392,12 @@ void implicit_backprop_filter(const ConvGeom& g, const float* x, const float* dy
     float* strips = thread_scratch(2, std::min(chunk, r1 - r0) * full + ceil_div(kmax, 1) * MR + slivers * NR * kmax);
     float* pa = strips + std::min(chunk, r1 - r0) * full;
     float* pb = pa + kmax * MR;
-    const int64_t lo = std::min(g.pl, width), hi = std::clamp<int64_t>(g.in_w + g.pl, lo, width);
     for (int64_t c0 = r0; c0 < r1; c0 += chunk) {
       const int64_t c1 = std::min(r1, c0 + chunk), K = (c1 - c0) * g.out_w;
       for (int64_t b = c0; b < c1; b++) {  // every window row of output row b, zeros outside x
         const int64_t n = b / g.out_h, oh = b % g.out_h;
-        for (int64_t kh = 0; kh < g.fh; kh++) {
-          float* sr = strips + (b - c0) * full + kh * stride;
-          const int64_t ih = oh * g.sh - g.pt + kh * g.dh;
-          if (ih < 0 || ih >= g.in_h) {
-            std::fill(sr, sr + stride, 0.0f);
-            continue;
-          }
-          std::fill(sr, sr + lo * C, 0.0f);
-          if (hi > lo) std::copy_n(x + ((n * g.in_h + ih) * g.in_w + (lo - g.pl)) * C, (hi - lo) * C, sr + lo * C);
-          std::fill(sr + hi * C, sr + stride, 0.0f);
-        }
+        for (int64_t kh = 0; kh < g.fh; kh++)
+          strip_row(g, x, n, oh * g.sh - g.pt + kh * g.dh, strips + (b - c0) * full + kh * stride);
       }
       for (int64_t sv = 0; sv < slivers; sv++)
         t->gemm_pack_b(dy + c0 * g.out_w * O + sv * NR, O, 1, int(std::min<int64_t>(NR, O - sv * NR)), K, pb + sv * NR * K);
