@@ -374,7 +374,7 @@ constexpr int64_t kFilterStripMax = 1 << 22;  // floats of the strips of one chu
 
 bool implicit_filter(const ConvGeom& g) {
   return !g.depthwise && g.dw == 1 && g.out_w > 0 && g.fw * g.in_c >= 16 && 2 * g.out_c >= simd::active()->gemm_nr &&
-         strip_width(g) <= 2 * g.in_w + 64 && g.fh * strip_width(g) * g.in_c <= kFilterStripMax;
+         strip_width(g) <= 2 * g.in_w + 64 && g.fh <= kFilterStripMax / (strip_width(g) * g.in_c);
 }
 
 void implicit_backprop_filter(const ConvGeom& g, const float* x, const float* dy, float* dw) {
