@@ -183,4 +183,19 @@ describe('errors before any work', () => {
     expect(calls).toEqual([]);
     expect(m.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
   });
+
+  it('data that passed its check once is checked again after a recompile or with other tensors', async () => {
+    // fit remembers the tensors it checked (per compile), so repeated fit(x, y) calls skip the
+    // check's one-row forward; a new compile or new tensors must be checked afresh.
+    const m = smallModel();
+    m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    const y = tf.tensor([0, 1, 2, 0, 1, 2, 0, 1]);
+    await m.fit(x, y, { verbose: 0 });
+    await m.fit(x, y, { verbose: 0 });
+    m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    await expect(m.fit(x, y, { verbose: 0 })).rejects.toThrow(/labels of shape \[8\] and dtype float32 do not fit the loss 'categoricalCrossentropy'/);
+    m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    await m.fit(x, y, { verbose: 0 });
+    await expect(m.fit(x, tf.tensor([0, 1, 2, 0, 1, 2, 0, 3]), { verbose: 0 })).rejects.toThrow(/has 3 at flat index 7/);
+  });
 });

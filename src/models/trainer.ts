@@ -16,6 +16,7 @@ import { squeezeOrExpand } from '../metrics/metric.js';
 import type { Variable } from '../variable.js';
 import { show } from '../validate.js';
 import type { Model } from './model.js';
+import type { Layer } from '../layers/layer.js';
 import { dataParallel, type DataParallel } from './data-parallel.js';
 import { zeros } from '../ops/create.js';
 import { arrayBatches, datasetBatch, isDataset, rows, shuffleSource, type Batch, type Dataset } from './batches.js';
@@ -216,7 +217,24 @@ function asInputs(x: TensorLike | Tensor[], op: string): Tensor[] {
  * Checks, before any training, that `x` fits the model and `y` fits the loss: one example is
  * run forward in inference mode (which also builds an unbuilt model) and the loss computed on it.
  */
+/**
+ * The data each (compiled model, call) last passed checkData with: tensors are immutable, so
+ * the same tensors against the same compile state and layers pass again without the one-row
+ * forward (a loop calling `fit(x, y, {epochs: 1})` checks once). Held weakly.
+ */
+const lastChecked = new WeakMap<CompiledState, Map<string, { x: WeakRef<Tensor>[]; y: WeakRef<Tensor>; layers: Layer[] }>>();
+
 function checkData(model: Model, state: CompiledState, x: Tensor[], y: Tensor, op: string): void {
+  const seen = lastChecked.get(state)?.get(op);
+  const layers = model.layers;
+  if (seen && seen.y.deref() === y && seen.x.length === x.length && seen.x.every((r, i) => r.deref() === x[i]) &&
+      seen.layers.length === layers.length && seen.layers.every((l, i) => l === layers[i])) return;
+  checkDataOnce(model, state, x, y, op);
+  if (!lastChecked.has(state)) lastChecked.set(state, new Map());
+  lastChecked.get(state)!.set(op, { x: x.map((t) => new WeakRef(t)), y: new WeakRef(y), layers: [...layers] });
+}
+
+function checkDataOnce(model: Model, state: CompiledState, x: Tensor[], y: Tensor, op: string): void {
   const n = y.rank === 0 ? 0 : y.shape[0];
   for (const [i, t] of x.entries()) {
     if (t.rank === 0 || t.shape[0] !== n) throw new Error(`${op}: x${x.length > 1 ? `[${i}]` : ''} has ${t.rank === 0 ? 'no batch axis' : `${t.shape[0]} examples`} (shape [${t.shape}]) but y has ${y.rank === 0 ? 'no batch axis' : `${n}`} (shape [${y.shape}])`);
