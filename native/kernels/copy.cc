@@ -34,6 +34,14 @@ void gather_loop(const T* x, int64_t outer, int64_t axis, int64_t inner, const i
 
 template <class T>
 void scatter_loop(const T* u, int64_t outer, int64_t axis, int64_t inner, const int32_t* idx, int64_t nidx, T* out) {
+  if (inner == 1 && !std::is_same<T, int32_t>::value) {  // element scatter (maxPool's routing): no inner loop
+    for (int64_t o = 0; o < outer; o++) {
+      const T* src = u + o * nidx;
+      T* dst = out + o * axis;
+      for (int64_t j = 0; j < nidx; j++) dst[idx[j]] += src[j];
+    }
+    return;
+  }
   for (int64_t o = 0; o < outer; o++)
     for (int64_t j = 0; j < nidx; j++) {
       const T* src = u + (o * nidx + j) * inner;
