@@ -696,6 +696,29 @@ Napi::Value max_pool_argmax(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value max_pool_backprop(const Napi::CallbackInfo& info) {
+  Args args(info, "maxPoolBackprop", 4);
+  ConvGeom g = conv_geometry(args, 3, true);
+  napi_value hx = args.typed(0, "x"), hd = args.typed(1, "dy"), ho = args.typed(2, "dx");
+  const int64_t x_size = args.elements({g.batch, g.in_h, g.in_w, g.in_c}, "x [batch, inH, inW, channels]");
+  const int64_t y_size = args.elements({g.batch, g.out_h, g.out_w, g.out_c}, "dy [batch, outH, outW, channels]");
+  if (x_size > 0x7fffffff) args.range_error("x has " + std::to_string(x_size) + " elements, more than int32 indices reach");
+  Array x = args.resolve(hx, "x"), dy = args.resolve(hd, "dy"), dx = args.resolve_out(ho, "dx");
+  if (!conv_supports(x.dtype)) no_kernel(args, "maxPoolBackprop", x.dtype);
+  args.need_dtype(dy, x.dtype, "dy");
+  args.need_dtype(dx, x.dtype, "dx");
+  args.need_length(x, x_size, "x");
+  args.need_length(dy, y_size, "dy");
+  args.need_length(dx, x_size, "dx");
+  if (x_size == 0) return info.Env().Undefined();
+  if (y_size == 0) {
+    std::fill(dx.as<float>(), dx.as<float>() + x_size, 0.0f);
+    return info.Env().Undefined();
+  }
+  max_pool_backprop_run(g, x.as<float>(), dy.as<float>(), dx.as<float>());
+  return info.Env().Undefined();
+}
+
 Napi::Value kernels_fn(const Napi::CallbackInfo& info) {
   Args args(info, "kernels", 0);
   Napi::Env env = info.Env();
@@ -774,6 +797,7 @@ const Export kExports[] = {
     {"pool", &guarded<pool>},
     {"avgPoolBackprop", &guarded<avg_pool_backprop>},
     {"maxPoolArgmax", &guarded<max_pool_argmax>},
+    {"maxPoolBackprop", &guarded<max_pool_backprop>},
     {"info", &guarded<info_fn>},
     {"kernels", &guarded<kernels_fn>},
     {"setSimdLevel", &guarded<set_simd_level>},

@@ -569,28 +569,50 @@ void avg_pool_backprop_run(const ConvGeom& g, const float* dy, float* dx) {
   });
 }
 
+// For each window, the flat index into x of its first maximum per channel (at, C entries).
+void window_argmax(const simd::Table* t, const ConvGeom& g, const float* x, int64_t n, int64_t oh, int64_t ow,
+                   float* best, int32_t* at) {
+  const int64_t C = g.in_c;
+  const int64_t hs = oh * g.sh - g.pt, h0 = std::max<int64_t>(hs, 0), h1 = std::min(hs + g.fh, g.in_h);
+  const int64_t ws = ow * g.sw - g.pl, w0 = std::max<int64_t>(ws, 0), w1 = std::min(ws + g.fw, g.in_w);
+  const int64_t start = ((n * g.in_h + h0) * g.in_w + w0) * C;
+  std::fill(best, best + C, -std::numeric_limits<float>::infinity());
+  for (int64_t c = 0; c < C; c++) at[c] = int32_t(start + c);
+  for (int64_t ih = h0; ih < h1; ih++)
+    for (int64_t iw = w0; iw < w1; iw++) {
+      const int64_t base = ((n * g.in_h + ih) * g.in_w + iw) * C;
+      t->argmax_update(x + base, best, at, int32_t(base), C);
+    }
+}
+
 void max_pool_argmax_run(const ConvGeom& g, const float* x, int32_t* out) {
   const simd::Table* t = simd::active();
   const int64_t C = g.in_c, rows = g.batch * g.out_h;
   const bool threaded = rows * g.out_w * C * g.fh * g.fw >= kElementwiseMin;
   parallel_range(rows, grain(rows), threaded ? 2 : rows + 1, [&](int64_t b0, int64_t b1) {
     std::vector<float> best(static_cast<size_t>(C));
-    for (int64_t b = b0; b < b1; b++) {
-      const int64_t n = b / g.out_h, oh = b % g.out_h;
-      const int64_t hs = oh * g.sh - g.pt, h0 = std::max<int64_t>(hs, 0), h1 = std::min(hs + g.fh, g.in_h);
+    for (int64_t b = b0; b < b1; b++)
+      for (int64_t ow = 0; ow < g.out_w; ow++)
+        window_argmax(t, g, x, b / g.out_h, b % g.out_h, ow, best.data(), out + (b * g.out_w + ow) * C);
+  });
+}
+
+// One task per image (windows of one image route only into it): its dx zeroed, then each dy
+// element added at its window's first maximum, while the image is in cache.
+void max_pool_backprop_run(const ConvGeom& g, const float* x, const float* dy, float* dx) {
+  const simd::Table* t = simd::active();
+  const int64_t C = g.in_c, image = g.in_h * g.in_w * C;
+  const bool threaded = g.batch * g.out_h * g.out_w * C * g.fh * g.fw >= kElementwiseMin;
+  run_tasks(g.batch, threaded, [&](int64_t n) {
+    std::vector<float> best(static_cast<size_t>(C));
+    std::vector<int32_t> at(static_cast<size_t>(C));
+    std::fill(dx + n * image, dx + (n + 1) * image, 0.0f);
+    for (int64_t oh = 0; oh < g.out_h; oh++)
       for (int64_t ow = 0; ow < g.out_w; ow++) {
-        const int64_t ws = ow * g.sw - g.pl, w0 = std::max<int64_t>(ws, 0), w1 = std::min(ws + g.fw, g.in_w);
-        int32_t* o = out + ((n * g.out_h + oh) * g.out_w + ow) * C;
-        const int64_t start = ((n * g.in_h + h0) * g.in_w + w0) * C;
-        std::fill(best.begin(), best.end(), -std::numeric_limits<float>::infinity());
-        for (int64_t c = 0; c < C; c++) o[c] = int32_t(start + c);
-        for (int64_t ih = h0; ih < h1; ih++)
-          for (int64_t iw = w0; iw < w1; iw++) {
-            const int64_t base = ((n * g.in_h + ih) * g.in_w + iw) * C;
-            t->argmax_update(x + base, best.data(), o, int32_t(base), C);
-          }
+        window_argmax(t, g, x, n, oh, ow, best.data(), at.data());
+        const float* d = dy + ((n * g.out_h + oh) * g.out_w + ow) * C;
+        for (int64_t c = 0; c < C; c++) dx[at[size_t(c)]] += d[c];
       }
-    }
   });
 }
 

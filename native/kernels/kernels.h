@@ -210,6 +210,7 @@ void conv2d_backprop_filter_run(const ConvGeom& g, const float* x, const float* 
 void pool_run(int op, const ConvGeom& g, const float* x, float* y);
 void avg_pool_backprop_run(const ConvGeom& g, const float* dy, float* dx);
 void max_pool_argmax_run(const ConvGeom& g, const float* x, int32_t* out);
+void max_pool_backprop_run(const ConvGeom& g, const float* x, const float* dy, float* dx);
 
 // copy.cc: data movement by element size, plus cast and pad.
 void copy_strided_run(int esize, const void* x, int64_t offset, const std::vector<int64_t>& strides,

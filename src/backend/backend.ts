@@ -144,6 +144,12 @@ export interface Backend {
    */
   maxPoolArgmax(x: FloatArray, out: Int32Array, args: PoolArgs): void;
 
+  /**
+   * dx (fully written) = maxPool's gradient: each dy element added at its window's first
+   * maximum (as maxPoolArgmax picks it), zeros elsewhere.
+   */
+  maxPoolBackprop(x: FloatArray, dy: FloatArray, dx: FloatArray, args: PoolArgs): void;
+
   /** out[idx] = x[offset + idx·strides]: transpose, slice, broadcastTo and tile are this. */
   copyStrided(x: TypedArray, offset: number, strides: number[], outShape: number[], out: TypedArray): void;
 

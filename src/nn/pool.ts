@@ -2,14 +2,14 @@
  * Pooling over NHWC data: maxPool and avgPool (TF.js signatures). Windows never include
  * padding: max takes the largest element inside x, avg divides by the count of elements inside
  * x (TF's 'same' average). avgPool's gradient is the adjoint kernel, whose own gradient is
- * avgPool again. maxPool's gradient routes dy to the first maximum of each window: the indices
- * come from a kernel and the routing is scatterAdd, whose gradient (gather) gives the second
- * derivative. A new pool builds its window with geometry.ts and adds a `PoolOp`.
+ * avgPool again. maxPool's gradient routes dy to the first maximum of each window: one kernel
+ * (`maxPoolBackprop`) for a first derivative; under a recording tape the indices come from a
+ * kernel and the routing is scatterAdd, whose gradient (gather) gives the second derivative. A new pool builds its window with geometry.ts and adds a `PoolOp`.
  */
 import { activeKernels } from '../backend/select.js';
 import type { PoolArgs } from '../backend/backend.js';
 import { allocateOutput, isFloat, type FloatArray } from '../dtype.js';
-import { record } from '../autodiff/record.js';
+import { isRecording, record } from '../autodiff/record.js';
 import { fmt } from '../shape.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { reshape } from '../ops/reshape.js';
@@ -71,6 +71,11 @@ export function maxPool(xLike: TensorLike, filterSize: number | [number, number]
   if (out.length > 0) activeKernels().pool('max', x.values as FloatArray, out, g);
   const y = new Tensor(out, shape, x.dtype);
   record([x], [y], ([dy]) => {
+    if (!isRecording()) {  // first order: one kernel, no index tensor and no scatter
+      const dx = allocateOutput(x.dtype, x.size) as FloatArray;
+      if (dx.length > 0) activeKernels().maxPoolBackprop(x.values as FloatArray, dy.values as FloatArray, dx, g);
+      return [new Tensor(dx, x.shape, x.dtype)];
+    }
     const idx = new Int32Array(y.size);
     if (idx.length > 0) activeKernels().maxPoolArgmax(x.values as FloatArray, idx, g);
     const routed = scatterAdd(reshape(dy, [y.size]), new Tensor(idx, [idx.length], 'int32'), 0, [x.size]);

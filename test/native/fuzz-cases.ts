@@ -34,7 +34,7 @@ export interface FuzzCall {
 export const KERNELS = [
   'unary', 'binary', 'mulAdd', 'select', 'reduce', 'argReduce', 'matmul', 'copyStrided', 'gather', 'scatterAdd',
   'concat', 'pad', 'cast', 'fusedUpdate', 'lstmCell', 'lstmCellGrad', 'softmax', 'softmaxGrad', 'scan', 'topK', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool',
-  'avgPoolBackprop', 'maxPoolArgmax',
+  'avgPoolBackprop', 'maxPoolArgmax', 'maxPoolBackprop',
 ] as const;
 export const OTHERS = ['info', 'kernels', 'setSimdLevel', 'setNumThreads', 'probeTriad', 'probeSum', 'probePeakFma'] as const;
 /** native/mpi.cc: without tf.distribute.init() (as here) every call but mpiInit must throw or do nothing. */
@@ -277,11 +277,13 @@ function validCall(name: string, r: Rand): unknown[] {
     }
     case 'pool':
     case 'avgPoolBackprop':
-    case 'maxPoolArgmax': {
+    case 'maxPoolArgmax':
+    case 'maxPoolBackprop': {
       const C = r() < 0.9 ? Float32Array : pick(r, ALL_CTORS);
       const g = convGeom(r, true);
       if (name === 'pool') return [pick(r, ['max', 'avg', 'nope']), guarded(C, g.x, r), guarded(C, g.y, r), g.geometry];
       if (name === 'avgPoolBackprop') return [guarded(C, g.y, r), guarded(C, g.x, r), g.geometry];
+      if (name === 'maxPoolBackprop') return [guarded(C, g.x, r), guarded(C, g.y, r), guarded(C, g.x, r), g.geometry];
       return [guarded(C, g.x, r), guarded(r() < 0.9 ? Int32Array : C, g.y, r), g.geometry];
     }
     case 'info':
@@ -325,6 +327,7 @@ export function outputsOf(name: string, args: unknown[]): unknown[] {
   switch (name) {
     case 'matmul': case 'unary': case 'conv2d': case 'conv2dBackpropInput': case 'conv2dBackpropFilter': case 'pool': return [args[2]];
     case 'avgPoolBackprop': case 'maxPoolArgmax': return [args[1]];
+    case 'maxPoolBackprop': return [args[2]];
     case 'fusedUpdate': return Array.isArray(args[1]) ? (args[1] as unknown[]).filter((_, q) => q !== 1) : [];
     case 'topK': return [args[5], args[6]];
     case 'lstmCell': return [args[4], args[5], args[6]];

@@ -242,6 +242,14 @@ describe.skipIf(!binding)(nativeLabel, () => {
           raw.maxPoolArgmax(x, i1, poolGeometry(g));
           tsBackend.maxPoolArgmax(x, i2, g);
           close(i1, i2, EXACT, `maxPoolArgmax ${label}`);
+          // Its routing in one kernel: dy added at those indices (float adds in window order).
+          const dyPool = f32(n);
+          const [r1, r2, r3] = [new Float32Array(x.length), new Float32Array(x.length), new Float32Array(x.length)];
+          raw.maxPoolBackprop(x, dyPool, r1, poolGeometry(g));
+          tsBackend.maxPoolBackprop(x, dyPool, r2, g);
+          for (let q = 0; q < i2.length; q++) r3[i2[q]] += dyPool[q];
+          close(r1, r3, EXACT, `maxPoolBackprop ${label}`);
+          close(r2, r3, EXACT, `maxPoolBackprop (TS) ${label}`);
           const dy = f32(n);
           const [d1, d2] = [new Float32Array(x.length), new Float32Array(x.length)];
           raw.avgPoolBackprop(dy, d1, poolGeometry(g));

@@ -20,7 +20,7 @@ export interface NativeCatalog {
   mulAdd: DType[];
   scatterAdd: DType[];
   fusedUpdate: DType[];
-  /** conv2d, its two backprops, pool, avgPoolBackprop and maxPoolArgmax. */
+  /** conv2d, its two backprops, pool, avgPoolBackprop, maxPoolArgmax and maxPoolBackprop. */
   conv: DType[];
   /** lstmCell and lstmCellGrad. */
   lstm: DType[];
@@ -46,6 +46,7 @@ export interface RawBinding extends Omit<Backend, 'name' | 'matmul' | ConvKernel
   pool(op: PoolOp, x: FloatArray, out: FloatArray, geometry: number[]): void;
   avgPoolBackprop(dy: FloatArray, dx: FloatArray, geometry: number[]): void;
   maxPoolArgmax(x: FloatArray, out: Int32Array, geometry: number[]): void;
+  maxPoolBackprop(x: FloatArray, dy: FloatArray, dx: FloatArray, geometry: number[]): void;
   /** Which (kernel, op, dtype) the addon runs natively. */
   kernels(): NativeCatalog;
   /** SIMD level in use, thread count, the levels this CPU can run (comma-separated), the CPU and the GEMM plan. */
@@ -80,7 +81,7 @@ export interface RawBinding extends Omit<Backend, 'name' | 'matmul' | ConvKernel
 
 export type MpiArray = Float32Array | Float64Array | Int32Array;
 
-type ConvKernel = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'pool' | 'avgPoolBackprop' | 'maxPoolArgmax';
+type ConvKernel = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'pool' | 'avgPoolBackprop' | 'maxPoolArgmax' | 'maxPoolBackprop';
 
 /** The flat geometry the addon's conv exports take (native/addon.cc `conv_geometry`), in this order. */
 export function convGeometry(g: Conv2DArgs): number[] {
@@ -96,7 +97,7 @@ const NO_MASK_ROW = new Int32Array(0);
 
 export const RAW_EXPORTS = [
   'unary', 'binary', 'mulAdd', 'select', 'reduce', 'argReduce', 'scan', 'topK', 'matmul', 'copyStrided', 'gather', 'scatterAdd',
-  'concat', 'pad', 'cast', 'fusedUpdate', 'lstmCell', 'lstmCellGrad', 'softmax', 'softmaxGrad', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool', 'avgPoolBackprop', 'maxPoolArgmax', 'info', 'kernels', 'setSimdLevel', 'setNumThreads',
+  'concat', 'pad', 'cast', 'fusedUpdate', 'lstmCell', 'lstmCellGrad', 'softmax', 'softmaxGrad', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool', 'avgPoolBackprop', 'maxPoolArgmax', 'maxPoolBackprop', 'info', 'kernels', 'setSimdLevel', 'setNumThreads',
 ] as const;
 
 export class NativeBackend implements Backend {
@@ -189,6 +190,11 @@ export class NativeBackend implements Backend {
   avgPoolBackprop(dy: FloatArray, dx: FloatArray, args: PoolArgs): void {
     if (!this.runsNatively('conv', dtypeOfArray(dy))) return tsBackend.avgPoolBackprop(dy, dx, args);
     this.raw.avgPoolBackprop(dy, dx, poolGeometry(args));
+  }
+
+  maxPoolBackprop(x: FloatArray, dy: FloatArray, dx: FloatArray, args: PoolArgs): void {
+    if (!this.runsNatively('conv', dtypeOfArray(x))) return tsBackend.maxPoolBackprop(x, dy, dx, args);
+    this.raw.maxPoolBackprop(x, dy, dx, poolGeometry(args));
   }
 
   maxPoolArgmax(x: FloatArray, out: Int32Array, args: PoolArgs): void {

@@ -15,7 +15,7 @@ import { cast, concat, copyStrided, gather, pad, scatterAdd, select } from './co
 import { fusedUpdate } from './optim.js';
 import { lstmCell, lstmCellGrad } from './lstm.js';
 import { softmax, softmaxGrad } from './softmax.js';
-import { avgPoolBackprop, conv2d, conv2dBackpropFilter, conv2dBackpropInput, maxPoolArgmax, pool } from './conv.js';
+import { avgPoolBackprop, conv2d, conv2dBackpropFilter, conv2dBackpropInput, maxPoolArgmax, maxPoolBackprop, pool } from './conv.js';
 
 export const tsBackend: Backend = {
   name: 'js',
@@ -33,6 +33,7 @@ export const tsBackend: Backend = {
   conv2dBackpropFilter,
   pool,
   avgPoolBackprop,
+  maxPoolBackprop,
   maxPoolArgmax,
   copyStrided,
   gather,
