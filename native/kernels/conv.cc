@@ -282,10 +282,11 @@ constexpr int64_t kImplicitMaxStride = 256;
 
 // Output channels fill at least half of the micro-kernel's columns (few, as in the input
 // gradient of a first layer, leave it to the GEMM's other shapes).
-bool implicit(const ConvGeom& g) {
-  return !g.depthwise && g.dw == 1 && g.out_w > 0 && g.fw * g.in_c >= 16 && g.sw * g.in_c <= kImplicitMaxStride &&
-         2 * g.out_c >= simd::active()->gemm_nr && strip_width(g) <= 2 * g.in_w + 64;
+bool implicit_shape(const ConvGeom& g) {
+  return !g.depthwise && g.dw == 1 && g.out_w > 0 && g.fw * g.in_c >= 16 && 2 * g.out_c >= simd::active()->gemm_nr &&
+         strip_width(g) <= 2 * g.in_w + 64;
 }
+bool implicit(const ConvGeom& g) { return implicit_shape(g) && g.sw * g.in_c <= kImplicitMaxStride; }
 
 void implicit_forward(const ConvGeom& g, const float* x, const float* w, float* y) {
   const simd::Table* t = simd::active();
@@ -306,9 +307,7 @@ void implicit_forward(const ConvGeom& g, const float* x, const float* w, float* 
   const int64_t rows = g.batch * g.out_h, stride = strip_width(g) * C, lda = g.sw * C;
   parallel_range(rows, grain(rows), work(g) >= kMatmulMinFlops ? 2 : rows + 1, [&](int64_t b0, int64_t b1) {
     float* strip = thread_scratch(2, strip_floats(g));
-    int64_t inside[64];  // the kh of each strip row (fh > 64 goes through a vector)
-    std::vector<int64_t> more;
-    int64_t* kh_of = g.fh <= 64 ? inside : (more.resize(size_t(g.fh)), more.data());
+    std::vector<int64_t> kh_of(size_t(std::min(g.fh, g.in_h)));  // the kh of each strip row
     for (int64_t b = b0; b < b1; b++) {
       const int64_t n = b / g.out_h, oh = b % g.out_h;
       int64_t r = 0;
@@ -372,9 +371,9 @@ bool implicit_input_gradient(const ConvGeom& g, const float* dy, const float* w,
 // and read back. Partial sums per fixed group of output rows, added in group order.
 constexpr int64_t kFilterStripMax = 1 << 22;  // floats of the strips of one chunk
 
+// (The taps are packed, not read in place, so any row stride will do.)
 bool implicit_filter(const ConvGeom& g) {
-  return !g.depthwise && g.dw == 1 && g.out_w > 0 && g.fw * g.in_c >= 16 && 2 * g.out_c >= simd::active()->gemm_nr &&
-         strip_width(g) <= 2 * g.in_w + 64 && g.fh <= kFilterStripMax / (strip_width(g) * g.in_c);
+  return implicit_shape(g) && g.fh <= kFilterStripMax / (strip_width(g) * g.in_c);
 }
 
 void implicit_backprop_filter(const ConvGeom& g, const float* x, const float* dy, float* dw) {
@@ -388,9 +387,9 @@ void implicit_backprop_filter(const ConvGeom& g, const float* x, const float* dy
   run_tasks(groups, work(g) >= kMatmulMinFlops && num_threads() > 1, [&](int64_t grp) {
     float* acc = part.data() + grp * size;
     const int64_t r0 = grp * rows / groups, r1 = (grp + 1) * rows / groups;
-    const int64_t kmax = std::min(chunk, r1 - r0) * g.out_w;
-    float* strips = thread_scratch(2, std::min(chunk, r1 - r0) * full + ceil_div(kmax, 1) * MR + slivers * NR * kmax);
-    float* pa = strips + std::min(chunk, r1 - r0) * full;
+    const int64_t most = std::min(chunk, r1 - r0), kmax = most * g.out_w;  // rows and pixels of a chunk
+    float* strips = thread_scratch(2, most * full + kmax * MR + slivers * NR * kmax);
+    float* pa = strips + most * full;
     float* pb = pa + kmax * MR;
     for (int64_t c0 = r0; c0 < r1; c0 += chunk) {
       const int64_t c1 = std::min(r1, c0 + chunk), K = (c1 - c0) * g.out_w;

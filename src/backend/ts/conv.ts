@@ -196,25 +196,10 @@ export function avgPoolBackprop(dy: FloatArray, dx: FloatArray, g: PoolArgs): vo
 }
 
 export function maxPoolBackprop(x: FloatArray, dy: FloatArray, dx: FloatArray, g: PoolArgs): void {
-  const { inH, inW, channels: C } = g;
-  const best = new Float64Array(C);
-  const at = new Int32Array(C);
+  const at = new Int32Array(dy.length);
+  maxPoolArgmax(x, at, g);
   dx.fill(0);
-  eachWindow(g, (ob, n, h0, h1, w0, w1) => {
-    best.fill(-Infinity);
-    const first = ((n * inH + h0) * inW + w0) * C;
-    for (let c = 0; c < C; c++) at[c] = first + c;
-    for (let ih = h0; ih < h1; ih++) {
-      for (let iw = w0; iw < w1; iw++) {
-        const xb = ((n * inH + ih) * inW + iw) * C;
-        for (let c = 0; c < C; c++) {
-          const v = x[xb + c];
-          if (v > best[c]) { best[c] = v; at[c] = xb + c; }
-        }
-      }
-    }
-    for (let c = 0; c < C; c++) dx[at[c]] += dy[ob + c];
-  });
+  for (let q = 0; q < at.length; q++) dx[at[q]] += dy[q];
 }
 
 export function maxPoolArgmax(x: FloatArray, out: Int32Array, g: PoolArgs): void {
