@@ -2,7 +2,8 @@
  * The workloads, each written twice with the same math: once against tapeflow (timed on its
  * native and its TS backend) and once against TensorFlow.js (timed on its cpu and wasm
  * backends). TF.js has no GradientTape: training steps use `optimizer.minimize`, and every
- * TF.js call runs in `tf.tidy` (or disposes its result) so nothing leaks between calls.
+ * TF.js call runs in `tf.tidy` (or disposes its result) so nothing leaks between calls; the
+ * runner (bench/run.ts) calls each synchronous tapeflow workload in `tf.tidy` the same way.
  * Workloads are data: add one to `WORKLOADS`.
  */
 import * as tf from 'tapeflow';

@@ -56,6 +56,7 @@ function slabView(dtype: DType, size: number, bytes: number): TypedArray {
 export function allocate(dtype: DType, size: number): TypedArray {
   const bytes = size * BYTES[dtype];
   if (bytes > 64 && bytes <= SLAB_MAX_BYTES) return slabView(dtype, size, bytes);
+  if (bytes >= RECYCLE_MIN_BYTES) return recyclableArray(dtype, size, bytes, true);
   switch (dtype) {
     case 'float32': return new Float32Array(size);
     case 'float64': return new Float64Array(size);
@@ -76,7 +77,91 @@ export function allocateOutput(dtype: DType, size: number): TypedArray {
   if (size < UNINITIALISED_MIN_BYTES / 8) return allocate(dtype, size);
   const bytes = size * BYTES[dtype];
   if (bytes < UNINITIALISED_MIN_BYTES) return allocate(dtype, size);
-  return new (arrayConstructor(dtype))(Buffer.allocUnsafeSlow(bytes).buffer, 0, size);
+  return recyclableArray(dtype, size, bytes, false);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recycled storage
+
+/**
+ * Arrays of 64 KiB and more are recycled. Each one made here has an owner count beside its
+ * buffer: one per tensor holding it (views share arrays; `Tensor` keeps the count). Tensors
+ * hold such arrays whole: one made on a part of one is counted by its own length, so the
+ * buffer must first be taken out (`unrecycled`). A tensor
+ * that is disposed (`tf.dispose`, the end of `tf.tidy`, and the scopes tapeflow opens itself
+ * around a backward pass and a training step) gives its count back; at zero the buffer waits,
+ * keyed by byte length, for the next array of that size. A training loop allocates the same
+ * sizes every step, so its buffers come back warm in cache, with no page faults and no
+ * garbage for V8 to find: every 64 MB or so of new off-heap buffers V8 starts a full
+ * mark-compact. Tensors that are only dropped are garbage-collected as before. At most
+ * `RECYCLE_LIMIT_BYTES` wait; past that a released buffer is left to the collector.
+ */
+export const RECYCLE_MIN_BYTES = UNINITIALISED_MIN_BYTES;
+const RECYCLE_LIMIT_BYTES = 256 * 1024 * 1024;
+const owners = new WeakMap<ArrayBuffer, number>();
+const waiting = new Map<number, ArrayBuffer[]>();
+let waitingBytes = 0;
+let reused = 0;
+
+function recyclableArray(dtype: DType, size: number, bytes: number, zeroed: boolean): TypedArray {
+  const list = waiting.get(bytes);
+  let buffer: ArrayBuffer;
+  if (list !== undefined && list.length > 0) {
+    buffer = list.pop()!;
+    waitingBytes -= bytes;
+    reused++;
+    if (zeroed) new Uint8Array(buffer).fill(0);
+  } else {
+    buffer = zeroed ? new ArrayBuffer(bytes) : (Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer);
+  }
+  owners.set(buffer, 0);
+  return new (arrayConstructor(dtype))(buffer, 0, size);
+}
+
+/** @internal A tensor took `values` as its storage (called for arrays of RECYCLE_MIN_BYTES and more). */
+export function retainStorage(values: TypedArray): void {
+  const buffer = values.buffer as ArrayBuffer;
+  const n = owners.get(buffer);
+  if (n !== undefined) owners.set(buffer, n + 1);
+}
+
+/** @internal A disposed tensor let go of `values`: the buffer is recycled when no tensor holds it. */
+export function releaseStorage(values: TypedArray): void {
+  const buffer = values.buffer as ArrayBuffer;
+  const n = owners.get(buffer);
+  if (n === undefined || n === 0) return;
+  if (n > 1) {
+    owners.set(buffer, n - 1);
+    return;
+  }
+  owners.delete(buffer);
+  const bytes = buffer.byteLength;
+  if (waitingBytes + bytes > RECYCLE_LIMIT_BYTES) return;
+  let list = waiting.get(bytes);
+  if (list === undefined) waiting.set(bytes, (list = []));
+  list.push(buffer);
+  waitingBytes += bytes;
+}
+
+/**
+ * @internal Takes `values` out of recycling. Needed before tensors are made on parts of it
+ * (subarray views): the owner count is kept per buffer, and only whole arrays are counted.
+ */
+export function unrecycled<A extends TypedArray>(values: A): A {
+  owners.delete(values.buffer as ArrayBuffer);
+  return values;
+}
+
+/** @internal Recycles a scratch array that no tensor ever held (a fusion buffer, say), now unused. */
+export function recycleScratch(values: TypedArray): void {
+  if (owners.get(values.buffer as ArrayBuffer) !== 0) return;
+  owners.set(values.buffer as ArrayBuffer, 1);
+  releaseStorage(values);
+}
+
+/** @internal Bytes of released buffers waiting for reuse, and how many buffers were reused so far (tests, tf.memory()). */
+export function recycling(): { waitingBytes: number; reused: number } {
+  return { waitingBytes, reused };
 }
 
 export function isFloat(dtype: DType): dtype is FloatDType {

@@ -3,9 +3,11 @@
  * the tape uses to follow it. Its values may be made on first read (`Deferred`): a fused
  * product, or the array of a one-element result kept as a number. Op methods (`t.add(…)`,
  * `t.sum()`, …) are attached in `ops/methods.ts`, next to the ops themselves; conversion of
- * user values (numbers, nested arrays, typed arrays) lives here in `toTensor`.
+ * user values (numbers, nested arrays, typed arrays) lives here in `toTensor`. So do disposal
+ * and memory scopes (`runScoped`, behind `tf.tidy`): a disposed tensor gives its storage back
+ * for reuse (see "Recycled storage" in dtype.ts) and cannot be read again.
  */
-import { allocate, dtypeOfArray, roundTo, type DType, type TypedArray } from './dtype.js';
+import { allocate, dtypeOfArray, releaseStorage, retainStorage, roundTo, RECYCLE_MIN_BYTES, type DType, type TypedArray } from './dtype.js';
 import { formatTensor } from './format.js';
 import { fmt, sizeOf } from './shape.js';
 import { checkDType, checkShape as validShape, show } from './validate.js';
@@ -19,6 +21,8 @@ let nextId = 1;
  */
 export interface Deferred {
   compute(t: Tensor): TypedArray;
+  /** Lets go of what the work holds, when its tensor is disposed before being read. */
+  drop?(): void;
 }
 
 /**
@@ -31,6 +35,13 @@ const BOXED: Deferred = {
     const out = allocate(t.dtype, 1);
     out[0] = t.num;
     return out;
+  },
+};
+
+/** The state of a disposed tensor: reading it is an error, as in TF.js. */
+const DISPOSED: Deferred = {
+  compute(t: Tensor): TypedArray {
+    throw new Error(`Tensor is disposed: a ${t.dtype} tensor of shape ${fmt(t.shape)} was read after tf.dispose() or after the tf.tidy() that made it ended (return it from the tidy, or tf.keep it)`);
   },
 };
 
@@ -54,6 +65,16 @@ export class Tensor {
   slot = -1;
   /** @internal The value of a one-element tensor whose array is not made yet (see `BOXED`). */
   num = 0;
+  /** @internal Set by `tf.keep`: no memory scope disposes this tensor. */
+  kept = false;
+  /**
+   * @internal The tape that recorded an op reading or making this tensor, and that tape's key
+   * then: while the key is unchanged (the tape is not yet used up or reset) scopes leave the
+   * tensor alone, since the backward pass may read it.
+   */
+  heldBy: { key: number } | null = null;
+  /** @internal */
+  heldKey = 0;
 
   /** @internal Use `tf.tensor(…)`. Takes ownership of `values` (null: computed by `deferred`). */
   constructor(values: TypedArray | null, shape: number[], dtype: DType, deferred: Deferred | null = null) {
@@ -62,16 +83,17 @@ export class Tensor {
     this.deferred = deferred;
     this.shape = shape;
     this.dtype = dtype;
+    // Only large tensors are counted and scoped: small arrays are cheap for the collector.
+    if (values !== null ? values.byteLength >= RECYCLE_MIN_BYTES : deferred !== BOXED) {
+      if (values !== null) retainStorage(values);
+      if (scope !== null) scope.push(this);
+    }
   }
 
   /** @internal The storage, row-major; reading it runs deferred work. */
   get values(): TypedArray {
     const s = this.storage;
     return s !== null ? s : this.materialize();
-  }
-
-  set values(v: TypedArray) {
-    this.storage = v;
   }
 
   /** @internal The first element; for a one-element op result, without making its array. */
@@ -83,7 +105,28 @@ export class Tensor {
   private materialize(): TypedArray {
     const s = this.deferred!.compute(this);
     this.deferred = null;
+    if (s.byteLength >= RECYCLE_MIN_BYTES) retainStorage(s);
     return (this.storage = s);
+  }
+
+  /**
+   * Frees the tensor (TF.js `t.dispose()`): its storage goes back for reuse once no other
+   * tensor (a reshaped view, say) holds it, and reading it afterwards is an error. Disposing
+   * twice does nothing.
+   */
+  dispose(): void {
+    const d = this.deferred;
+    if (d === DISPOSED) return;
+    const s = this.storage;
+    if (s !== null && s.byteLength >= RECYCLE_MIN_BYTES) releaseStorage(s);
+    else if (d !== null && d.drop !== undefined) d.drop();
+    this.storage = null;
+    this.deferred = DISPOSED;
+  }
+
+  /** True once the tensor is disposed (TF.js `t.isDisposed`). */
+  get isDisposed(): boolean {
+    return this.deferred === DISPOSED;
   }
 
   /** @internal True for Variables, whose values change on assignment (so views must copy). */
@@ -156,6 +199,65 @@ export class Tensor {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memory scopes
+
+/** The large tensors made while the innermost scope runs (null: no scope). */
+let scope: Tensor[] | null = null;
+
+/**
+ * Runs `fn` in a memory scope (TF.js `tidy`): when it returns, every large tensor made inside
+ * is disposed except the ones in its result (a tensor, or arrays and plain objects of them),
+ * variables, tensors passed to `keepTensor`, and tensors a live tape still needs for its
+ * backward pass; those pass to the enclosing scope. When `fn` throws, nothing is disposed.
+ */
+export function runScoped<T>(fn: () => T): T {
+  const outer = scope;
+  const mine: Tensor[] = [];
+  scope = mine;
+  let result: T;
+  try {
+    result = fn();
+  } finally {
+    scope = outer;
+  }
+  if (mine.length > 0) endScope(mine, outer, result);
+  return result;
+}
+
+function endScope(made: Tensor[], outer: Tensor[] | null, result: unknown): void {
+  const returned = new Set<Tensor>();
+  collectTensors(result, returned, 0);
+  for (let i = 0; i < made.length; i++) {
+    const t = made[i];
+    const held = t.heldBy !== null && t.heldBy.key === t.heldKey;
+    if (returned.has(t) || t.kept || t.mutable || held) {
+      if (outer !== null) outer.push(t);
+    } else t.dispose();
+  }
+}
+
+function collectTensors(x: unknown, out: Set<Tensor>, depth: number): void {
+  if (x instanceof Tensor) out.add(x);
+  else if (depth > 8 || x === null || typeof x !== 'object') return;
+  else if (Array.isArray(x)) for (const v of x) collectTensors(v, out, depth + 1);
+  else if (x instanceof Map) for (const v of x.values()) collectTensors(v, out, depth + 1);
+  else if (Object.getPrototypeOf(x) === Object.prototype) for (const v of Object.values(x)) collectTensors(v, out, depth + 1);
+}
+
+/** TF.js `tf.keep`: no scope will dispose `t`. */
+export function keepTensor<T extends Tensor>(t: T): T {
+  t.kept = true;
+  return t;
+}
+
+/** Disposes every tensor in `x` (a tensor, or arrays and plain objects of them: TF.js `tf.dispose`). */
+export function disposeTensors(x: unknown): void {
+  const found = new Set<Tensor>();
+  collectTensors(x, found, 0);
+  for (const t of found) t.dispose();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -84,7 +84,7 @@ describe('the case table covers the API', () => {
 
   it('has a method-form row for every Tensor method', () => {
     const own = new Set(['constructor', 'dataSync', 'data', 'arraySync', 'numpy', 'array', 'item', 'toString', 'shareableValues', 'values', 'first', 'materialize', 'size', 'rank', 'mutable',
-      'print', 'dispose']); // print and dispose: test/new-user.test.ts
+      'print', 'dispose', 'isDisposed']); // print: test/new-user.test.ts; dispose, isDisposed: test/memory.test.ts
     const methods = new Set(OP_CASES.filter((c) => c.method).map((c) => c.op));
     const missing = Object.getOwnPropertyNames(tf.Tensor.prototype).filter((m) => !own.has(m) && !methods.has(m));
     expect(missing, 'methods without a method-form row').toEqual([]);

@@ -112,6 +112,23 @@ export function record(inputs: Tensor[], outputs: Tensor[], grad: GradFn): void 
     if (!watched) continue;
     for (let i = 0; i < outputs.length; i++) if (isFloat(outputs[i].dtype)) follow(tape, outputs[i]);
     tape.nodes.push({ inputs, outputs, grad, slotLimit: tape.slotCount });
+    hold(inputs, tape);
+    hold(outputs, tape);
+  }
+}
+
+/**
+ * Marks tensors a tape's backward pass may read, so that memory scopes (tensor.ts) leave them
+ * alone while the tape is live. The first live holder is kept: it is the outermost tape, the
+ * last to be used up.
+ */
+function hold(tensors: Tensor[], tape: Recorder): void {
+  for (let i = 0; i < tensors.length; i++) {
+    const t = tensors[i];
+    if (t.heldBy === null || t.heldBy.key !== t.heldKey) {
+      t.heldBy = tape;
+      t.heldKey = tape.key;
+    }
   }
 }
 

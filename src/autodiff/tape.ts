@@ -7,8 +7,8 @@
  */
 import { isFloat } from '../dtype.js';
 import { fmt, shapesEqual, unbroadcastAxes } from '../shape.js';
-import { Tensor, toTensor, type TensorLike } from '../tensor.js';
-import { disown, follow, newTapeKey, record, recordingTapes, slotAt, slotIn, withoutRecording, type Recorder, type TapeNode } from './record.js';
+import { runScoped, Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { disown, follow, isRecording, newTapeKey, record, recordingTapes, slotAt, slotIn, withoutRecording, type Recorder, type TapeNode } from './record.js';
 import { add } from '../ops/binary.js';
 import { onesLike, zeros, zerosLike } from '../ops/create.js';
 import { reshape } from '../ops/reshape.js';
@@ -276,8 +276,17 @@ export class GradientTape implements Recorder {
       throw new Error(`GradientTape.${op}: unconnectedGradients must be 'none' or 'zero', got ${JSON.stringify(options.unconnectedGradients)}`);
     }
     // The tape does not record its own gradient computation (outer tapes do).
-    if (recordingTapes.length > 0 && recordingTapes.includes(this)) return this.stopRecording(() => this.walk(target, sources, options, op, zero));
-    return this.walk(target, sources, options, op, zero);
+    if (recordingTapes.length > 0 && recordingTapes.includes(this)) return this.stopRecording(() => this.scopedWalk(target, sources, options, op, zero));
+    return this.scopedWalk(target, sources, options, op, zero);
+  }
+
+  /**
+   * The backward pass in a memory scope: its intermediate gradients are disposed (their storage
+   * reused) as soon as it ends, unless another tape records it for a higher derivative.
+   */
+  private scopedWalk(target: Tensor, sources: Tensor[], options: GradientOptions, op: string, zero: boolean): (Tensor | null)[] {
+    if (isRecording()) return this.walk(target, sources, options, op, zero);
+    return runScoped(() => this.walk(target, sources, options, op, zero));
   }
 
   /** The backward pass proper: gradients of `target` for each source (null or zeros when unconnected). */

@@ -15,7 +15,7 @@
  */
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { Variable } from '../variable.js';
-import { allocateOutput, type DType } from '../dtype.js';
+import { allocateOutput, releaseStorage, retainStorage, type DType } from '../dtype.js';
 import type { MpiArray } from '../backend/native/native-backend.js';
 import { checkInteger, checkOptions } from '../validate.js';
 import { current, mpi } from './world.js';
@@ -30,6 +30,8 @@ interface Plan {
   run: ((m: Mpi) => void) | null;
   start: ((m: Mpi) => Promise<void>) | null;
   finish: () => Tensor;
+  /** The input's storage an async call reads, held (as an owner) until the call is done. */
+  sent?: MpiArray;
 }
 
 function collectiveInput(xLike: TensorLike, op: string): Tensor {
@@ -53,7 +55,12 @@ function runBlocking(plan: Plan, op: string): Tensor {
 
 async function runAsync(plan: Plan, op: string): Promise<Tensor> {
   const m = calls(op);
-  if (m !== null && plan.start !== null) await plan.start(m);
+  if (plan.sent !== undefined) retainStorage(plan.sent); // a tf.dispose(x) meanwhile must not recycle it
+  try {
+    if (m !== null && plan.start !== null) await plan.start(m);
+  } finally {
+    if (plan.sent !== undefined) releaseStorage(plan.sent);
+  }
   return plan.finish();
 }
 
@@ -73,6 +80,7 @@ function allReducePlan(xLike: TensorLike, options: { op?: ReduceOp } | null | un
   return {
     run: (m) => m.mpiAllReduce(send, out, code),
     start: (m) => m.mpiAllReduceAsync(send, out, code),
+    sent: send,
     finish: () => {
       if (opName === 'mean') {
         const n = current().size;
@@ -93,6 +101,7 @@ function allGatherPlan(xLike: TensorLike, op: string, copy: boolean): Plan {
   return {
     run: (m) => m.mpiAllGather(send, out),
     start: (m) => m.mpiAllGatherAsync(send, out),
+    sent: send,
     finish: () => new Tensor(out, shape, x.dtype),
   };
 }

@@ -9,7 +9,7 @@
 import { Tensor, toTensor } from '../tensor.js';
 import { Variable } from '../variable.js';
 import { Optimizer, withMembers } from '../optimizers/optimizer.js';
-import { allocateOutput, type FloatArray } from '../dtype.js';
+import { allocateOutput, recycleScratch, unrecycled, type FloatArray } from '../dtype.js';
 import { kernels } from '../backend/select.js';
 import type { MpiArray } from '../backend/native/native-backend.js';
 import { checkInteger, checkOptions, show } from '../validate.js';
@@ -139,8 +139,10 @@ function averageGradients(pairs: (readonly [Tensor | null | undefined, Variable]
         kernels(g.size).binary('mul', g.values, [1], factor, [0], [g.size], send.subarray(at, at + g.size));
         at += g.size;
       }
-      const sum = allocateOutput(dtype, elements) as FloatArray;
+      // The sum is handed out in parts (one view per gradient), so it is never recycled.
+      const sum = unrecycled(allocateOutput(dtype, elements)) as FloatArray;
       m.mpiAllReduce(send, sum, 0);
+      recycleScratch(send);
       at = 0;
       for (let k = start; k < end; k++) {
         const i = members[k];

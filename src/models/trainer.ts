@@ -5,7 +5,7 @@
  * kernels of its own, so every optimizer option works unchanged. `fit` is a loop over that step
  * with batching, shuffling, validation, metrics and callbacks.
  */
-import { Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { runScoped, Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { GradientTape } from '../autodiff/tape.js';
 import { add } from '../ops/binary.js';
 import { Optimizer } from '../optimizers/optimizer.js';
@@ -126,6 +126,11 @@ function forward(model: Model, x: Tensor[], training: boolean): Tensor {
  * short) global batch still takes part, with zero gradients.
  */
 function trainStep(model: Model, state: CompiledState, vars: Variable[], batch: Batch | null, weight = 1): void {
+  // Everything the step makes is garbage at its end: the scope hands the storage to the next step.
+  runScoped(() => trainStepUnscoped(model, state, vars, batch, weight));
+}
+
+function trainStepUnscoped(model: Model, state: CompiledState, vars: Variable[], batch: Batch | null, weight: number): void {
   const dp = dataParallel();
   let grads: (Tensor | null)[];
   if (batch === null) {
@@ -193,9 +198,11 @@ function averageLogs(logs: Logs, dp: DataParallel | null, rowsSeen: number): Log
 }
 
 function testStep(model: Model, state: CompiledState, batch: Batch): void {
-  const yPred = forward(model, batch.x, false);
-  state.lossTracker.updateState(totalLoss(model, state, batch.y, yPred), batch.y.shape[0]);
-  for (const m of state.metrics) m.updateState(batch.y, yPred);
+  runScoped(() => {
+    const yPred = forward(model, batch.x, false);
+    state.lossTracker.updateState(totalLoss(model, state, batch.y, yPred), batch.y.shape[0]);
+    for (const m of state.metrics) m.updateState(batch.y, yPred);
+  });
 }
 
 function resetMetrics(state: CompiledState): void {

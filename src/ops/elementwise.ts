@@ -13,7 +13,7 @@
 import type { ArithmeticOp, BinaryOp, UnaryOp } from '../backend/backend.js';
 import { DEFER_PRODUCT_MIN_ELEMENTS, kernels, scalarBinary, scalarUnary, stridedKernels } from '../backend/select.js';
 import { binaryTakesInt32, unaryTakesInt32 } from '../backend/ts/index.js';
-import { allocateOutput, isFloat, type DType, type FloatArray, type TypedArray } from '../dtype.js';
+import { allocateOutput, isFloat, releaseStorage, retainStorage, type DType, type FloatArray, type TypedArray } from '../dtype.js';
 import { isRecording, record } from '../autodiff/record.js';
 import { broadcastShapes, broadcastStrides, shapesEqual, stridesOf } from '../shape.js';
 import { oneElementTensor, Tensor, toTensor, toTensorPair, type Deferred, type TensorLike } from '../tensor.js';
@@ -81,21 +81,43 @@ export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, outDType: DType
 
 /**
  * The product of two same-shape float tensors, not yet computed. Its operands are immutable
- * and already computed (never deferred themselves), so its value is fixed and chains stay one deep.
+ * and already computed (never deferred themselves), so its value is fixed and chains stay one
+ * deep. It holds the operands' arrays, counted as owners, so that disposing an operand before
+ * the product is read leaves its storage in place.
  */
 class DeferredProduct implements Deferred {
-  constructor(readonly a: Tensor, readonly b: Tensor) {}
+  private readonly a: FloatArray;
+  private readonly b: FloatArray;
+  private held = true;
 
-  compute(_t: Tensor): TypedArray {
-    return binaryKernel('mul', this.a, this.b, this.a.dtype).values;
+  constructor(a: Tensor, b: Tensor) {
+    this.a = a.values as FloatArray;
+    this.b = b.values as FloatArray;
+    retainStorage(this.a);
+    retainStorage(this.b);
+  }
+
+  compute(t: Tensor): TypedArray {
+    const out = allocateOutput(t.dtype, t.size) as FloatArray;
+    const strides = stridesOf(t.shape);
+    stridedKernels(t.size).binary('mul', this.a, strides, this.b, strides, t.shape, out);
+    this.drop();
+    return out;
   }
 
   /** this + c in one pass (c has the product's shape and dtype). */
   plus(c: Tensor): Tensor {
     const size = c.size;
     const out = allocateOutput(c.dtype, size) as FloatArray;
-    kernels(size).mulAdd(this.a.values as FloatArray, this.b.values as FloatArray, c.values as FloatArray, out);
+    kernels(size).mulAdd(this.a, this.b, c.values as FloatArray, out);
     return new Tensor(out, c.shape.slice(), c.dtype);
+  }
+
+  drop(): void {
+    if (!this.held) return;
+    this.held = false;
+    releaseStorage(this.a);
+    releaseStorage(this.b);
   }
 }
 

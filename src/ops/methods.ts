@@ -39,8 +39,6 @@ declare module '../tensor.js' {
   interface Tensor extends MethodsOf<typeof unary>, MethodsOf<typeof binary>, MethodsOf<typeof compare>, MethodsOf<typeof tfjs> {
     /** Prints the tensor (TF.js `t.print()`). */
     print(): void;
-    /** A no-op (TF.js `t.dispose()`): tensors are garbage-collected. */
-    dispose(): void;
     softmax(axis?: number): T; logSoftmax(axis?: number): T;
     sum(axis?: Axis, keepDims?: boolean): T; mean(axis?: Axis, keepDims?: boolean): T;
     max(axis?: Axis, keepDims?: boolean): T; min(axis?: Axis, keepDims?: boolean): T;
@@ -96,7 +94,6 @@ const methods: Record<string, (this: T, ...args: never[]) => unknown> = {
   oneHot(this: T, depth: number, onValue?: number, offValue?: number) { return oneHot(this, depth, onValue, offValue); },
   flatten(this: T) { return shape.reshape(this, [-1]); },
   print(this: T) { console.log(this.toString()); },
-  dispose(this: T) {},
   cumsum(this: T, axis?: number, options?: ScanOptions | boolean, reverse?: boolean) { return cumsum(this, axis, options, reverse); },
   cumprod(this: T, axis?: number, options?: ScanOptions | boolean, reverse?: boolean) { return cumprod(this, axis, options, reverse); },
   any(this: T, axis?: Axis, keepDims?: boolean) { return any(this, axis, keepDims); },

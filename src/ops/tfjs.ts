@@ -1,13 +1,14 @@
 /**
  * TF.js spellings of tapeflow ops, so code written for TF.js runs with a changed import:
  * `matMul` (positional transpose flags), `tensor1d` … `tensor6d` (rank-checked `tensor`),
- * `clone`, and `tidy`, `dispose`, `keep` as the documented no-ops they are here (tensors are
- * garbage-collected, so there is nothing to free). `t.print()` and `t.dispose()` are Tensor
- * methods (src/ops/methods.ts). Each alias is a thin call of the op it names.
+ * `clone`, and `tidy`, `dispose`, `keep` (memory scopes and disposal, tensor.ts: a disposed
+ * tensor's storage is reused; tensors only dropped are garbage-collected). `t.print()` is a
+ * Tensor method (src/ops/methods.ts), `t.dispose()` one of the class. Each alias is a thin
+ * call of the op it names.
  */
 import type { DType } from '../dtype.js';
 import { fmt } from '../shape.js';
-import { Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { disposeTensors, keepTensor, runScoped, Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { tensor } from './create.js';
 import { matmul } from './matmul.js';
 import { method } from './op.js';
@@ -47,17 +48,26 @@ export const clone = method((xLike: TensorLike): Tensor => {
   return y;
 });
 
-/** TF.js `tf.tidy(fn)` or `tf.tidy(name, fn)`: runs fn and returns its result (memory is garbage-collected). */
+/**
+ * TF.js `tf.tidy(fn)` or `tf.tidy(name, fn)`: runs fn and returns its result; the tensors fn
+ * made and did not return are disposed (variables, kept tensors and what a live tape still
+ * needs excepted). Small tensors (under 64 KiB) are left to the garbage collector.
+ */
 export function tidy<T>(nameOrFn: string | (() => T), fn?: () => T): T {
   const f = typeof nameOrFn === 'function' ? nameOrFn : fn;
   if (typeof f !== 'function') throw new TypeError('tidy: expected a function (tidy(fn) or tidy(name, fn))');
-  return f();
+  const result = runScoped(f);
+  if (result instanceof Promise) throw new Error('tidy: fn must not return a Promise (TF.js: cannot return a Promise inside of tidy)');
+  return result;
 }
 
-/** TF.js `tf.dispose(tensors)`: a no-op, since tensors are garbage-collected. */
-export function dispose(_tensors?: unknown): void {}
+/** TF.js `tf.dispose(tensors)`: disposes a tensor, or the tensors in arrays and plain objects. */
+export function dispose(tensors?: unknown): void {
+  disposeTensors(tensors);
+}
 
-/** TF.js `tf.keep(t)`: returns t (nothing is freed by tidy here). */
+/** TF.js `tf.keep(t)`: no tidy disposes t; returns t. */
 export function keep<T>(t: T): T {
+  if (t instanceof Tensor) keepTensor(t);
   return t;
 }

@@ -19,5 +19,5 @@ export function linkLogits(output: Tensor, logits: Tensor, kind: LogitsKind): Te
 /** The logits `output` was computed from by an activation of `kind`, if any. */
 export function logitsOf(output: Tensor, kind: LogitsKind): Tensor | undefined {
   const link = links.get(output);
-  return link !== undefined && link.kind === kind ? link.logits : undefined;
+  return link !== undefined && link.kind === kind && !link.logits.isDisposed ? link.logits : undefined;
 }
