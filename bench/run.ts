@@ -46,13 +46,20 @@ type Seconds = Partial<Record<Engine, number>>;
 const results = new Map<Workload, { seconds: Seconds; skipped: Partial<Record<Engine, string>> }>();
 for (const w of WORKLOADS) results.set(w, { seconds: {}, skipped: { ...w.skip } });
 
+/** Disposes the tensors a workload call returned (variables are state the next call needs). */
+function disposeResult(r: unknown): void {
+  if (r instanceof tf.Variable) return;
+  if (r instanceof tf.Tensor) r.dispose();
+  else if (Array.isArray(r)) r.forEach(disposeResult);
+}
+
 async function measure(w: Workload, engine: Engine, setup: () => () => unknown) {
   const r = results.get(w)!;
   if (r.skipped[engine]) return;
   try {
     const made = setup();
-    // Each synchronous call runs in tidy on both libraries, as TF.js code is written.
-    const fn = w.async ? made : engine === 'native' || engine === 'ts' ? () => tf.tidy(made) : made;
+    // Each synchronous call runs in tidy and its result is disposed, as the TF.js rows do.
+    const fn = w.async || (engine !== 'native' && engine !== 'ts') ? made : () => disposeResult(tf.tidy(made));
     r.seconds[engine] = await (w.async ? timeAsync(fn as () => Promise<unknown>) : time(fn));
     log(`  ${engine.padEnd(6)} ${w.name.padEnd(34)} ${fmtTime(r.seconds[engine])}`);
   } catch (e) {
