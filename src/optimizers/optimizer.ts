@@ -24,7 +24,7 @@ import { Registry } from '../registry.js';
 import { tsBackend, updateKernels } from '../backend/select.js';
 import { allocate, isFloat, type FloatArray } from '../dtype.js';
 import { fmt, shapesEqual } from '../shape.js';
-import { Tensor, toTensor } from '../tensor.js';
+import { runScoped, Tensor, toTensor } from '../tensor.js';
 import { Variable } from '../variable.js';
 import { GradientTape } from '../autodiff/tape.js';
 import { LearningRateSchedule, deserializeSchedule, type ScheduleConfig } from './schedules.js';
@@ -405,12 +405,15 @@ export abstract class Optimizer {
     if (!Array.isArray(varList) || varList.length === 0 || !varList.every((v) => v instanceof Variable)) {
       throw new TypeError(`${op}: varList must be a non-empty array of tf.Variable (the variables to train), got ${show(varList)}`);
     }
-    const tape = new GradientTape();
-    const loss = tape.record(lossFn);
-    if (!(loss instanceof Tensor)) throw new TypeError(`${this.name}.minimize: the loss function must return a tensor`);
-    const grads = tape.gradient(loss, varList) as (Tensor | null)[];
-    this.applyGradients(grads.map((g, i) => [g, varList[i]] as const));
-    return loss;
+    // As TF.js's minimize, in a scope: what the step made, other than the loss, is freed.
+    return runScoped(() => {
+      const tape = new GradientTape();
+      const loss = tape.record(lossFn);
+      if (!(loss instanceof Tensor)) throw new TypeError(`${this.name}.minimize: the loss function must return a tensor`);
+      const grads = tape.gradient(loss, varList) as (Tensor | null)[];
+      this.applyGradients(grads.map((g, i) => [g, varList[i]] as const));
+      return loss;
+    });
   }
 
   private apply(grads: FloatArray[], vars: Variable[]): void {
