@@ -198,7 +198,11 @@ void gemm_f32(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t 
   for (int64_t jc = 0; jc < n; jc += ncs) {
     const int64_t nc = std::min(ncs, n - jc);
     const int64_t slivers = ceil_div(nc, NR);
-    const bool by_rows = slivers < kMinSplit * threads && ceil_div(m, MR) >= kMinSplit * threads;
+    // By rows also when the whole panel's B fits in each thread's half of L2 (what the plan
+    // sized for one thread's share): every thread then packs all of it, but each A sliver is
+    // fetched (and copied) by one thread only, and meets twice the B slivers.
+    const bool fits = threads > 1 && nc * kcs <= plan.nc / threads * plan.kc;
+    const bool by_rows = (slivers < kMinSplit * threads || fits) && ceil_div(m, MR) >= kMinSplit * threads;
     const int64_t groups = by_rows ? 1 : std::min<int64_t>(slivers, threads);
     const int64_t row_parts = threads / groups;
     const int64_t per_group = ceil_div(slivers, groups);
