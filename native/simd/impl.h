@@ -171,20 +171,34 @@ TAPEFLOW_NOINLINE void gemm_tile(int64_t kc, const float* pa, int64_t lda, const
   for (int i = 0; i < R; i++)
     TAPEFLOW_UNROLL(8)
     for (int j = 0; j < NVU; j++) acc[i][j] = Vec::set1(0.0f);
-  const float* ar[Direct ? R : 1];
-  if (Direct)
-    for (int i = 0; i < R; i++) ar[i] = pa + i * lda;
+  // Direct rows are addressed from two bases (rows 0-6 and 7-13) as base + {0, 1, 2, 3, 4, 5, 6}·L
+  // with L, 3L and 5L (the row stride in bytes) in three registers: x86's [base + index·scale]
+  // then reaches every row. One pointer per row spilled 14 of them to the stack and to vector
+  // registers, reloaded every step.
+  const int64_t L = lda * int64_t(sizeof(float)), L3 = 3 * L, L5 = 5 * L;
+  const char* a0 = reinterpret_cast<const char*>(pa);
+  const char* a7 = a0 + (Direct && R > 7 ? 7 * L : 0);
   for (int64_t p = 0; p < kc; p++) {
     V b[NVU];
     TAPEFLOW_UNROLL(8)
     for (int j = 0; j < NVU; j++) b[j] = Vec::load(pb + j * W);
     TAPEFLOW_UNROLL(32)
     for (int i = 0; i < R; i++) {
-      V a = Vec::set1(Direct ? ar[i][p] : pa[i]);
+      float ai;
+      if (Direct) {
+        const char* base = i < 7 ? a0 : a7;
+        const int r = i % 7;
+        const int64_t off = r == 0 ? 0 : r == 1 ? L : r == 2 ? 2 * L : r == 3 ? L3 : r == 4 ? 4 * L : r == 5 ? L5 : 2 * L3;
+        ai = *reinterpret_cast<const float*>(base + off);
+      } else {
+        ai = pa[i];
+      }
+      V a = Vec::set1(ai);
       TAPEFLOW_UNROLL(8)
       for (int j = 0; j < NVU; j++) acc[i][j] = Vec::fmadd(a, b[j], acc[i][j]);
     }
-    if (!Direct) pa += GEMM_MR;
+    if (Direct) a0 += sizeof(float), a7 += sizeof(float);
+    else pa += GEMM_MR;
     pb += NR;
   }
   const int last = nr - (NVU - 1) * W;  // lanes of the last vector, 1..W
