@@ -83,11 +83,11 @@ export class Tensor {
     this.deferred = deferred;
     this.shape = shape;
     this.dtype = dtype;
-    // Only large tensors are counted and scoped: small arrays are cheap for the collector.
+    // Only large tensors are counted, and only they are scoped by tapeflow's own scopes.
     if (values !== null ? values.byteLength >= RECYCLE_MIN_BYTES : deferred !== BOXED) {
       if (values !== null) retainStorage(values);
       if (scope !== null) scope.push(this);
-    }
+    } else if (scopeTakesAll) scope!.push(this);
   }
 
   /** @internal The storage, row-major; reading it runs deferred work. */
@@ -204,24 +204,30 @@ export class Tensor {
 // ---------------------------------------------------------------------------------------------
 // Memory scopes
 
-/** The large tensors made while the innermost scope runs (null: no scope). */
+/** The tensors made while the innermost scope runs (null: no scope). */
 let scope: Tensor[] | null = null;
+/** Whether the innermost scope takes small tensors too (a user's `tidy`), or large ones only. */
+let scopeTakesAll = false;
 
 /**
- * Runs `fn` in a memory scope (TF.js `tidy`): when it returns, every large tensor made inside
- * is disposed except the ones in its result (a tensor, or arrays and plain objects of them),
- * variables, tensors passed to `keepTensor`, and tensors a live tape still needs for its
- * backward pass; those pass to the enclosing scope. When `fn` throws, nothing is disposed.
+ * Runs `fn` in a memory scope: when it returns, the tensors made inside are disposed except
+ * the ones in its result (a tensor, or arrays and plain objects of them), variables, tensors
+ * passed to `keepTensor`, and tensors a live tape still needs for its backward pass; those pass
+ * to the enclosing scope. When `fn` throws, nothing is disposed. `all` (TF.js `tidy`) takes
+ * every tensor; tapeflow's own scopes (a backward pass, a training step) take only those of
+ * RECYCLE_MIN_BYTES and more, whose storage is worth reusing.
  */
-export function runScoped<T>(fn: () => T): T {
-  const outer = scope;
+export function runScoped<T>(fn: () => T, all = false): T {
+  const outer = scope, outerAll = scopeTakesAll;
   const mine: Tensor[] = [];
   scope = mine;
+  scopeTakesAll = all;
   let result: T;
   try {
     result = fn();
   } finally {
     scope = outer;
+    scopeTakesAll = outerAll;
   }
   if (mine.length > 0) endScope(mine, outer, result);
   return result;
@@ -401,6 +407,7 @@ function scalarConstant(x: number, dtype: DType): Tensor {
     const out = allocate(dtype, 1);
     out[0] = x;
     t = new Tensor(out, [], dtype);
+    t.kept = true; // shared by every op given x: no tidy may dispose it
     if (x === 0 && 1 / x < 0) return t;
     if (cache.size >= CONSTANT_CACHE_LIMIT) cache.clear();
     cache.set(x, t);

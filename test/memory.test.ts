@@ -2,7 +2,7 @@
  * Disposal and memory scopes (src/tensor.ts) and recycled storage (src/dtype.ts): TF.js's
  * `dispose`, `tidy` and `keep` semantics (a disposed tensor cannot be read; tidy disposes what
  * it made and did not return; variables and kept tensors survive), and the guarantees that
- * make reuse safe: a view keeps shared storage alive, a pending product keeps its operands, a
+ * make reuse safe (tapeflow's own scopes take only tensors of 64 KiB and more; tidy takes all): a view keeps shared storage alive, a pending product keeps its operands, a
  * live tape keeps what its backward pass reads, a reused buffer starts zeroed where zeros were
  * asked for. Expected values are written out or derived in float64 next to each check.
  */
@@ -70,7 +70,7 @@ describe('tidy', () => {
     });
     expect(inner!.isDisposed).toBe(true);
     expect(x.isDisposed).toBe(false); // made outside
-    expect(small!.isDisposed).toBe(false); // small tensors are left to the garbage collector
+    expect(small!.isDisposed).toBe(true); // tidy takes small tensors too, as TF.js
     expect(out.y.dataSync()[5]).toBe(((5 % 97) - 48) * 2 + 1);
     expect(out.list[0].dataSync()[5]).toBe(-((5 % 97) - 48));
   });
@@ -90,6 +90,12 @@ describe('tidy', () => {
     expect(kept!.dataSync()[BIG - 1]).toBe(1);
     v!.assign(tf.fill([BIG], 2));
     expect(v!.dataSync()[0]).toBe(2);
+  });
+
+  it('leaves the shared scalar constants alone: a number operand inside a tidy works again after it', () => {
+    const x = tf.tensor([1, 2]);
+    tf.tidy(() => { tf.add(x, 3.25); });
+    expect(Array.from(tf.add(x, 3.25).dataSync())).toEqual([4.25, 5.25]);
   });
 
   it('disposes nothing when its function throws', () => {

@@ -51,12 +51,12 @@ export const clone = method((xLike: TensorLike): Tensor => {
 /**
  * TF.js `tf.tidy(fn)` or `tf.tidy(name, fn)`: runs fn and returns its result; the tensors fn
  * made and did not return are disposed (variables, kept tensors and what a live tape still
- * needs excepted). Small tensors (under 64 KiB) are left to the garbage collector.
+ * needs excepted).
  */
 export function tidy<T>(nameOrFn: string | (() => T), fn?: () => T): T {
   const f = typeof nameOrFn === 'function' ? nameOrFn : fn;
   if (typeof f !== 'function') throw new TypeError('tidy: expected a function (tidy(fn) or tidy(name, fn))');
-  const result = runScoped(f);
+  const result = runScoped(f, true);
   if (result instanceof Promise) throw new Error('tidy: fn must not return a Promise (TF.js: cannot return a Promise inside of tidy)');
   return result;
 }
