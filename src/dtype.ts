@@ -134,6 +134,11 @@ export function releaseStorage(values: TypedArray): void {
     owners.set(buffer, n - 1);
     return;
   }
+  park(buffer);
+}
+
+/** Puts a buffer no tensor holds in the waiting list of its size (or leaves it to the collector past the limit). */
+function park(buffer: ArrayBuffer): void {
   owners.delete(buffer);
   const bytes = buffer.byteLength;
   if (waitingBytes + bytes > RECYCLE_LIMIT_BYTES) return;
@@ -154,9 +159,7 @@ export function unrecycled<A extends TypedArray>(values: A): A {
 
 /** @internal Recycles a scratch array that no tensor ever held (a fusion buffer, say), now unused. */
 export function recycleScratch(values: TypedArray): void {
-  if (owners.get(values.buffer as ArrayBuffer) !== 0) return;
-  owners.set(values.buffer as ArrayBuffer, 1);
-  releaseStorage(values);
+  if (owners.get(values.buffer as ArrayBuffer) === 0) park(values.buffer as ArrayBuffer);
 }
 
 /** @internal Bytes of released buffers waiting for reuse, and how many buffers were reused so far (tests, tf.memory()). */
