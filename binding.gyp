@@ -18,6 +18,7 @@
         "native/kernels/optim.cc",
         "native/kernels/lstm.cc",
         "native/kernels/softmax.cc",
+        "native/kernels/attention.cc",
         "native/simd/dispatch.cc",
         "native/simd/level_scalar.cc",
         "native/simd/level_avx2.cc",

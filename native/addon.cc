@@ -11,6 +11,7 @@
 #include <napi.h>
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
 #include <new>
 #ifdef __GLIBC__
@@ -18,6 +19,7 @@
 #endif
 #include <string>
 #include <system_error>
+#include <tuple>
 #include <vector>
 
 #include "args.h"
@@ -555,6 +557,84 @@ Napi::Value softmax_grad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The geometry of attention and attentionGrad: [batch, t, s, heads, kvHeads, keyDim, valueDim,
+// maskBatchStride, maskHeadStride] and the scale (src/backend/backend.ts AttentionDims).
+AttentionDims attention_dims(const Args& args, size_t dims_at, size_t scale_at) {
+  std::vector<int64_t> v = args.int_list(dims_at, "dims", 0, kMaxExtent, 9);
+  if (v.size() != 9) args.type_error("dims must have 9 entries [batch, t, s, heads, kvHeads, keyDim, valueDim, maskBatchStride, maskHeadStride], got " + std::to_string(v.size()));
+  AttentionDims d{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], args.number(scale_at, "scale")};
+  if (d.kv_heads < 1 || d.heads < d.kv_heads || d.heads % d.kv_heads != 0)
+    args.range_error("heads (" + std::to_string(d.heads) + ") must be a positive multiple of kvHeads (" + std::to_string(d.kv_heads) + ")");
+  if (!std::isfinite(d.scale)) args.range_error("scale must be finite");
+  return d;
+}
+
+// The mask of an attention call: empty for none, else bool rows reaching
+// (batch−1)·maskBatchStride + (heads−1)·maskHeadStride + t·s elements.
+const uint8_t* attention_mask(const Args& args, const Array& mask, const AttentionDims& d) {
+  if (mask.length == 0) return nullptr;
+  args.need_dtype(mask, DType::u8, "mask");
+  const int128 reach = int128(d.batch - 1) * d.mask_batch_stride + int128(d.heads - 1) * d.mask_head_stride + int128(d.t) * d.s;
+  if (d.batch > 0 && d.t > 0 && reach > mask.length)
+    args.range_error("mask has " + std::to_string(mask.length) + " elements, its strides reach past them");
+  return mask.as<uint8_t>();
+}
+
+// attention(q, k, v, mask, dims, scale, out, probs): q [batch, t, heads, keyDim], k [batch, s,
+// kvHeads, keyDim], v [batch, s, kvHeads, valueDim] in; out [batch, t, heads, valueDim] and probs
+// [batch, heads, t, s] out (src/backend/backend.ts `attention`).
+Napi::Value attention(const Napi::CallbackInfo& info) {
+  Args args(info, "attention", 8);
+  const AttentionDims d = attention_dims(args, 4, 5);
+  napi_value hq = args.typed(0, "q"), hk = args.typed(1, "k"), hv = args.typed(2, "v"), hm = args.typed(3, "mask");
+  napi_value ho = args.typed(6, "out"), hp = args.typed(7, "probs");
+  const int64_t nq = args.elements({d.batch, d.t, d.heads, d.key_dim}, "q [batch, t, heads, keyDim]");
+  const int64_t nk = args.elements({d.batch, d.s, d.kv_heads, d.key_dim}, "k [batch, s, kvHeads, keyDim]");
+  const int64_t nv = args.elements({d.batch, d.s, d.kv_heads, d.value_dim}, "v [batch, s, kvHeads, valueDim]");
+  const int64_t no = args.elements({d.batch, d.t, d.heads, d.value_dim}, "out [batch, t, heads, valueDim]");
+  const int64_t np = args.elements({d.batch, d.heads, d.t, d.s}, "probs [batch, heads, t, s]");
+  Array q = args.resolve(hq, "q"), k = args.resolve(hk, "k"), v = args.resolve(hv, "v"), mask = args.resolve(hm, "mask");
+  Array out = args.resolve_out(ho, "out"), probs = args.resolve_out(hp, "probs");
+  if (q.dtype != DType::f32) no_kernel(args, "attention", q.dtype);
+  for (const auto& [a, name, n] : {std::tuple{&q, "q", nq}, {&k, "k", nk}, {&v, "v", nv}, {&out, "out", no}, {&probs, "probs", np}}) {
+    args.need_dtype(*a, DType::f32, name);
+    args.need_length(*a, n, name);
+  }
+  const uint8_t* m = attention_mask(args, mask, d);
+  if (no == 0 && np == 0) return info.Env().Undefined();
+  attention_run(d, q.as<float>(), k.as<float>(), v.as<float>(), m, out.as<float>(), probs.as<float>());
+  return info.Env().Undefined();
+}
+
+// attentionGrad(q, k, v, probs, dout, mask, dims, scale, dq, dk, dv): the forward's inputs, its
+// probs and the upstream dout in; dq, dk, dv (shaped as q, k, v) out.
+Napi::Value attention_grad(const Napi::CallbackInfo& info) {
+  Args args(info, "attentionGrad", 11);
+  const AttentionDims d = attention_dims(args, 6, 7);
+  napi_value hq = args.typed(0, "q"), hk = args.typed(1, "k"), hv = args.typed(2, "v"), hp = args.typed(3, "probs");
+  napi_value hd = args.typed(4, "dout"), hm = args.typed(5, "mask");
+  napi_value hdq = args.typed(8, "dq"), hdk = args.typed(9, "dk"), hdv = args.typed(10, "dv");
+  const int64_t nq = args.elements({d.batch, d.t, d.heads, d.key_dim}, "q [batch, t, heads, keyDim]");
+  const int64_t nk = args.elements({d.batch, d.s, d.kv_heads, d.key_dim}, "k [batch, s, kvHeads, keyDim]");
+  const int64_t nv = args.elements({d.batch, d.s, d.kv_heads, d.value_dim}, "v [batch, s, kvHeads, valueDim]");
+  const int64_t no = args.elements({d.batch, d.t, d.heads, d.value_dim}, "dout [batch, t, heads, valueDim]");
+  const int64_t np = args.elements({d.batch, d.heads, d.t, d.s}, "probs [batch, heads, t, s]");
+  Array q = args.resolve(hq, "q"), k = args.resolve(hk, "k"), v = args.resolve(hv, "v"), probs = args.resolve(hp, "probs");
+  Array dout = args.resolve(hd, "dout"), mask = args.resolve(hm, "mask");
+  Array dq = args.resolve_out(hdq, "dq"), dk = args.resolve_out(hdk, "dk"), dv = args.resolve_out(hdv, "dv");
+  if (q.dtype != DType::f32) no_kernel(args, "attentionGrad", q.dtype);
+  for (const auto& [a, name, n] : {std::tuple{&q, "q", nq}, {&k, "k", nk}, {&v, "v", nv}, {&probs, "probs", np},
+                                   {&dout, "dout", no}, {&dq, "dq", nq}, {&dk, "dk", nk}, {&dv, "dv", nv}}) {
+    args.need_dtype(*a, DType::f32, name);
+    args.need_length(*a, n, name);
+  }
+  const uint8_t* m = attention_mask(args, mask, d);
+  if (nq == 0 && nk == 0 && nv == 0) return info.Env().Undefined();
+  attention_grad_run(d, q.as<float>(), k.as<float>(), v.as<float>(), probs.as<float>(), dout.as<float>(), m,
+                     dq.as<float>(), dk.as<float>(), dv.as<float>());
+  return info.Env().Undefined();
+}
+
 Napi::Value info_fn(const Napi::CallbackInfo& info) {
   Args args(info, "info", 0);
   Napi::Object o = Napi::Object::New(info.Env());
@@ -749,6 +829,7 @@ Napi::Value kernels_fn(const Napi::CallbackInfo& info) {
   o.Set("conv", dtype_list({DType::f32}));
   o.Set("lstm", dtype_list({DType::f32, DType::f64}));
   o.Set("softmax", dtype_list({DType::f32, DType::f64}));
+  o.Set("attention", dtype_list({DType::f32}));
   return o;
 }
 
@@ -791,6 +872,8 @@ const Export kExports[] = {
     {"lstmCellGrad", &guarded<lstm_cell_grad>},
     {"softmax", &guarded<softmax>},
     {"softmaxGrad", &guarded<softmax_grad>},
+    {"attention", &guarded<attention>},
+    {"attentionGrad", &guarded<attention_grad>},
     {"conv2d", &guarded<conv_pass<0>>},
     {"conv2dBackpropInput", &guarded<conv_pass<1>>},
     {"conv2dBackpropFilter", &guarded<conv_pass<2>>},

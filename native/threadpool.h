@@ -44,8 +44,9 @@ inline void run_tasks(int64_t n, bool threaded, const std::function<void(int64_t
 }
 
 // Grow-only, 64-byte-aligned float scratch of the calling thread, one buffer per slot, so that
-// nested users never share one: 0 packed B and 1 packed A (matmul.cc), 2 im2col columns (conv.cc).
-constexpr int kScratchSlots = 3;
+// nested users never share one: 0 packed B and 1 packed A (matmul.cc), 2 im2col columns (conv.cc),
+// 3 one head's packed operands (attention.cc).
+constexpr int kScratchSlots = 4;
 float* thread_scratch(int slot, int64_t n);
 
 // Splits [0, n) into fixed chunks of `grain` and runs fn(begin, end) for each, in parallel when

@@ -40,6 +40,7 @@ export { norm, moments, type NormOrd, type Moments } from './ops/composite/norms
 export { topK, sort, argsort, type TopKResult, type SortOptions } from './ops/sort.js';
 export { conv2d, conv1d, depthwiseConv2d, conv2dTranspose } from './nn/conv.js';
 export { maxPool, avgPool } from './nn/pool.js';
+export { dotProductAttention, type DotProductAttentionOptions } from './nn/attention.js';
 export type { PadArg } from './nn/geometry.js';
 
 export * as losses from './ops/composite/losses.js';

@@ -196,6 +196,21 @@ GemmPlan gemm_plan(int threads);
 void gemm_f32_run(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t rsb, int64_t csb, float* c,
                   int64_t m, int64_t n, int64_t k, bool threaded);
 
+// attention.cc: fused scaled dot-product attention, float32 (src/backend/backend.ts
+// `attention`): q [batch, t, heads, key_dim], k [batch, s, kv_heads, key_dim], v [batch, s,
+// kv_heads, value_dim] (heads a multiple of kv_heads), mask null or bool rows of s where the row
+// of (b, n, i) starts at b·mask_batch_stride + n·mask_head_stride + i·s; out [batch, t, heads,
+// value_dim] and probs [batch, heads, t, s] fully written. The backward pass reads probs and
+// dout and fully writes dq, dk, dv (shaped as q, k, v).
+struct AttentionDims {
+  int64_t batch, t, s, heads, kv_heads, key_dim, value_dim, mask_batch_stride, mask_head_stride;
+  double scale;
+};
+void attention_run(const AttentionDims& d, const float* q, const float* k, const float* v, const uint8_t* mask,
+                   float* out, float* probs);
+void attention_grad_run(const AttentionDims& d, const float* q, const float* k, const float* v, const float* probs,
+                        const float* dout, const uint8_t* mask, float* dq, float* dk, float* dv);
+
 // conv.cc: NHWC convolution and pooling, float32. The fields are src/backend/backend.ts
 // Conv2DArgs (pools: in_c = out_c = channels, depthwise, dh = dw = 1, no filter); pool op 0 is
 // max, 1 avg. Outputs are fully written.

@@ -192,11 +192,42 @@ export interface Backend {
   softmaxGrad(y: FloatArray, dy: FloatArray, rows: number, cols: number, mask: Uint8Array | null, maskRow: Int32Array | null, dx: FloatArray): void;
 
   /**
+   * Fused scaled dot-product attention (src/nn/attention.ts), per batch b and query head n
+   * (key/value head n / (heads / kvHeads)): probs = softmax(scale·q·kᵀ) over the key axis,
+   * masked logits replaced by −1e9 as in `softmax`, and out = probs·v. q [batch, t, heads,
+   * keyDim], k [batch, s, kvHeads, keyDim], v [batch, s, kvHeads, valueDim], one float dtype;
+   * out [batch, t, heads, valueDim] and probs [batch, heads, t, s] fully written. The mask (null
+   * for none) holds bool rows of s: row (b, n, i) starts at b·maskBatchStride +
+   * n·maskHeadStride + i·s.
+   */
+  attention(q: FloatArray, k: FloatArray, v: FloatArray, mask: Uint8Array | null, dims: AttentionDims, out: FloatArray, probs: FloatArray): void;
+
+  /** Its backward pass from the forward's inputs, its probs and the upstream dout: dq, dk, dv fully written. */
+  attentionGrad(q: FloatArray, k: FloatArray, v: FloatArray, probs: FloatArray, dout: FloatArray, mask: Uint8Array | null, dims: AttentionDims, dq: FloatArray, dk: FloatArray, dv: FloatArray): void;
+
+  /**
    * One optimizer step over a whole variable in place: `arrays` is [variable, gradient,
    * ...slots], all the same length and float dtype; `scalars` are the step's hyperparameters
    * already cast to the variable's dtype. Returns false if this backend has no such kernel.
    */
   fusedUpdate(kind: FusedUpdateKind, arrays: FloatArray[], scalars: number[]): boolean;
+}
+
+/** The geometry of `attention` (native/kernels/kernels.h AttentionDims). */
+export interface AttentionDims {
+  batch: number;
+  /** Query positions. */
+  t: number;
+  /** Key and value positions. */
+  s: number;
+  heads: number;
+  /** Key/value heads: heads is a multiple of them (grouped-query attention when fewer). */
+  kvHeads: number;
+  keyDim: number;
+  valueDim: number;
+  maskBatchStride: number;
+  maskHeadStride: number;
+  scale: number;
 }
 
 export interface BackendInfo {

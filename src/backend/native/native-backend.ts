@@ -6,7 +6,7 @@
  * arguments again and throws TypeError/RangeError on a bad call. The raw binding's signatures
  * match `Backend` except `matmul`, whose arguments are flattened.
  */
-import type { ArgReduceOp, Backend, BinaryOp, Conv2DArgs, CpuInfo, GemmInfo, FusedUpdateKind, MatmulArgs, PoolArgs, PoolOp, ReduceOp, ScanOp, UnaryOp } from '../backend.js';
+import type { ArgReduceOp, AttentionDims, Backend, BinaryOp, Conv2DArgs, CpuInfo, GemmInfo, FusedUpdateKind, MatmulArgs, PoolArgs, PoolOp, ReduceOp, ScanOp, UnaryOp } from '../backend.js';
 import { dtypeOfArray, type DType, type FloatArray, type TypedArray } from '../../dtype.js';
 import { tsBackend } from '../ts/index.js';
 
@@ -26,6 +26,8 @@ export interface NativeCatalog {
   lstm: DType[];
   /** softmax and softmaxGrad. */
   softmax: DType[];
+  /** attention and attentionGrad. */
+  attention: DType[];
 }
 type OpFamily = 'unary' | 'binary' | 'reduce';
 type DTypeKernel = Exclude<keyof NativeCatalog, OpFamily>;
@@ -34,10 +36,13 @@ type DTypeKernel = Exclude<keyof NativeCatalog, OpFamily>;
  * The addon's export table (native/addon.cc, `kExports`): every Backend primitive with the same
  * signature, except `matmul`, whose arguments are flattened, plus introspection and probes.
  */
-export interface RawBinding extends Omit<Backend, 'name' | 'matmul' | ConvKernel | 'softmax' | 'softmaxGrad'> {
+export interface RawBinding extends Omit<Backend, 'name' | 'matmul' | ConvKernel | 'softmax' | 'softmaxGrad' | 'attention' | 'attentionGrad'> {
   /** Empty mask and maskRow arrays stand for no mask. */
   softmax(x: FloatArray, rows: number, cols: number, mask: Uint8Array, maskRow: Int32Array, y: FloatArray): void;
   softmaxGrad(y: FloatArray, dy: FloatArray, rows: number, cols: number, mask: Uint8Array, maskRow: Int32Array, dx: FloatArray): void;
+  /** An empty mask stands for none; dims as `attentionDims` flattens them. */
+  attention(q: FloatArray, k: FloatArray, v: FloatArray, mask: Uint8Array, dims: number[], scale: number, out: FloatArray, probs: FloatArray): void;
+  attentionGrad(q: FloatArray, k: FloatArray, v: FloatArray, probs: FloatArray, dout: FloatArray, mask: Uint8Array, dims: number[], scale: number, dq: FloatArray, dk: FloatArray, dv: FloatArray): void;
   matmul(a: FloatArray, b: FloatArray, out: FloatArray, batch: number, m: number, n: number, k: number,
     transposeA: boolean, transposeB: boolean, aBatchStride: number, bBatchStride: number): void;
   conv2d(x: FloatArray, filter: FloatArray, out: FloatArray, geometry: number[]): void;
@@ -87,6 +92,10 @@ type ConvKernel = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'p
 export function convGeometry(g: Conv2DArgs): number[] {
   return [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.fh, g.fw, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, g.depthwise ? 1 : 0];
 }
+/** The flat geometry the addon's attention exports take (native/addon.cc `attention_dims`). */
+function attentionDims(d: AttentionDims): number[] {
+  return [d.batch, d.t, d.s, d.heads, d.kvHeads, d.keyDim, d.valueDim, d.maskBatchStride, d.maskHeadStride];
+}
 /** Pools as depthwise windows: inC = outC = channels, no dilation (native/addon.cc `pool_geometry`). */
 export function poolGeometry(g: PoolArgs): number[] {
   return [g.batch, g.inH, g.inW, g.channels, g.outH, g.outW, g.channels, g.fh, g.fw, g.strideH, g.strideW, 1, 1, g.padTop, g.padLeft, 1];
@@ -97,7 +106,7 @@ const NO_MASK_ROW = new Int32Array(0);
 
 export const RAW_EXPORTS = [
   'unary', 'binary', 'mulAdd', 'select', 'reduce', 'argReduce', 'scan', 'topK', 'matmul', 'copyStrided', 'gather', 'scatterAdd',
-  'concat', 'pad', 'cast', 'fusedUpdate', 'lstmCell', 'lstmCellGrad', 'softmax', 'softmaxGrad', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool', 'avgPoolBackprop', 'maxPoolArgmax', 'maxPoolBackprop', 'info', 'kernels', 'setSimdLevel', 'setNumThreads',
+  'concat', 'pad', 'cast', 'fusedUpdate', 'lstmCell', 'lstmCellGrad', 'softmax', 'softmaxGrad', 'attention', 'attentionGrad', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool', 'avgPoolBackprop', 'maxPoolArgmax', 'maxPoolBackprop', 'info', 'kernels', 'setSimdLevel', 'setNumThreads',
 ] as const;
 
 export class NativeBackend implements Backend {
@@ -114,7 +123,7 @@ export class NativeBackend implements Backend {
     this.dtypes = {
       argReduce: new Set(c.argReduce), matmul: new Set(c.matmul), mulAdd: new Set(c.mulAdd),
       scatterAdd: new Set(c.scatterAdd), fusedUpdate: new Set(c.fusedUpdate), conv: new Set(c.conv),
-      lstm: new Set(c.lstm), softmax: new Set(c.softmax),
+      lstm: new Set(c.lstm), softmax: new Set(c.softmax), attention: new Set(c.attention),
     };
   }
 
@@ -240,6 +249,16 @@ export class NativeBackend implements Backend {
   softmaxGrad(y: FloatArray, dy: FloatArray, rows: number, cols: number, mask: Uint8Array | null, maskRow: Int32Array | null, dx: FloatArray): void {
     if (!this.runsNatively('softmax', dtypeOfArray(y))) return tsBackend.softmaxGrad(y, dy, rows, cols, mask, maskRow, dx);
     this.raw.softmaxGrad(y, dy, rows, cols, mask ?? NO_MASK, maskRow ?? NO_MASK_ROW, dx);
+  }
+
+  attention(q: FloatArray, k: FloatArray, v: FloatArray, mask: Uint8Array | null, dims: AttentionDims, out: FloatArray, probs: FloatArray): void {
+    if (!this.runsNatively('attention', dtypeOfArray(q))) return tsBackend.attention(q, k, v, mask, dims, out, probs);
+    this.raw.attention(q, k, v, mask ?? NO_MASK, attentionDims(dims), dims.scale, out, probs);
+  }
+
+  attentionGrad(q: FloatArray, k: FloatArray, v: FloatArray, probs: FloatArray, dout: FloatArray, mask: Uint8Array | null, dims: AttentionDims, dq: FloatArray, dk: FloatArray, dv: FloatArray): void {
+    if (!this.runsNatively('attention', dtypeOfArray(q))) return tsBackend.attentionGrad(q, k, v, probs, dout, mask, dims, dq, dk, dv);
+    this.raw.attentionGrad(q, k, v, probs, dout, mask ?? NO_MASK, attentionDims(dims), dims.scale, dq, dk, dv);
   }
 
   lstmCellGrad(dh: FloatArray, dc: FloatArray, cPrev: FloatArray, act: FloatArray, batch: number, units: number, dz: FloatArray, dcPrev: FloatArray): void {

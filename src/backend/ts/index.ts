@@ -15,6 +15,7 @@ import { cast, concat, copyStrided, gather, pad, scatterAdd, select } from './co
 import { fusedUpdate } from './optim.js';
 import { lstmCell, lstmCellGrad } from './lstm.js';
 import { softmax, softmaxGrad } from './softmax.js';
+import { attention, attentionGrad } from './attention.js';
 import { avgPoolBackprop, conv2d, conv2dBackpropFilter, conv2dBackpropInput, maxPoolArgmax, maxPoolBackprop, pool } from './conv.js';
 
 export const tsBackend: Backend = {
@@ -46,4 +47,6 @@ export const tsBackend: Backend = {
   lstmCellGrad,
   softmax,
   softmaxGrad,
+  attention,
+  attentionGrad,
 };
