@@ -3,9 +3,10 @@
  * (`query/kernel` [dModel, numHeads, keyDim], `query/bias` [numHeads, keyDim], key and value
  * likewise), scores softmax(q·kᵀ/√keyDim) over the key axis with masked positions excluded,
  * attention dropout while training, and `attention_output/kernel` [numHeads, valueDim, outDim].
- * Every product is one einsum (one batched matmul); the mask is applied as Keras's
- * `_masked_softmax` does, masked logits replaced by a large negative number, in one fused
- * kernel with the softmax (src/ops/softmax.ts).
+ * The attention itself is one fused op, dotProductAttention (src/nn/attention.ts), unless the
+ * probabilities are wanted (returnAttentionScores) or dropped out (training with dropout): then
+ * each product is one einsum (one batched matmul) and the mask is applied as Keras's
+ * `_masked_softmax` does, masked logits replaced by −1e9, fused with the softmax (src/ops/softmax.ts).
  *
  * Extending it: a different score function replaces `scores`; a new mask source is combined in
  * `attentionMask` (a bool [batch or 1, T, S] where true means "may attend").
@@ -19,6 +20,7 @@ import { cast } from '../ops/cast.js';
 import { logicalAnd } from '../ops/compare.js';
 import { maskedSoftmax, softmax } from '../ops/softmax.js';
 import { dropout } from '../ops/composite/dropout.js';
+import { dotProductAttention } from '../nn/attention.js';
 import { generator } from '../ops/rng.js';
 import { allocate } from '../dtype.js';
 import { show } from '../validate.js';
@@ -183,21 +185,27 @@ export class MultiHeadAttention extends Layer {
       const y = einsum('btd,dnh->btnh', x, kernel);
       return bias === null ? y : add(y, bias);
     };
-    const q = mul(project(query, this.queryKernel!, this.queryBias), 1 / Math.sqrt(this.keyDim));
     const k = project(key, this.keyKernel!, this.keyBias);
     const v = project(value, this.valueKernel!, this.valueBias);
-    const scores = einsum('btnh,bsnh->bnts', q, k);
     const mask = this.attentionMask(batch, t, s, args);
-    // Keras's _masked_softmax: the mask [batch or 1, T, S] gains the heads axis and masked logits become −1e9.
-    let probs = mask === null ? softmax(scores, -1) : maskedSoftmax(scores, expandDims(mask, 1));
-    const probsOut = probs;
-    if (args.training === true && this.dropoutRate > 0) {
-      probs = dropout(probs, this.dropoutRate, { seed: this.seeds === null ? undefined : Math.floor(this.seeds() * 2 ** 31) });
+    const dropping = args.training === true && this.dropoutRate > 0;
+    const scale = 1 / Math.sqrt(this.keyDim);
+    let context: Tensor, probsOut: Tensor | null = null;
+    if (!dropping && !args.returnAttentionScores) {
+      // Nothing needs the probabilities themselves: one fused op (src/nn/attention.ts).
+      context = dotProductAttention(project(query, this.queryKernel!, this.queryBias), k, v, { mask: mask && expandDims(mask, 1), scale });
+    } else {
+      const q = mul(project(query, this.queryKernel!, this.queryBias), scale);
+      const scores = einsum('btnh,bsnh->bnts', q, k);
+      // Keras's _masked_softmax: the mask [batch or 1, T, S] gains the heads axis and masked logits become −1e9.
+      let probs = mask === null ? softmax(scores, -1) : maskedSoftmax(scores, expandDims(mask, 1));
+      probsOut = probs;
+      if (dropping) probs = dropout(probs, this.dropoutRate, { seed: this.seeds === null ? undefined : Math.floor(this.seeds() * 2 ** 31) });
+      context = einsum('bnts,bsnh->btnh', probs, v);
     }
-    const context = einsum('bnts,bsnh->btnh', probs, v);
     let out = einsum('btnh,nhd->btd', context, this.outputKernel!);
     if (this.outputBias !== null) out = add(out, this.outputBias);
-    return args.returnAttentionScores ? [out, probsOut] : out;
+    return args.returnAttentionScores ? [out, probsOut!] : out;
   }
 
   override computeMask(_inputs: LayerInput, mask: Tensor | null): Tensor | null {

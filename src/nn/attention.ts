@@ -66,7 +66,8 @@ export function dotProductAttention(queryLike: TensorLike, keyLike: TensorLike, 
   if (v.shape[1] !== s || v.shape[2] !== kvHeads) throw new Error(`${OP}: key and value must have the same positions and heads [B, S, K]: ${shapes}`);
   if (k.shape[3] !== keyDim) throw new Error(`${OP}: query and key must have the same head size H: ${shapes}`);
   if (kvHeads === 0 ? heads !== 0 : heads % kvHeads !== 0) throw new Error(`${OP}: the query heads N must be a multiple of the key/value heads K: ${shapes}`);
-  const scale = opts.scale === undefined || opts.scale === null ? 1 / Math.sqrt(keyDim) : checkFinite(opts.scale, OP, 'options.scale');
+  // With H = 0 every logit is an empty sum, 0 at any finite scale: the default is then 1, not ∞ (0·∞ would be NaN).
+  const scale = opts.scale === undefined || opts.scale === null ? 1 / Math.sqrt(keyDim || 1) : checkFinite(opts.scale, OP, 'options.scale');
   const mask = attentionMask(opts.mask ?? null, opts.isCausal === true, batch, heads, t, s);
   const dims: AttentionDims = {
     batch, t, s, heads, kvHeads, keyDim, valueDim: v.shape[3], scale,

@@ -33,7 +33,7 @@ export interface FuzzCall {
 /** Kernel exports, then the others; `makeCall` takes them in turn (kernels three times as often). */
 export const KERNELS = [
   'unary', 'binary', 'mulAdd', 'select', 'reduce', 'argReduce', 'matmul', 'copyStrided', 'gather', 'scatterAdd',
-  'concat', 'pad', 'cast', 'fusedUpdate', 'lstmCell', 'lstmCellGrad', 'softmax', 'softmaxGrad', 'scan', 'topK', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool',
+  'concat', 'pad', 'cast', 'fusedUpdate', 'lstmCell', 'lstmCellGrad', 'softmax', 'softmaxGrad', 'attention', 'attentionGrad', 'scan', 'topK', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'pool',
   'avgPoolBackprop', 'maxPoolArgmax', 'maxPoolBackprop',
 ] as const;
 export const OTHERS = ['info', 'kernels', 'setSimdLevel', 'setNumThreads', 'probeTriad', 'probeSum', 'probePeakFma'] as const;
@@ -255,6 +255,22 @@ function validCall(name: string, r: Rand): unknown[] {
       const head = name === 'softmax' ? [guarded(C, n, r)] : [guarded(C, n, r), guarded(C, n, r)];
       return [...head, rows, cols, mask, rowOf, guarded(C, n, r)];
     }
+    case 'attention': case 'attentionGrad': {
+      // (q, k, v, mask, dims, scale, out, probs) / (q, k, v, probs, dout, mask, dims, scale, dq, dk, dv)
+      const C = r() < 0.9 ? Float32Array : pick(r, ALL_CTORS);
+      const batch = int(r, 0, 2), t = int(r, 0, 5), s = int(r, 0, 6), kvHeads = int(r, 1, 2), heads = kvHeads * int(r, 1, 2);
+      const keyDim = int(r, 0, 5), valueDim = int(r, 0, 5);
+      const maskKind = int(r, 0, 3);  // none, [B, N, T, S], [1, N, T, S], [B, 1, T, S]
+      const bStride = maskKind === 1 || maskKind === 3 ? (maskKind === 1 ? heads : 1) * t * s : 0;
+      const hStride = maskKind === 1 || maskKind === 2 ? t * s : 0;
+      const mask = maskKind === 0 ? new Uint8Array(0) : guarded(Uint8Array, (maskKind === 2 ? 1 : batch) * (maskKind === 3 ? 1 : heads) * t * s, r);
+      const dims = [batch, t, s, heads, kvHeads, keyDim, valueDim, bStride, hStride];
+      const scale = r() < 0.9 ? r() : pick(r, [0, -1, 1e30]);
+      const q = guarded(C, batch * t * heads * keyDim, r), k = guarded(C, batch * s * kvHeads * keyDim, r), v = guarded(C, batch * s * kvHeads * valueDim, r);
+      const out = batch * t * heads * valueDim, probs = batch * heads * t * s;
+      if (name === 'attention') return [q, k, v, mask, dims, scale, guarded(C, out, r), guarded(C, probs, r)];
+      return [q, k, v, guarded(C, probs, r), guarded(C, out, r), mask, dims, scale, guarded(C, q.length, r), guarded(C, k.length, r), guarded(C, v.length, r)];
+    }
     case 'scan': {
       const C = r() < 0.9 ? pick(r, [Float32Array, Float64Array, Int32Array]) : Uint8Array;
       const outer = int(r, 0, 3), n = int(r, 0, 5), inner = int(r, 0, 3);
@@ -332,6 +348,8 @@ export function outputsOf(name: string, args: unknown[]): unknown[] {
     case 'topK': return [args[5], args[6]];
     case 'lstmCell': return [args[4], args[5], args[6]];
     case 'lstmCellGrad': return [args[6], args[7]];
+    case 'attention': return [args[6], args[7]];
+    case 'attentionGrad': return [args[8], args[9], args[10]];
     case 'mpiAllReduce': case 'mpiAllGather': case 'mpiAllReduceAsync': case 'mpiAllGatherAsync': return [args[1]];
     case 'mpiBroadcast': case 'mpiBroadcastAsync': return [args[0]];
     case 'mpiInit': case 'mpiBarrier': case 'mpiAbort': case 'mpiFinalize': return [];

@@ -28,6 +28,7 @@ const GUARD_BYTES = 16;
 interface Case { name: string; args: () => Args; }
 
 const f32 = (n: number) => new Float32Array(n).map((_, i) => i * 0.5 - 1);
+const ATT = [1, 2, 3, 2, 1, 2, 2, 0, 0];
 const ADAM = () => [f32(4), f32(4), f32(4), f32(4).map(Math.abs)];
 
 // One valid call per export; mutations start from these.
@@ -51,6 +52,9 @@ const VALID: Case[] = [
   { name: 'lstmCellGrad', args: () => [f32(2), f32(2), f32(2), f32(10), 1, 2, f32(8), f32(2)] },
   { name: 'softmax', args: () => [f32(16), 4, 4, new Uint8Array([1, 0, 1, 1, 0, 0, 0, 0]), new Int32Array([0, 1, 1, 0]), f32(16)] },
   { name: 'softmaxGrad', args: () => [f32(16), f32(16), 4, 4, new Uint8Array([1, 0, 1, 1, 1, 1, 1, 0]), new Int32Array([1, 0, 0, 1]), f32(16)] },
+  // attention [B 1, T 2, S 3, N 2, K 1, H 2, Hv 2], mask [1, 1, T, S]
+  { name: 'attention', args: () => [f32(8), f32(6), f32(6), new Uint8Array([1, 0, 1, 1, 1, 0]), ATT, 0.5, f32(8), f32(12)] },
+  { name: 'attentionGrad', args: () => [f32(8), f32(6), f32(6), f32(12), f32(8), new Uint8Array([1, 0, 1, 1, 1, 0]), ATT, 0.5, f32(8), f32(6), f32(6)] },
 ];
 
 const many = Array.from({ length: 70 }, () => 1);
@@ -158,6 +162,7 @@ describe.skipIf(!binding)(nativeLabel, () => {
       unary: [1], binary: [1, 3, 6], mulAdd: [0, 1, 2], select: [0, 2, 4, 7], reduce: [1, 4], argReduce: [1, 4], matmul: [0, 1, 2],
       copyStrided: [0, 4], gather: [0, 5], scatterAdd: [0, 5], pad: [0, 4], cast: [0],
       lstmCell: [0, 1, 4, 5, 6], lstmCellGrad: [0, 1, 2, 3, 6, 7], softmax: [0, 4, 5], softmaxGrad: [0, 1, 5, 6],
+      attention: [0, 1, 2, 3, 6, 7], attentionGrad: [0, 1, 2, 3, 4, 5, 8, 9, 10],
     };
     for (const c of VALID) {
       for (const i of exact[c.name] ?? []) {
@@ -202,6 +207,10 @@ describe.skipIf(!binding)(nativeLabel, () => {
       ['lstmCell', [new Int32Array(8), new Int32Array(2), 1, 2, new Int32Array(2), new Int32Array(2), new Int32Array(10)]],
       ['lstmCellGrad', [f32(2), f32(2), f32(2), new Float64Array(10), 1, 2, f32(8), f32(2)]],
       ['lstmCellGrad', [f32(2), f32(2), f32(2), f32(10), 1, 2, f32(8), new Uint8Array(2)]],
+      ['attention', [f32(8), new Float64Array(6), f32(6), new Uint8Array(0), ATT, 0.5, f32(8), f32(12)]],
+      ['attention', [f32(8), f32(6), f32(6), f32(6), ATT, 0.5, f32(8), f32(12)]],
+      ['attention', [new Float64Array(8), new Float64Array(6), new Float64Array(6), new Uint8Array(0), ATT, 0.5, new Float64Array(8), new Float64Array(12)]],
+      ['attentionGrad', [f32(8), f32(6), f32(6), f32(12), f32(8), new Uint8Array(0), ATT, 0.5, f32(8), new Int32Array(6), f32(6)]],
     ];
     for (const [name, args] of cases) expect(guardedCall(name, args).threw, `${name} ${String(args[0])}`).toBeInstanceOf(TypeError);
   });
@@ -244,6 +253,14 @@ describe.skipIf(!binding)(nativeLabel, () => {
       ['softmax', [f32(6), 2, 3, new Uint8Array(6), new Int32Array(0), f32(6)]],
       ['softmaxGrad', [f32(6), f32(6), 2 ** 53, 2 ** 53, new Uint8Array(0), new Int32Array(0), f32(6)]],
       ['softmaxGrad', [f32(6), f32(6), 2, 3, new Uint8Array(2), new Int32Array([0, 0]), f32(6)]],
+      // attention: heads not a multiple of kvHeads, no kv heads, a mask its strides overrun, a huge head stride, a NaN scale, 8 dims
+      ['attention', [f32(8), f32(6), f32(6), new Uint8Array(0), [1, 2, 3, 3, 2, 2, 2, 0, 0], 0.5, f32(8), f32(12)]],
+      ['attention', [f32(8), f32(6), f32(6), new Uint8Array(0), [1, 2, 3, 2, 0, 2, 2, 0, 0], 0.5, f32(8), f32(12)]],
+      ['attention', [f32(8), f32(6), f32(6), new Uint8Array(6), [1, 2, 3, 2, 1, 2, 2, 0, 6], 0.5, f32(8), f32(12)]],
+      ['attention', [f32(8), f32(6), f32(6), new Uint8Array(6), [1, 2, 3, 2, 1, 2, 2, 0, 2 ** 52], 0.5, f32(8), f32(12)]],
+      ['attention', [f32(8), f32(6), f32(6), new Uint8Array(0), [1, 2, 3, 2, 1, 2, 2, 0, 0], NaN, f32(8), f32(12)]],
+      ['attentionGrad', [f32(8), f32(6), f32(6), f32(12), f32(8), new Uint8Array(0), [2 ** 30, 2 ** 30, 3, 2, 1, 2, 2, 0, 0], 0.5, f32(8), f32(6), f32(6)]],
+      ['attentionGrad', [f32(8), f32(6), f32(6), f32(11), f32(8), new Uint8Array(0), ATT, 0.5, f32(8), f32(6), f32(6)]],
     ];
     for (const [name, args] of cases) expect(guardedCall(name, args).threw, `${name} ${JSON.stringify(args.filter((a) => Array.isArray(a)))}`).toBeInstanceOf(RangeError);
   });
@@ -339,9 +356,11 @@ const TYPED_ARGS: Record<string, Record<number, string>> = {
   lstmCell: { 0: 'z', 1: 'cPrev', 4: 'h', 5: 'c', 6: 'act' },
   lstmCellGrad: { 0: 'dh', 1: 'dc', 2: 'cPrev', 3: 'act', 6: 'dz', 7: 'dcPrev' },
   softmax: { 0: 'x', 3: 'mask', 4: 'maskRow', 5: 'y' }, softmaxGrad: { 0: 'y', 1: 'dy', 4: 'mask', 5: 'maskRow', 6: 'dx' },
+  attention: { 0: 'q', 1: 'k', 2: 'v', 3: 'mask', 6: 'out', 7: 'probs' },
+  attentionGrad: { 0: 'q', 1: 'k', 2: 'v', 3: 'probs', 4: 'dout', 5: 'mask', 8: 'dq', 9: 'dk', 10: 'dv' },
 };
 /** The outputs of the exports with several, or one not named `out` (their other typed arrays are inputs). */
-const MULTI_OUT: Record<string, string[]> = { lstmCell: ['h', 'c', 'act'], lstmCellGrad: ['dz', 'dcPrev'], softmax: ['y'], softmaxGrad: ['dx'] };
+const MULTI_OUT: Record<string, string[]> = { lstmCell: ['h', 'c', 'act'], lstmCellGrad: ['dz', 'dcPrev'], softmax: ['y'], softmaxGrad: ['dx'], attention: ['out', 'probs'], attentionGrad: ['dq', 'dk', 'dv'] };
 
 /** Every typed-array slot of a VALID call: [position, list index or -1, the addon's name for it]. */
 function typedSlots(c: Case): [number, number, string][] {
