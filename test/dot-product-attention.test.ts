@@ -13,6 +13,7 @@ import type { Tensor } from '../src/index.js';
 import { checkGradients, checkSecondDerivatives } from './support/gradcheck.js';
 import { rng } from './support/random.js';
 import { maskedSoftmax } from '../src/ops/softmax.js';
+import * as R from './support/reference.js';
 
 const rand = rng(515);
 const values = (n: number) => Array.from({ length: n }, () => 2 * rand() - 1);
@@ -20,29 +21,10 @@ const make = (shape: number[], dtype: 'float32' | 'float64' = 'float64') => tf.t
 
 type Allowed = (b: number, n: number, t: number, s: number) => boolean;
 
-/** The definition, in float64 loops: q [B,T,N,H], k [B,S,K,H], v [B,S,K,Hv] → [B,T,N,Hv]. */
+/** The definition, in float64 loops (test/support/reference.ts): q [B,T,N,H], k [B,S,K,H], v [B,S,K,Hv] → [B,T,N,Hv]. */
 function reference(q: Tensor, k: Tensor, v: Tensor, scale: number, allowed: Allowed): number[] {
-  const [B, T, N, H] = q.shape, [, S, K] = k.shape, Hv = v.shape[3];
-  const qv = q.dataSync(), kv = k.dataSync(), vv = v.dataSync();
-  const out = new Array<number>(B * T * N * Hv).fill(0);
-  for (let b = 0; b < B; b++) for (let n = 0; n < N; n++) {
-    const g = Math.floor(n / (N / K));
-    for (let t = 0; t < T; t++) {
-      const logits = Array.from({ length: S }, (_, s) => {
-        if (!allowed(b, n, t, s)) return -1e9;
-        let dot = 0;
-        for (let h = 0; h < H; h++) dot += qv[((b * T + t) * N + n) * H + h] * kv[((b * S + s) * K + g) * H + h];
-        return scale * dot;
-      });
-      const m = Math.max(...logits);
-      const e = logits.map((l) => Math.exp(l - m));
-      const z = e.reduce((x, y) => x + y, 0);
-      for (let s = 0; s < S; s++) for (let h = 0; h < Hv; h++) {
-        out[((b * T + t) * N + n) * Hv + h] += (e[s] / z) * vv[((b * S + s) * K + g) * Hv + h];
-      }
-    }
-  }
-  return out;
+  const a = (t: Tensor) => R.arr(t.shape, t.dataSync());
+  return R.dotProductAttention(a(q), a(k), a(v), scale, allowed).data;
 }
 
 /** The op-by-op composition the fused kernels replace (heads repeated for grouped queries). */

@@ -76,53 +76,46 @@ void pack_slivers(const Ctx& c, const float* b, int64_t rs, int64_t cs, int64_t 
     c.t->gemm_pack_b(b + s * c.NR * cs, rs, cs, int(std::min<int64_t>(c.NR, n - s * c.NR)), k, out + s * c.NR * k);
 }
 
+// One past the last nonzero byte of m[0, n) (0 when none), eight bytes at a time.
+int64_t last_allowed(const uint8_t* m, int64_t n) {
+  int64_t j = n;
+  for (; j >= 8; j -= 8) {
+    uint64_t word;
+    std::memcpy(&word, m + j - 8, 8);
+    if (word != 0) break;
+  }
+  while (j > 0 && !m[j - 1]) j--;
+  return j;
+}
+
 // For each MR-row sliver r of one head's queries, the number of leading key columns computed:
 // past the last position any of its rows may attend to (whole NR slivers, at most S), S when a
-// row may attend to nothing or there is no mask.
-void sliver_columns(const Ctx& c, const uint8_t* mask, std::vector<int64_t>& cols) {
+// row may attend to nothing or there is no mask. Heads that share a mask share the answer.
+void sliver_columns(const Ctx& c, const uint8_t* mask, const uint8_t*& cached, std::vector<int64_t>& cols) {
   const int64_t T = c.d.t, S = c.d.s;
+  if (mask == cached && !cols.empty()) return;
+  cached = mask;
   cols.assign(size_t(ceil_div(T, c.MR)), S);
   if (mask == nullptr) return;
   for (int64_t r = 0; r * c.MR < T; r++) {
     int64_t reach = 0;
     for (int64_t i = r * c.MR; i < std::min(T, (r + 1) * c.MR) && reach < S; i++) {
-      const uint8_t* m = mask + i * S;
-      int64_t j = S;
-      while (j > 0 && !m[j - 1]) j--;
+      const int64_t j = last_allowed(mask + i * S, S);
       reach = std::max(reach, j == 0 ? S : j);
     }
     cols[size_t(r)] = std::min(S, ceil_div(reach, c.NR) * c.NR);
   }
 }
 
-// Softmax of one row's first `cols` logits in place (the rest of the row, all masked, set to 0):
-// y = scale·x, masked → −1e9, then the steps of kernels/softmax.cc's row_f32.
+// The softmax of one row's first `cols` logits in place, the rest of the row (all masked) 0.
 void softmax_row(const Ctx& c, float* y, const uint8_t* m, int64_t cols) {
-  const simd::Table* t = c.t;
-  const float scale = float(c.d.scale);
-  t->binary_vs[simd::kMul](y, &scale, y, cols);
-  if (m != nullptr)
-    for (int64_t j = 0; j < cols; j++) y[j] = m[j] ? y[j] : kMaskedLogit;
-  const float top = t->max(y, cols);
-  t->binary_vs[simd::kSub](y, &top, y, cols);
-  t->unary[simd::kExp](y, y, cols);
-  const float total = float(t->sum(y, cols));
-  t->binary_vs[simd::kDiv](y, &total, y, cols);
+  c.t->attention_softmax_row(y, m, cols, float(c.d.scale));
   std::fill(y + cols, y + c.d.s, 0.0f);
 }
 
-// dS of one row in place over dP's first `cols` (the rest 0): (dP − Σ P·dP)·P·scale, 0 where
-// masked (kernels/softmax.cc's row_grad_f32, then the scale).
-void softmax_grad_row(const Ctx& c, const float* p, float* ds, float* tmp, const uint8_t* m, int64_t cols) {
-  const simd::Table* t = c.t;
-  const float scale = float(c.d.scale);
-  t->binary_vv[simd::kMul](p, ds, tmp, cols);
-  const float dot = float(t->sum(tmp, cols));
-  t->binary_vs[simd::kSub](ds, &dot, ds, cols);
-  t->binary_vv[simd::kMul](ds, p, ds, cols);
-  t->binary_vs[simd::kMul](ds, &scale, ds, cols);
-  if (m != nullptr)
-    for (int64_t j = 0; j < cols; j++) ds[j] = m[j] ? ds[j] : 0.0f;
+// dS of one row in place over dP's first `cols`, the rest 0.
+void softmax_grad_row(const Ctx& c, const float* p, float* ds, const uint8_t* m, int64_t cols) {
+  c.t->attention_softmax_grad_row(p, ds, m, cols, float(c.d.scale));
   std::fill(ds + cols, ds + c.d.s, 0.0f);
 }
 
@@ -159,12 +152,13 @@ void attention_run(const AttentionDims& d, const float* q, const float* k, const
     pack_slivers(c, kb, 1, c.ldk, S, H, pk);  // Kᵀ as B [H, S]
     pack_slivers(c, vb, c.ldv, 1, Hv, S, pv);  // V as B [S, Hv]
     std::vector<int64_t> cols;
+    const uint8_t* cached = nullptr;
     for (int64_t n = g * group; n < (g + 1) * group; n++) {
       const float* qb = q + b * T * c.ldq + n * H;
       float* ob = out + b * T * c.ldo + n * Hv;
       float* pb = probs + (b * d.heads + n) * T * S;
       const uint8_t* mb = head_mask(d, mask, b, n);
-      sliver_columns(c, mb, cols);
+      sliver_columns(c, mb, cached, cols);
       for (int64_t i0 = 0; i0 < T; i0 += c.MR) {
         const int mr = int(std::min<int64_t>(c.MR, T - i0));
         const int64_t L = cols[size_t(i0 / c.MR)];
@@ -185,19 +179,18 @@ void attention_grad_run(const AttentionDims& d, const float* q, const float* k, 
   const Ctx c = make_ctx(d);
   const int64_t T = d.t, S = d.s, H = d.key_dim, Hv = d.value_dim, group = d.heads / d.kv_heads;
   // Per task: Vᵀ [Hv, S] and K [S, H] packed as B once; per head Q [T, H] and dctx [T, Hv]
-  // packed as B, dS [T, S], one packed MR-key sliver of Pᵀ or dSᵀ [MR, T], a row of products.
+  // packed as B, dS [T, S], one packed MR-key sliver of Pᵀ or dSᵀ [MR, T].
   const int64_t pvt_size = round_up(S, c.NR) * Hv, pk_size = round_up(H, c.NR) * S;
   const int64_t pq_size = round_up(H, c.NR) * T, pd_size = round_up(Hv, c.NR) * T;
   const int64_t ds_size = T * S, pa_size = int64_t(c.MR) * T;
   run_tasks(d.batch * d.kv_heads, threaded(d), [&](int64_t task) {
     const int64_t b = task / d.kv_heads, g = task % d.kv_heads;
-    float* pvt = thread_scratch(3, pvt_size + pk_size + pq_size + pd_size + ds_size + pa_size + S);
+    float* pvt = thread_scratch(3, pvt_size + pk_size + pq_size + pd_size + ds_size + pa_size);
     float* pk = pvt + pvt_size;
     float* pq = pk + pk_size;
     float* pd = pq + pq_size;
     float* ds = pd + pd_size;
     float* pa = ds + ds_size;
-    float* tmp = pa + pa_size;
     const float* kb = k + b * S * c.ldk + g * H;
     const float* vb = v + b * S * c.ldv + g * Hv;
     float* dkb = dk + b * S * c.ldk + g * H;
@@ -205,6 +198,7 @@ void attention_grad_run(const AttentionDims& d, const float* q, const float* k, 
     pack_slivers(c, vb, 1, c.ldv, S, Hv, pvt);  // Vᵀ as B [Hv, S]
     pack_slivers(c, kb, c.ldk, 1, H, S, pk);    // K as B [S, H]
     std::vector<int64_t> cols;
+    const uint8_t* cached = nullptr;
     for (int64_t n = g * group; n < (g + 1) * group; n++) {
       const bool first = n == g * group;
       const float* qb = q + b * T * c.ldq + n * H;
@@ -212,7 +206,7 @@ void attention_grad_run(const AttentionDims& d, const float* q, const float* k, 
       const float* pb = probs + (b * d.heads + n) * T * S;
       float* dqb = dq + b * T * c.ldq + n * H;
       const uint8_t* mb = head_mask(d, mask, b, n);
-      sliver_columns(c, mb, cols);
+      sliver_columns(c, mb, cached, cols);
       pack_slivers(c, qb, c.ldq, 1, H, T, pq);  // Q as B [T, H]
       pack_slivers(c, db, c.ldo, 1, Hv, T, pd);  // dctx as B [T, Hv]
       for (int64_t i0 = 0; i0 < T; i0 += c.MR) {
@@ -222,7 +216,7 @@ void attention_grad_run(const AttentionDims& d, const float* q, const float* k, 
         for (int64_t j0 = 0; j0 < L; j0 += c.NR)  // dP = dctx·Vᵀ
           product_direct(c, Hv, db + i0 * c.ldo, c.ldo, pvt + j0 * Hv, drow + j0, S, mr, int(std::min<int64_t>(c.NR, L - j0)));
         for (int i = 0; i < mr; i++)
-          softmax_grad_row(c, pb + (i0 + i) * S, drow + i * S, tmp, mb == nullptr ? nullptr : mb + (i0 + i) * S, L);
+          softmax_grad_row(c, pb + (i0 + i) * S, drow + i * S, mb == nullptr ? nullptr : mb + (i0 + i) * S, L);
         for (int64_t h0 = 0; h0 < H; h0 += c.NR)  // dQ = dS·K
           product_direct(c, L, drow, S, pk + h0 * S, dqb + i0 * c.ldq + h0, c.ldq, mr, int(std::min<int64_t>(c.NR, H - h0)));
       }

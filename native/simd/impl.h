@@ -624,6 +624,107 @@ void lstm_cell_grad(const float* dh, const float* dc, const float* cp, const flo
   }
 }
 
+// ---- fused attention rows (kernels/attention.cc) ----
+
+
+// Whether bytes m[0, W) are all 1 (the bool tensors' true), all 0, or neither.
+enum class Run { allowed, masked, mixed };
+inline Run mask_run(const uint8_t* m) {
+  constexpr int kWords = (W + 7) / 8;
+  uint8_t b[kWords * 8] = {};
+  std::memcpy(b, m, W);
+  uint64_t ones = 0, any = 0;
+  for (int w = 0; w < kWords; w++) {
+    uint64_t word;
+    std::memcpy(&word, b + 8 * w, 8);
+    const uint64_t want = W - 8 * w >= 8 ? 0x0101010101010101ull : (1ull << (8 * (W - 8 * w))) / 255;
+    ones |= word ^ want, any |= word;
+  }
+  return ones == 0 ? Run::allowed : any == 0 ? Run::masked : Run::mixed;
+}
+
+// Three passes: scale and mask with the running max (two accumulators), exp(y − max) with the
+// running sum, then the product with 1/sum. The tail lanes are padded with −inf (exp gives 0).
+void attention_softmax_row(float* y, const uint8_t* m, int64_t n, float scale) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const V sc = Vec::set1(scale), masked = Vec::set1(-1e9f);
+  auto logits = [&](int64_t i) {
+    V v = Vec::mul(Vec::load(y + i), sc);
+    if (m != nullptr) {
+      const Run r = mask_run(m + i);
+      if (r == Run::masked) v = masked;
+      else if (r == Run::mixed) {
+        Vec::store(y + i, v);
+        for (int j = 0; j < W; j++) y[i + j] = m[i + j] ? y[i + j] : -1e9f;
+        v = Vec::load(y + i);
+      }
+    }
+    Vec::store(y + i, v);
+    return v;
+  };
+  // max(a, v) keeps a when v is NaN, so NaN lanes are caught apart (unord against itself).
+  V a0 = Vec::set1(-inf), a1 = a0, odd = Vec::set1(0.0f);
+  auto step = [&](V v, V& acc) {
+    acc = Vec::select(Vec::gt(v, acc), v, acc);
+    odd = Vec::select(Vec::unord(v, v), v, odd);
+  };
+  int64_t i = 0;
+  for (; i + 2 * W <= n; i += 2 * W) step(logits(i), a0), step(logits(i + W), a1);
+  if (i + W <= n) step(logits(i), a0), i += W;
+  float top = Vec::hmax(Vec::select(Vec::gt(a1, a0), a1, a0));
+  const float nan_seen = Vec::hsum(odd);
+  if (nan_seen != nan_seen) top = nan_seen;
+  for (; i < n; i++) {
+    y[i] = m != nullptr && !m[i] ? -1e9f : y[i] * scale;
+    if (y[i] > top || y[i] != y[i]) top = y[i];
+  }
+  const V t = Vec::set1(top);
+  V s0 = Vec::set1(0.0f), s1 = s0;
+  i = 0;
+  for (; i + 2 * W <= n; i += 2 * W) {
+    const V e0 = v_exp(Vec::sub(Vec::load(y + i), t)), e1 = v_exp(Vec::sub(Vec::load(y + i + W), t));
+    Vec::store(y + i, e0), Vec::store(y + i + W, e1);
+    s0 = Vec::add(s0, e0), s1 = Vec::add(s1, e1);
+  }
+  for (; i < n; i += W) {
+    float b[W];
+    const int r = int(n - i < W ? n - i : W);
+    for (int j = 0; j < W; j++) b[j] = j < r ? y[i + j] : -inf;
+    const V e = v_exp(Vec::sub(Vec::load(b), t));
+    store_n(y + i, e, r);
+    s0 = Vec::add(s0, e);
+  }
+  const V inv = Vec::set1(1.0f / Vec::hsum(Vec::add(s0, s1)));
+  for (i = 0; i < n; i += W) {
+    const int r = int(n - i < W ? n - i : W);
+    store_n(y + i, Vec::mul(load_n(y + i, r), inv), r);
+  }
+}
+
+void attention_softmax_grad_row(const float* p, float* ds, const uint8_t* m, int64_t n, float scale) {
+  V a0 = Vec::set1(0.0f), a1 = a0;
+  int64_t i = 0;
+  for (; i + 2 * W <= n; i += 2 * W) {
+    a0 = Vec::fmadd(Vec::load(p + i), Vec::load(ds + i), a0);
+    a1 = Vec::fmadd(Vec::load(p + i + W), Vec::load(ds + i + W), a1);
+  }
+  for (; i < n; i += W) {
+    const int r = int(n - i < W ? n - i : W);
+    a0 = Vec::fmadd(load_n(p + i, r), load_n(ds + i, r), a0);
+  }
+  const V dot = Vec::set1(Vec::hsum(Vec::add(a0, a1))), sc = Vec::set1(scale);
+  for (i = 0; i < n; i += W) {
+    const int r = int(n - i < W ? n - i : W);
+    store_n(ds + i, Vec::mul(Vec::mul(Vec::sub(load_n(ds + i, r), dot), load_n(p + i, r)), sc), r);
+  }
+  if (m != nullptr)
+    for (i = 0; i < n; i += W) {
+      const int r = int(n - i < W ? n - i : W);
+      if (r < W || mask_run(m + i) != Run::allowed)
+        for (int j = 0; j < r; j++) ds[i + j] = m[i + j] ? ds[i + j] : 0.0f;
+    }
+}
+
 void argmax_update(const float* v, float* best, int32_t* at, int32_t base, int64_t n) {
   alignas(64) static const int32_t kIota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
   static_assert(W <= 16, "kIota covers one vector");
@@ -678,5 +779,7 @@ constexpr Table make_table(const char* name) {
       int(kOptimRows.size()),
       &lstm_cell,
       &lstm_cell_grad,
+      &attention_softmax_row,
+      &attention_softmax_grad_row,
   };
 }

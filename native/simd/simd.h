@@ -94,6 +94,12 @@ struct Table {
   void (*lstm_cell)(const float* z, const float* cp, float* h, float* c, float* act, int64_t units);
   void (*lstm_cell_grad)(const float* dh, const float* dc, const float* cp, const float* act, float* dz, float* dcp,
                          int64_t units);
+  // One row of fused attention (kernels/attention.cc), in place over n >= 1 values; m (may be
+  // null) marks the positions that may be attended. attention_softmax_row: y ← softmax(scale·y)
+  // with logits where !m[j] replaced by −1e9 (Keras's masked softmax; NaN propagates).
+  // attention_softmax_grad_row: ds ← scale·p⊙(ds − Σ p⊙ds), 0 where !m[j].
+  void (*attention_softmax_row)(float* y, const uint8_t* m, int64_t n, float scale);
+  void (*attention_softmax_grad_row)(const float* p, float* ds, const uint8_t* m, int64_t n, float scale);
 };
 
 const Table* table_scalar();

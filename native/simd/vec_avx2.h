@@ -25,6 +25,17 @@ struct Vec {
   static M mor(M a, M b) { return _mm256_or_ps(a, b); }
   static V select(M m, V t, V f) { return _mm256_blendv_ps(f, t, m); }
   static bool any(M m) { return _mm256_movemask_ps(m) != 0; }
+  // Sum and max of the lanes (a tree; hmax ignores NaN lanes' meaning: callers test for NaN).
+  static float hsum(V v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    return _mm_cvtss_f32(_mm_add_ss(s, _mm_shuffle_ps(s, s, 1)));
+  }
+  static float hmax(V v) {
+    __m128 s = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+    return _mm_cvtss_f32(_mm_max_ss(s, _mm_shuffle_ps(s, s, 1)));
+  }
   static I bits(V a) { return _mm256_castps_si256(a); }
   static V from_bits(I i) { return _mm256_castsi256_ps(i); }
   static V vand(V a, V b) { return _mm256_and_ps(a, b); }

@@ -24,6 +24,9 @@ struct Vec {
   static M mor(M a, M b) { return M(a | b); }
   static V select(M m, V t, V f) { return _mm512_mask_blend_ps(m, f, t); }
   static bool any(M m) { return m != 0; }
+  // Sum and max of the lanes (a tree; hmax ignores NaN lanes' meaning: callers test for NaN).
+  static float hsum(V v) { return _mm512_reduce_add_ps(v); }
+  static float hmax(V v) { return _mm512_reduce_max_ps(v); }
   static I bits(V a) { return _mm512_castps_si512(a); }
   static V from_bits(I i) { return _mm512_castsi512_ps(i); }
   static V vand(V a, V b) { return from_bits(_mm512_and_si512(bits(a), bits(b))); }

@@ -24,6 +24,9 @@ struct Vec {
   static M mor(M a, M b) { return vorrq_u32(a, b); }
   static V select(M m, V t, V f) { return vbslq_f32(m, t, f); }
   static bool any(M m) { return vmaxvq_u32(m) != 0; }
+  // Sum and max of the lanes (hmax ignores NaN lanes' meaning: callers test for NaN).
+  static float hsum(V v) { return vaddvq_f32(v); }
+  static float hmax(V v) { return vmaxvq_f32(v); }
   static I bits(V a) { return vreinterpretq_u32_f32(a); }
   static V from_bits(I i) { return vreinterpretq_f32_u32(i); }
   static V vand(V a, V b) { return from_bits(vandq_u32(bits(a), bits(b))); }

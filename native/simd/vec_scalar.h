@@ -27,6 +27,8 @@ struct Vec {
   static M mor(M a, M b) { return a || b; }
   static V select(M m, V t, V f) { return m ? t : f; }
   static bool any(M m) { return m; }
+  static float hsum(V v) { return v; }
+  static float hmax(V v) { return v; }
   static I bits(V a) { I i; std::memcpy(&i, &a, 4); return i; }
   static V from_bits(I i) { V a; std::memcpy(&a, &i, 4); return a; }
   static V vand(V a, V b) { return from_bits(bits(a) & bits(b)); }

@@ -874,6 +874,39 @@ for (const [xs, size, strides, pad, grad2] of [
 export const OP_CASES: readonly OpCase[] = cases;
 
 // ---------------------------------------------------------------------------------------------
+// dotProductAttention (q [B,T,N,H], k [B,S,K,H], v [B,S,K,Hv]): no mask, grouped-query heads,
+// causal with T < S, an explicit boolean mask, a custom scale; the known-answer, fused-vs-composed
+// and empty-extent checks are in test/dot-product-attention.test.ts.
+
+const ATT_TOL = { float32: 1e-5, float64: 1e-12 };
+add({
+  name: 'dotProductAttention q [2,3,2,4] k/v [2,5,2,·]', op: 'dotProductAttention', dtypes: F, tol: ATT_TOL, grad2: true,
+  inputs: [inp([2, 3, 2, 4]), inp([2, 5, 2, 4]), inp([2, 5, 2, 3])],
+  run: (q, k, v) => tf.dotProductAttention(q, k, v), ref: (q, k, v) => R.dotProductAttention(q, k, v, 1 / 2),
+});
+add({
+  name: 'dotProductAttention grouped heads N 6 K 2', op: 'dotProductAttention', dtypes: F, tol: ATT_TOL,
+  inputs: [inp([1, 4, 6, 3]), inp([1, 3, 2, 3]), inp([1, 3, 2, 2])],
+  run: (q, k, v) => tf.dotProductAttention(q, k, v), ref: (q, k, v) => R.dotProductAttention(q, k, v, 1 / Math.sqrt(3)),
+});
+add({
+  name: 'dotProductAttention isCausal T 3 S 5 scale 0.7', op: 'dotProductAttention', dtypes: F, tol: ATT_TOL,
+  inputs: [inp([2, 3, 1, 2]), inp([2, 5, 1, 2]), inp([2, 5, 1, 4])],
+  run: (q, k, v) => tf.dotProductAttention(q, k, v, { isCausal: true, scale: 0.7 }),
+  ref: (q, k, v) => R.dotProductAttention(q, k, v, 0.7, (_b, _n, t, s) => s <= t),
+});
+{
+  // mask [B=2, 1, T=3, S=4]: batch 1's last query sees nothing (its output is the mean of v).
+  const allowed = (b: number, _n: number, t: number, s: number) => !(b === 1 && t === 2) && (s + t + b) % 3 !== 0;
+  const mask = Array.from({ length: 24 }, (_, i) => (allowed(Math.floor(i / 12), 0, Math.floor(i / 4) % 3, i % 4) ? 1 : 0));
+  add({
+    name: 'dotProductAttention mask [2,1,3,4] with a fully masked row', op: 'dotProductAttention', dtypes: F, tol: ATT_TOL,
+    inputs: [inp([2, 3, 2, 3]), inp([2, 4, 2, 3]), inp([2, 4, 2, 2]), { shape: [2, 1, 3, 4], dtype: 'bool', values: mask }],
+    run: (q, k, v, m) => tf.dotProductAttention(q, k, v, { mask: m }), ref: (q, k, v) => R.dotProductAttention(q, k, v, 1 / Math.sqrt(3), allowed),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Input generation
 
 /** mulberry32, seeded from a string so each row's inputs are fixed across runs and backends. */

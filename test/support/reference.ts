@@ -706,3 +706,31 @@ export function pool(op: 'max' | 'avg', x: Arr, size: number[], strides: number[
         }
   return arr(single ? [Ho, Wo, C] : [N, Ho, Wo, C], out);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Attention
+
+/**
+ * Scaled dot-product attention by its definition: q [B,T,N,H], k [B,S,K,H], v [B,S,K,Hv] →
+ * [B,T,N,Hv]; query head n reads key/value head ⌊n·K/N⌋; a disallowed key's logit is −1e9 (so a
+ * row with nothing allowed averages every value, as Keras' masked softmax does).
+ */
+export function dotProductAttention(q: Arr, k: Arr, v: Arr, scale: number, allowed: (b: number, n: number, t: number, s: number) => boolean = () => true): Arr {
+  const [B, T, N, H] = q.shape, [, S, K] = k.shape, Hv = v.shape[3];
+  const out = new Array<number>(B * T * N * Hv).fill(0);
+  for (let b = 0; b < B; b++) for (let n = 0; n < N; n++) {
+    const g = Math.floor(n / (N / K));
+    for (let t = 0; t < T; t++) {
+      const logits = Array.from({ length: S }, (_, s) => {
+        if (!allowed(b, n, t, s)) return -1e9;
+        let dot = 0;
+        for (let h = 0; h < H; h++) dot += q.data[((b * T + t) * N + n) * H + h] * k.data[((b * S + s) * K + g) * H + h];
+        return scale * dot;
+      });
+      const m = Math.max(...logits); // shifted first: −1e9 + log S would round in logSumExp
+      const p = softmax(arr([S], logits.map((l) => l - m))).data;
+      for (let s = 0; s < S; s++) for (let h = 0; h < Hv; h++) out[((b * T + t) * N + n) * Hv + h] += p[s] * v.data[((b * S + s) * K + g) * Hv + h];
+    }
+  }
+  return arr([B, T, N, Hv], out);
+}
