@@ -101,7 +101,7 @@ describe('known answers (float64 loops)', () => {
   }
 
   // Empty extents: no keys gives zeros (an empty sum of values), head size 0 a uniform average, empty outputs stay empty.
-  for (const dims of [[2, 3, 2, 1, 0, 2, 3], [2, 3, 2, 1, 4, 0, 3], [0, 3, 2, 1, 4, 2, 3], [2, 0, 2, 1, 4, 2, 3], [2, 3, 2, 1, 4, 2, 0]]) {
+  for (const dims of [[2, 3, 2, 1, 0, 2, 3], [2, 3, 2, 1, 4, 0, 3], [0, 3, 2, 1, 4, 2, 3], [2, 0, 2, 1, 4, 2, 3], [2, 3, 2, 1, 4, 2, 0], [2, 3, 0, 2, 4, 2, 3]]) {
     for (const dtype of ['float32', 'float64'] as const) {
       it(`empty extents [B, T, N, K, S, H, Hv] = [${dims}] in ${dtype}`, () => {
         const [B, T, N, K, S, H, Hv] = dims;
@@ -116,6 +116,10 @@ describe('known answers (float64 loops)', () => {
           expect(g.shape).toEqual([q, k, v][i].shape);
           expect(Array.from(g.dataSync()).every(Number.isFinite)).toBe(true);
         });
+        // No query (T or N = 0) reaches a key: dk, dv are zeros; no key (S = 0): dq is zero.
+        const zeros = (g: Tensor) => expect(Array.from(g.dataSync()).every((x) => x === 0)).toBe(true);
+        if (T === 0 || N === 0) zeros(grads[1]), zeros(grads[2]);
+        if (S === 0) zeros(grads[0]);
         // H = 0, causal: query t spreads 1/(t+1) over keys 0..t, so dL/dv at key 0 is Σ_t (N/K)/(t+1) for every feature.
         if (H === 0) close(grads[2].dataSync().slice(0, 1), [Array.from({ length: T }, (_, t) => (N / K) / (t + 1)).reduce((a, b) => a + b, 0)], 1e-6);
       });

@@ -142,6 +142,13 @@ void attention_run(const AttentionDims& d, const float* q, const float* k, const
                    float* out, float* probs) {
   const Ctx c = make_ctx(d);
   const int64_t T = d.t, S = d.s, H = d.key_dim, Hv = d.value_dim, group = d.heads / d.kv_heads;
+  // No queries, or no heads: nothing to write. No keys: every output is an empty sum. Past these
+  // the probabilities [B, N, T, S] are non-empty and bound the work (never a loop over empty heads).
+  if (T == 0 || d.heads == 0) return;
+  if (S == 0) {
+    std::fill(out, out + d.batch * T * c.ldo, 0.0f);
+    return;
+  }
   const int64_t pk_size = round_up(S, c.NR) * H, pv_size = round_up(Hv, c.NR) * S;
   run_tasks(d.batch * d.kv_heads, threaded(d), [&](int64_t task) {
     const int64_t b = task / d.kv_heads, g = task % d.kv_heads;
@@ -183,6 +190,14 @@ void attention_grad_run(const AttentionDims& d, const float* q, const float* k, 
   const int64_t pvt_size = round_up(S, c.NR) * Hv, pk_size = round_up(H, c.NR) * S;
   const int64_t pq_size = round_up(H, c.NR) * T, pd_size = round_up(Hv, c.NR) * T;
   const int64_t ds_size = T * S, pa_size = int64_t(c.MR) * T;
+  // As in attention_run: without queries, heads or keys the gradients are zeros (empty sums), and
+  // past these cases the probabilities bound the work.
+  if (T == 0 || S == 0 || d.heads == 0) {
+    std::fill(dq, dq + d.batch * T * c.ldq, 0.0f);
+    std::fill(dk, dk + d.batch * S * c.ldk, 0.0f);
+    std::fill(dv, dv + d.batch * S * c.ldv, 0.0f);
+    return;
+  }
   run_tasks(d.batch * d.kv_heads, threaded(d), [&](int64_t task) {
     const int64_t b = task / d.kv_heads, g = task % d.kv_heads;
     float* pvt = thread_scratch(3, pvt_size + pk_size + pq_size + pd_size + ds_size + pa_size);

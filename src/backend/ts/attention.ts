@@ -29,6 +29,8 @@ function identityRows(t: number): Int32Array {
 export function attention(q: FloatArray, k: FloatArray, v: FloatArray, mask: Uint8Array | null, d: AttentionDims, out: FloatArray, probs: FloatArray): void {
   const { batch, t, s, heads, kvHeads, keyDim: h, valueDim: hv, scale } = d;
   const group = heads / kvHeads, ldq = heads * h, ldk = kvHeads * h, ldv = kvHeads * hv, ldo = heads * hv;
+  // Without queries or keys every output is an empty sum (and no loop runs over empty heads).
+  if (t === 0 || s === 0) return void out.fill(0);
   const rows = identityRows(t);
   for (let b = 0; b < batch; b++) {
     for (let n = 0; n < heads; n++) {
@@ -68,6 +70,7 @@ export function attentionGrad(q: FloatArray, k: FloatArray, v: FloatArray, probs
   const ds = new (probs instanceof Float32Array ? Float32Array : Float64Array)(t * s);
   dk.fill(0);
   dv.fill(0);
+  if (t === 0 || s === 0) return void dq.fill(0);
   for (let b = 0; b < batch; b++) {
     for (let n = 0; n < heads; n++) {
       const g = Math.floor(n / group);
