@@ -1,12 +1,13 @@
 // Reductions (sum, max, min, prod over any axes) and argMax/argMin along one axis.
 //
-// The shape is collapsed into alternating kept/reduced groups. Three loops cover every case:
+// The shape is collapsed into alternating kept/reduced groups. Four loops cover every case:
 // all axes reduced (fixed chunks of kReduceChunk, partials combined in chunk order: the same
 // result for any thread count), innermost group reduced ([kept, reduced]: one contiguous
-// reduction per output, rows in parallel), and the general case (x walked in order, each element
-// combined into its output's accumulator). Each op is a functor with an accumulator type:
-// float32 sums and products accumulate in double, int32 sums in int64 (wrapped at the end, as
-// the TS kernel's store does). To add an op: a functor and a row in `kReduce`.
+// reduction per output, rows in parallel), column sums ([outer, reduced, inner]: blocks of
+// columns in parallel), and the general case (x walked in order, each element combined into its
+// output's accumulator). Each op is a functor with an accumulator type: float32 sums and
+// products accumulate in double, int32 sums in int64 (wrapped at the end, as the TS kernel's
+// store does). To add an op: a functor and a row in `kReduce`.
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -127,6 +128,26 @@ void reduce_loop(const void* xv, const std::vector<int64_t>& ext, const std::vec
     };
     int64_t grain = kElementwiseGrain / n + 1;
     parallel_range(rows, grain, total >= kElementwiseMin ? 2 : rows + 1, run);
+    return;
+  }
+  if ((g == 2 && red[0]) || (g == 3 && !red[0] && red[1])) {  // [outer, reduced, inner]: columns
+    // Blocks of columns in parallel, each column adding its rows in order as the general loop
+    // does, so the result is the same for any split (bias gradients are this shape).
+    const int64_t outer = g == 3 ? ext[0] : 1, rows = ext[g - 2], n = ext[g - 1];
+    const int64_t threads = total >= kElementwiseMin ? num_threads() : 1;
+    constexpr int64_t kMaxBlock = 512;
+    const int64_t share = (n + 2 * threads - 1) / (2 * threads);  // two blocks per thread
+    const int64_t block = std::min<int64_t>(kMaxBlock, (share + 15) / 16 * 16);
+    const int64_t blocks = (n + block - 1) / block;
+    run_tasks(outer * blocks, threads > 1, [&](int64_t task) {
+      const int64_t o = task / blocks, c0 = task % blocks * block, w = std::min(block, n - c0);
+      Acc acc[kMaxBlock];
+      for (int64_t j = 0; j < w; j++) acc[j] = R::init();
+      const T* px = x + o * rows * n + c0;
+      for (int64_t r = 0; r < rows; r++, px += n)
+        for (int64_t j = 0; j < w; j++) acc[j] = R::add(acc[j], px[j]);
+      for (int64_t j = 0; j < w; j++) out[o * n + c0 + j] = R::finish(acc[j]);
+    });
     return;
   }
   // General: walk x in order; acc index through kept-axis strides (0 on reduced axes).

@@ -22,13 +22,14 @@ describe.skipIf(!binding)(nativeLabel, () => {
   });
 
   /** Runs `fn` at each thread count; every result must equal the one-thread result bit for bit. */
-  function acrossThreads(label: string, fn: () => Float32Array): void {
+  function acrossThreads(label: string, fn: () => Float32Array): Float32Array {
     raw.setNumThreads(1);
     const reference = fn();
     for (const t of THREADS.slice(1)) {
       raw.setNumThreads(t);
       expect(sameBits(fn(), reference), `${label} with ${t} threads`).toBe(true);
     }
+    return reference;
   }
 
   // [m, n, k, transposeA, transposeB]
@@ -68,6 +69,24 @@ describe.skipIf(!binding)(nativeLabel, () => {
       raw.reduce('sum', x.subarray(0, 7 * 140_000), [7, 140_000], [1], out);
       return out;
     });
+    // Column sums (the bias-gradient shape) and [outer, reduced, inner]: each column adds its
+    // rows in order in double, so the float32 result is the rounded in-order float64 sum exactly.
+    for (const [outer, rows, cols] of [[1, 2048, 300], [3, 700, 70]]) {
+      const xs = x.subarray(0, outer * rows * cols);
+      const shape = outer === 1 ? [rows, cols] : [outer, rows, cols];
+      const out = acrossThreads(`column sums ${shape}`, () => {
+        const o = new Float32Array(outer * cols);
+        raw.reduce('sum', xs, shape, [shape.length - 2], o);
+        return o;
+      });
+      const expected = new Float32Array(outer * cols);
+      for (let o = 0; o < outer; o++) for (let c = 0; c < cols; c++) {
+        let acc = 0;
+        for (let r = 0; r < rows; r++) acc += xs[(o * rows + r) * cols + c];
+        expected[o * cols + c] = acc;
+      }
+      expect(Array.from(out)).toEqual(Array.from(expected));
+    }
     acrossThreads('mulAdd', () => {
       const out = new Float32Array(x.length);
       raw.mulAdd(x, y, x, out);
