@@ -247,3 +247,22 @@ describe('errors name the op and the argument', () => {
   ];
   for (const [name, f, message] of cases) it(name, () => expect(f).toThrow(message));
 });
+
+describe('memory', () => {
+  it('the kept probabilities and the causal mask outlive a tidy that ends before the backward pass', () => {
+    // float32 [1, 1, 300, 300] probabilities (360 KB) and a bool [300, 300] mask (90 KB): both
+    // recyclable sizes, so if the tidy freed them the arrays made next would take their storage.
+    const q = make([1, 300, 1, 4], 'float32'), k = make([1, 300, 1, 4], 'float32'), v = make([1, 300, 1, 2], 'float32');
+    const gradOf = (inTidy: boolean) => {
+      const tape = new tf.GradientTape();
+      tape.watch([q, k, v]);
+      const f = () => tf.sum(tf.mul(tf.dotProductAttention(q, k, v, { isCausal: true }), tf.range(0, 600, 1, 'float32').reshape([1, 300, 1, 2])));
+      const L = tape.record(() => (inTidy ? tf.tidy(f) : f()));
+      const junk = [tf.fill([300, 300], 7, 'float32'), tf.fill([300, 300], 1, 'bool'), tf.fill([300, 300], -3, 'float32')];
+      const g = (tape.gradient(L, [q, k, v]) as Tensor[]).map((t) => Array.from(t.dataSync()));
+      tf.dispose(junk);
+      return g;
+    };
+    expect(gradOf(true)).toEqual(gradOf(false));
+  });
+});

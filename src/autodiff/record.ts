@@ -95,8 +95,12 @@ export function isRecording(): boolean {
   return recordingTapes.length > 0;
 }
 
-/** Adds an op to every recording tape that watches one of its (float) inputs. */
-export function record(inputs: Tensor[], outputs: Tensor[], grad: GradFn): void {
+/**
+ * Adds an op to every recording tape that watches one of its (float) inputs. `saved` are
+ * tensors the rule reads besides its inputs and outputs (kept forward results): they are held
+ * like them, so a memory scope ending before the backward pass does not dispose them.
+ */
+export function record(inputs: Tensor[], outputs: Tensor[], grad: GradFn, saved?: Tensor[]): void {
   if (recordingTapes.length === 0) return;
   for (let t = 0; t < recordingTapes.length; t++) {
     const tape = recordingTapes[t];
@@ -114,6 +118,7 @@ export function record(inputs: Tensor[], outputs: Tensor[], grad: GradFn): void 
     tape.nodes.push({ inputs, outputs, grad, slotLimit: tape.slotCount });
     hold(inputs, tape);
     hold(outputs, tape);
+    if (saved !== undefined) hold(saved, tape);
   }
 }
 

@@ -104,20 +104,25 @@ function attentionCore(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, d: 
   const dtype = q.dtype;
   const outShape = [d.batch, d.t, d.heads, d.valueDim];
   const out = allocateOutput(dtype, checkSize(outShape, OP, dtype)) as FloatArray;
-  const probs = allocateOutput(dtype, checkSize([d.batch, d.heads, d.t, d.s], OP, dtype)) as FloatArray;
+  const probsShape = [d.batch, d.heads, d.t, d.s];
+  const probs = allocateOutput(dtype, checkSize(probsShape, OP, dtype)) as FloatArray;
   const maskValues = mask === null ? null : (mask.values as Uint8Array);
   const work = out.length + probs.length;
   if (d.heads > 0 && work > 0) kernels(work).attention(q.values as FloatArray, k.values as FloatArray, v.values as FloatArray, maskValues, d, out, probs);
   const y = new Tensor(out, outShape, dtype);
+  // The probabilities as a tensor the tape holds (and the mask, which may have been made here):
+  // disposed with the memory scope that made them once no tape needs them, so their storage is
+  // reused (the probabilities are a training step's largest buffer).
+  const kept = new Tensor(probs, probsShape, dtype);
   record([q, k, v], [y], ([dout]) => {
     if (isRecording()) return gradOps(q, k, v, mask, d, dout);
     const dq = allocateOutput(dtype, q.size) as FloatArray;
     const dk = allocateOutput(dtype, k.size) as FloatArray;
     const dv = allocateOutput(dtype, v.size) as FloatArray;
-    if (d.heads > 0 && work > 0) kernels(work).attentionGrad(q.values as FloatArray, k.values as FloatArray, v.values as FloatArray, probs, dout.values as FloatArray, maskValues, d, dq, dk, dv);
+    if (d.heads > 0 && work > 0) kernels(work).attentionGrad(q.values as FloatArray, k.values as FloatArray, v.values as FloatArray, kept.values as FloatArray, dout.values as FloatArray, mask === null ? null : (mask.values as Uint8Array), d, dq, dk, dv);
     else dq.fill(0), dk.fill(0), dv.fill(0);
     return [new Tensor(dq, q.shape.slice(), dtype), new Tensor(dk, k.shape.slice(), dtype), new Tensor(dv, v.shape.slice(), dtype)];
-  });
+  }, mask === null ? [kept] : [kept, mask]);
   return y;
 }
 

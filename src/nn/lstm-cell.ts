@@ -53,13 +53,16 @@ function lstmCellCore(z: Tensor, cPrev: Tensor, batch: number, units: number): [
   if (n > 0) kernels(4 * n).lstmCell(z.values as FloatArray, cPrev.values as FloatArray, batch, units, h, c, act);
   const ht = new Tensor(h, [batch, units], dtype);
   const ct = new Tensor(c, [batch, units], dtype);
+  // The activated gates as a tensor the tape holds (src/autodiff/record.ts `saved`): freed with
+  // the scope that made them once no tape needs them, so a long sequence reuses their storage.
+  const gates = new Tensor(act, [batch, 5 * units], dtype);
   record([z, cPrev], [ht, ct], ([dh, dc], needs) => {
     if (isRecording()) return lstmCellGradOps(z, cPrev, dh, dc, needs);
     const dz = allocateOutput(dtype, 4 * n) as FloatArray;
     const dcPrev = allocateOutput(dtype, n) as FloatArray;
-    if (n > 0) kernels(4 * n).lstmCellGrad(dh.values as FloatArray, dc.values as FloatArray, cPrev.values as FloatArray, act, batch, units, dz, dcPrev);
+    if (n > 0) kernels(4 * n).lstmCellGrad(dh.values as FloatArray, dc.values as FloatArray, cPrev.values as FloatArray, gates.values as FloatArray, batch, units, dz, dcPrev);
     return [needs[0] ? new Tensor(dz, [batch, 4 * units], dtype) : null, needs[1] ? new Tensor(dcPrev, [batch, units], dtype) : null];
-  });
+  }, [gates]);
   return [ht, ct];
 }
 
