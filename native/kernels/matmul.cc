@@ -8,7 +8,12 @@
 // nr <= NR for edge tiles. Splitting by columns keeps each core's B slivers in its own L2
 // (splitting by rows made both cores stream all of B: 1024², 2 threads, same run: 256 -> 281-295
 // GFLOP/s). Two shapes skip packing B: one or two rows of A stream B rows (gemm_rows), and a
-// single B sliver (n <= NR) streams rows of A. Transposes are only different strides in packing.
+// single B sliver (n <= NR) streams rows of A. A small product over a long k (at most
+// kSplitKMaxOutput outputs, k of two kSplitKMinPart or more: weight gradients xᵀ·dy) is cut
+// along k instead, one one-thread product per part, partials added in part order, so no thread
+// packs what another packs ([256, 2048]·[2048, 256] on 2 threads: 258 → 275 GFLOP/s; [128, 2048]
+// ·[2048, 512] 211 → 270; [64, 8192]·[8192, 64] 112 → 188). Transposes are only different strides
+// in packing.
 //
 // The blocking comes from the CPU's caches (`gemm_plan`, the one place that decides it, as BLIS
 // and OpenBLAS pick theirs per micro-architecture): the A sliver being multiplied (MR·kc floats)
@@ -21,7 +26,7 @@
 // the plan in use and where it came from.
 //
 // Every C element is the same sequence of operations (fmas over p within a slice in order,
-// then slices added in order) whatever the thread count or task split, so results are
+// then slices added in order, k parts by shape alone) whatever the thread count or task split, so results are
 // deterministic on a given CPU (kc depends only on the L1 size and MR, never on threads).
 // float64 uses a simpler k-blocked row loop.
 #include <algorithm>
@@ -44,6 +49,9 @@ constexpr int64_t kMinSplit = 4;        // slivers per thread below which a tall
 constexpr int64_t kPackGroup = 4;       // slivers per packing task
 constexpr int64_t kRowsMaxM = 2;        // up to this many rows of A, B is streamed, not packed
 constexpr int64_t kRowsChunk = 256;     // columns per task when streaming B
+constexpr int64_t kSplitKMaxOutput = 384 * 384;  // products with at most this many outputs …
+constexpr int64_t kSplitKMinPart = 1024;         // … split k in parts of at least this many …
+constexpr int64_t kSplitKMaxParts = 8;           // … and at most this many parts
 // Streaming one operand is memory-bound: it splits over threads from this many elements of it.
 constexpr int64_t kStreamMinElements = kMatmulMinFlops / 8;
 
@@ -139,14 +147,39 @@ GemmPlan gemm_plan(int threads) {
 
 namespace {
 
+// Parts of k for a small product over a long k (weight gradients xᵀ·dy: [256, 2048]·[2048, 256]),
+// from the shape alone.
+int64_t k_parts(int64_t m, int64_t n, int64_t k) {
+  if (m * n > kSplitKMaxOutput || k < 2 * kSplitKMinPart) return 1;
+  return std::min<int64_t>(kSplitKMaxParts, k / kSplitKMinPart);
+}
+
 void gemm_f32(const float* a, int64_t rsa, int64_t csa, const float* b, int64_t rsb, int64_t csb, float* c,
-              int64_t m, int64_t n, int64_t k, bool threaded) {
+              int64_t m, int64_t n, int64_t k, bool threaded, bool split_k = true) {
   if (k == 0) {
     std::fill(c, c + m * n, 0.0f);
     return;
   }
   const simd::Table* t = simd::active();
   const int MR = t->gemm_mr, NR = t->gemm_nr;
+  // Splitting m or n here would have every thread pack all of one operand; split k instead:
+  // each part is a one-thread product of its own slices of A and B, and the partials are added
+  // in part order. The parts depend only on the shape: the same result for any thread count.
+  if (const int64_t parts = split_k ? k_parts(m, n, k) : 1; parts > 1) {
+    const int64_t kp = ceil_div(k, parts), mn = m * n;
+    thread_local std::vector<float> partials;
+    if (partials.size() < size_t((parts - 1) * mn)) partials.resize(size_t((parts - 1) * mn));
+    float* more = partials.data();
+    run_tasks(parts, threaded, [&](int64_t p) {
+      const int64_t p0 = p * kp, kc = std::min(kp, k - p0);
+      gemm_f32(a + p0 * csa, rsa, csa, b + p0 * rsb, rsb, csb, p == 0 ? c : more + (p - 1) * mn, m, n, kc, false, false);
+    });
+    for (int64_t p = 1; p < parts; p++) {
+      const float* q = more + (p - 1) * mn;
+      for (int64_t i = 0; i < mn; i++) c[i] += q[i];
+    }
+    return;
+  }
   // The packed (compute-bound) path splits over threads from kMatmulMinFlops.
   const int threads = threaded && m * n * k >= kMatmulMinFlops ? num_threads() : 1;
   const GemmPlan plan = gemm_plan(threads);

@@ -42,17 +42,31 @@ describe.skipIf(!binding)(nativeLabel, () => {
     [1, 3000, 200, true, false],
     [3000, 7, 200, false, false], // a single B sliver
     [64, 64, 2000, false, true], // deep k, few slivers
+    [200, 300, 2100, true, false], // small output, long k: k in 2 uneven parts
+    [48, 40, 9000, false, true], // … in 8 parts
   ];
 
   it.each(SHAPES)('matmul %i×%i (k %i, ta %s, tb %s) is the same at 1, 2 and 3 threads', (m, n, k, ta, tb) => {
     const rand = rng(m + n + k);
     const a = randomArray('float32', m * k, rand, false) as Float32Array;
     const b = randomArray('float32', k * n, rand, false) as Float32Array;
-    acrossThreads('matmul', () => {
+    const out = acrossThreads('matmul', () => {
       const out = new Float32Array(m * n);
       raw.matmul(a, b, out, 1, m, n, k, ta, tb, m * k, k * n);
       return out;
     });
+    // and right: against the float64 product, each error within 8·√k float32 roundings of Σ|a·b|
+    let worst = 0;
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+      let acc = 0, size = 0;
+      for (let p = 0; p < k; p++) {
+        const t = a[ta ? p * m + i : i * k + p] * b[tb ? j * k + p : p * n + j];
+        acc += t;
+        size += Math.abs(t);
+      }
+      worst = Math.max(worst, Math.abs(out[i * n + j] - acc) / (8 * Math.sqrt(k) * 2 ** -24 * size));
+    }
+    expect(worst).toBeLessThan(1);
   });
 
   it('sum, mulAdd and exp over 1e6 elements are the same at 1, 2 and 3 threads', () => {
